@@ -1,0 +1,263 @@
+//! The `coprod` command: one binary for serving, the demo, migrations,
+//! user administration, backups and restores.
+
+use std::{
+    io::BufRead,
+    path::PathBuf,
+    time::Instant,
+};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use coprod_server::{
+    AppState, Settings,
+    accounts::{password, store as accounts},
+    db::{Db, backup},
+    demo,
+};
+use coprod_server::coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role};
+
+#[derive(Parser)]
+#[command(name = "coprod", version, about = "Co-production of public services: map, match, decide, design and judge together.")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the service listens and keeps its data; each also settable in the
+/// environment or the settings file.
+#[derive(Args)]
+struct Common {
+    /// A TOML settings file.
+    #[arg(long, global = true, env = "COPROD_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, global = true, value_name = "HOST:PORT", env = "COPROD_LISTEN")]
+    listen: Option<String>,
+    /// Directory for the SQLite database, backups and the mail outbox [default: ./data]
+    #[arg(long, global = true, value_name = "DIR", env = "COPROD_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// sqlite:// or postgres:// URL [default: SQLite in the data directory]
+    #[arg(long, global = true, value_name = "URL", env = "COPROD_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve,
+    /// Fill the database with a fictional partnership, then run the server.
+    Demo {
+        /// Seed the demo data and exit without serving.
+        #[arg(long)]
+        seed_only: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage people's accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Write a consistent snapshot of the database.
+    Backup {
+        /// Where to write it [default: DATA_DIR/backups/coprod-<time>.(sqlite3|json)]
+        file: Option<PathBuf>,
+    },
+    /// Replace the database's contents with a snapshot. Stop the server first.
+    Restore {
+        /// A file written by `coprod backup`.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account. The password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// citizen, volunteer, coordinator, link_worker, manager or admin
+        #[arg(long, default_value = "citizen")]
+        role: String,
+        /// Organisation id the role is held in [default: the whole partnership]
+        #[arg(long)]
+        organisation: Option<i64>,
+    },
+    /// Give (or with --remove, take away) a role.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        organisation: Option<i64>,
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+fn settings(common: &Common, demo_defaults: bool) -> anyhow::Result<Settings> {
+    let mut settings = Settings::load(common.config.as_deref(), std::env::vars())?;
+    if let Some(listen) = &common.listen {
+        settings.listen = listen
+            .parse()
+            .with_context(|| format!("--listen expects HOST:PORT such as 127.0.0.1:8080, got {listen:?}"))?;
+        if std::env::var("COPROD_PUBLIC_URL").is_err() {
+            settings.public_url = format!("http://{}", settings.listen);
+        }
+    }
+    if let Some(dir) = &common.data_dir {
+        settings.data_dir.clone_from(dir);
+    }
+    if let Some(url) = &common.database_url {
+        settings.database_url = Some(url.clone().into());
+    }
+    if demo_defaults && settings.partnership_name == Settings::default().partnership_name {
+        demo::PARTNERSHIP_NAME.clone_into(&mut settings.partnership_name);
+    }
+    Ok(settings)
+}
+
+fn init_logging() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_env("COPROD_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("COPROD_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    init_logging();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve => {
+            let started = Instant::now();
+            let state = AppState::prepare(settings(&cli.common, false)?).await?;
+            coprod_server::serve(state, |address| {
+                tracing::info!(startup_ms = started.elapsed().as_millis(), "ready");
+                println!("coprod is running at http://{address}/");
+            })
+            .await
+        }
+        Command::Demo { seed_only } => {
+            let settings = settings(&cli.common, true)?;
+            let state = AppState::prepare(settings).await?;
+            let seeded = demo::seed(&state.db).await?;
+            if seeded.already_present {
+                println!("Demo data was already present in {}.", state.settings.data_dir.display());
+            } else {
+                println!(
+                    "Seeded {} with {} organisations and {} people.",
+                    demo::PARTNERSHIP_NAME,
+                    seeded.organisations,
+                    seeded.accounts
+                );
+            }
+            println!("\nSign in with any of these (password: {}):", demo::PASSWORD);
+            for (email, _, role) in demo::ACCOUNTS {
+                println!("  {role:<12} {email}");
+            }
+            if seed_only {
+                state.db.close().await;
+                return Ok(());
+            }
+            coprod_server::serve(state, |address| {
+                println!("\nOpen http://{address}/ in your browser. Press Ctrl-C to stop.");
+            })
+            .await
+        }
+        Command::Migrate => {
+            let settings = settings(&cli.common, false)?;
+            let db = Db::connect(&settings.database_url()).await?;
+            db.migrate().await?;
+            println!("The database is up to date ({} migrations).", db.migrator_versions().len());
+            db.close().await;
+            Ok(())
+        }
+        Command::User { action } => user(&cli.common, action).await,
+        Command::Backup { file } => {
+            let settings = settings(&cli.common, false)?;
+            let db = Db::connect(&settings.database_url()).await?;
+            let extension = match db.backend() {
+                coprod_server::db::Backend::Sqlite => "sqlite3",
+                coprod_server::db::Backend::Postgres => "json",
+            };
+            let target = match file {
+                Some(file) => file,
+                None => {
+                    let dir = settings.data_dir.join("backups");
+                    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+                    dir.join(format!("coprod-{}.{extension}", coprod_server::db::now()))
+                }
+            };
+            let counts = backup::backup(&db, &target).await?;
+            db.close().await;
+            println!("Wrote {} ({} rows in {} tables).", target.display(), counts.values().sum::<i64>(), counts.len());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let settings = settings(&cli.common, false)?;
+            std::fs::create_dir_all(&settings.data_dir)
+                .with_context(|| format!("could not create {}", settings.data_dir.display()))?;
+            let counts = backup::restore(&settings.database_url(), &file).await?;
+            println!("Restored {} ({} rows in {} tables).", file.display(), counts.values().sum::<i64>(), counts.len());
+            Ok(())
+        }
+    }
+}
+
+async fn user(common: &Common, action: UserAction) -> anyhow::Result<()> {
+    let settings = settings(common, false)?;
+    let db = Db::connect(&settings.database_url()).await?;
+    db.migrate().await?;
+    match action {
+        UserAction::Create { email, name, role, organisation } => {
+            let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.key))?;
+            let name = LineOfText::parse(&name).map_err(|e| anyhow::anyhow!("--name: {}", e.key))?;
+            let role = Role::parse(&role).map_err(|_| anyhow::anyhow!("--role must be one of citizen, volunteer, coordinator, link_worker, manager, admin"))?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).context("could not read the password from standard input")?;
+            let password = NewPassword::parse(line.trim_end_matches(['\r', '\n']))
+                .map_err(|e| anyhow::anyhow!("the password was refused: {}", e.key))?;
+            let hash = password::hash(password).await?;
+            let id = match accounts::create(&db, &email, &name, &hash).await {
+                Ok(id) => id,
+                Err(accounts::CreateAccountError::EmailTaken) => bail!("{email} already has an account"),
+                Err(accounts::CreateAccountError::Database(e)) => return Err(e.into()),
+            };
+            accounts::grant(&db, id, organisation, role).await?;
+            println!("Created account {id} for {email} as {role}.");
+        }
+        UserAction::SetRole { email, role, organisation, remove } => {
+            let role = Role::parse(&role).map_err(|_| anyhow::anyhow!("--role must be one of citizen, volunteer, coordinator, link_worker, manager, admin"))?;
+            let account = accounts::find_by_email(&db, &email.trim().to_lowercase())
+                .await?
+                .with_context(|| format!("no account has the email {email}"))?;
+            if remove {
+                let held = accounts::memberships(&db, account.id).await?;
+                let membership = held
+                    .iter()
+                    .find(|m| m.role == role && m.organisation_id == organisation)
+                    .with_context(|| format!("{email} does not hold {role} there"))?;
+                accounts::revoke(&db, account.id, membership.id).await?;
+                println!("Removed {role} from {email}.");
+            } else if accounts::grant(&db, account.id, organisation, role).await? {
+                println!("Gave {email} the role {role}.");
+            } else {
+                println!("{email} already held the role {role}.");
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}

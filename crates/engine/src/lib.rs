@@ -1,0 +1,11 @@
+//! Pure domain rules for coprod: the types that make invalid states
+//! unrepresentable, and (in later capabilities) the algorithms that matter —
+//! matching, counting, scoring. Nothing here does I/O or async work, so every
+//! rule can be unit- and property-tested and benchmarked on its own.
+
+/// People, organisations and the roles that join them.
+pub mod people;
+/// Validation errors shared by every `parse` in this crate.
+pub mod invalid;
+
+pub use invalid::Invalid;

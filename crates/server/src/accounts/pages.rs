@@ -1,0 +1,265 @@
+//! Sign-up, sign-in, sign-out, the account page and changing a password.
+
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role};
+use serde::Deserialize;
+
+use super::{password, session, store, throttle, CurrentUser};
+use crate::{
+    access::redirect,
+    app::AppState,
+    audit::{self, Action, Event},
+    error::Result,
+    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+};
+
+#[derive(Template)]
+#[template(path = "accounts/sign_up.html")]
+struct SignUpPage {
+    shell: Shell,
+    form: SignUpForm,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignUpForm {
+    display_name: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn sign_up_form(shell: Shell) -> Result<Response> {
+    page(&SignUpPage {
+        shell,
+        form: SignUpForm::default(),
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    shell: Shell,
+    ClientIp(ip): ClientIp,
+    StrictForm(mut form): StrictForm<SignUpForm>,
+) -> Result<Response> {
+    let mut errors = FieldErrors::default();
+    let name = LineOfText::parse(&form.display_name)
+        .map_err(|e| errors.add("display_name", shell.t(e.key)))
+        .ok();
+    let email = EmailAddress::parse(&form.email)
+        .map_err(|e| errors.add("email", shell.t(e.key)))
+        .ok();
+    let new_password = NewPassword::parse(&form.password)
+        .map_err(|e| errors.add("password", shell.t(e.key)))
+        .ok();
+    if new_password.is_some() && form.password != form.password_confirm {
+        errors.add("password_confirm", shell.t("error.password.mismatch"));
+    }
+    let (Some(name), Some(email), Some(new_password), true) = (name, email, new_password, errors.is_empty()) else {
+        form.password.clear();
+        form.password_confirm.clear();
+        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &SignUpPage { shell, form, errors });
+    };
+    let hash = password::hash(new_password).await?;
+    let account_id = match store::create(&state.db, &email, &name, &hash).await {
+        Ok(id) => id,
+        Err(store::CreateAccountError::EmailTaken) => {
+            errors.add("email", shell.t("error.email.taken"));
+            form.password.clear();
+            form.password_confirm.clear();
+            return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &SignUpPage { shell, form, errors });
+        }
+        Err(store::CreateAccountError::Database(e)) => return Err(e.into()),
+    };
+    // Everyone who signs up is a citizen of the partnership; staff roles are
+    // given by an administrator.
+    store::grant(&state.db, account_id, None, Role::Citizen).await?;
+    audit::record(&state.db, Event::new(Action::SignedUp, Some(account_id), &ip).subject("account", account_id)).await?;
+    let token = session::start(&state, account_id).await?;
+    Ok(([session::cookie(&state, &token)], redirect("/account")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/sign_in.html")]
+struct SignInPage {
+    shell: Shell,
+    email: String,
+    return_to: String,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReturnTo {
+    return_to: String,
+}
+
+pub async fn sign_in_form(shell: Shell, Query(query): Query<ReturnTo>) -> Result<Response> {
+    page(&SignInPage {
+        shell,
+        email: String::new(),
+        return_to: safe_return_to(&query.return_to).to_owned(),
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    return_to: String,
+}
+
+/// Only paths on this site, so a crafted link cannot send people elsewhere.
+fn safe_return_to(candidate: &str) -> &str {
+    if candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.contains('\\') {
+        candidate
+    } else {
+        ""
+    }
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    shell: Shell,
+    ClientIp(ip): ClientIp,
+    StrictForm(form): StrictForm<SignInForm>,
+) -> Result<Response> {
+    let return_to = safe_return_to(&form.return_to).to_owned();
+    let email_key = form.email.trim().to_lowercase();
+    let show_error = |shell: Shell, field: &'static str, key: &str, status: StatusCode| {
+        let mut errors = FieldErrors::default();
+        errors.add(field, shell.t(key));
+        page_with_status(
+            status,
+            &SignInPage {
+                email: form.email.trim().to_owned(),
+                return_to: return_to.clone(),
+                errors,
+                shell,
+            },
+        )
+    };
+    if email_key.is_empty() {
+        return show_error(shell, "email", "error.email.missing", StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if form.password.is_empty() {
+        return show_error(shell, "password", "error.password.missing", StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if throttle::is_paused(&state, &email_key, &ip).await? {
+        audit::record(&state.db, Event::new(Action::SignInPaused, None, &ip).detail(email_key.clone())).await?;
+        return show_error(shell, "email", "error.sign_in.paused", StatusCode::TOO_MANY_REQUESTS);
+    }
+    let found = store::find_for_sign_in(&state.db, &email_key).await?;
+    let (account, hash) = match found {
+        Some((account, hash)) if !account.disabled => (Some(account), Some(hash)),
+        _ => (None, None),
+    };
+    let matched = password::verify(form.password.clone(), hash).await;
+    throttle::record(&state, &email_key, &ip, matched).await?;
+    let Some(account) = account.filter(|_| matched) else {
+        audit::record(&state.db, Event::new(Action::SignInFailed, None, &ip).detail(email_key.clone())).await?;
+        return show_error(shell, "email", "error.sign_in.wrong", StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    audit::record(&state.db, Event::new(Action::SignedIn, Some(account.id), &ip).subject("account", account.id)).await?;
+    let token = session::start(&state, account.id).await?;
+    let destination = if return_to.is_empty() { "/account" } else { &return_to };
+    Ok(([session::cookie(&state, &token)], redirect(destination)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct EmptyForm {}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    user: axum::Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    StrictForm(_): StrictForm<EmptyForm>,
+) -> Result<Response> {
+    session::end(&state, &headers).await?;
+    audit::record(&state.db, Event::new(Action::SignedOut, Some(user.account_id), &ip)).await?;
+    Ok(([session::removal_cookie(&state)], redirect("/")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/account.html")]
+struct AccountPage {
+    shell: Shell,
+    user: CurrentUser,
+    notice: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Notice {
+    done: String,
+}
+
+pub async fn account(shell: Shell, axum::Extension(user): axum::Extension<CurrentUser>, Query(notice): Query<Notice>) -> Result<Response> {
+    let notice = match notice.done.as_str() {
+        "password" => shell.t("account.password_changed"),
+        _ => String::new(),
+    };
+    page(&AccountPage { shell, user, notice })
+}
+
+#[derive(Template)]
+#[template(path = "accounts/change_password.html")]
+struct ChangePasswordPage {
+    shell: Shell,
+    errors: FieldErrors,
+}
+
+pub async fn change_password_form(shell: Shell) -> Result<Response> {
+    page(&ChangePasswordPage {
+        shell,
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ChangePasswordForm {
+    current_password: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    shell: Shell,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    StrictForm(form): StrictForm<ChangePasswordForm>,
+) -> Result<Response> {
+    let mut errors = FieldErrors::default();
+    let stored = store::find_for_sign_in(&state.db, &user.email).await?.map(|(_, hash)| hash);
+    if !password::verify(form.current_password.clone(), stored).await {
+        errors.add("current_password", shell.t("error.password.current_wrong"));
+    }
+    let new_password = NewPassword::parse(&form.password)
+        .map_err(|e| errors.add("password", shell.t(e.key)))
+        .ok();
+    if new_password.is_some() && form.password != form.password_confirm {
+        errors.add("password_confirm", shell.t("error.password.mismatch"));
+    }
+    let (Some(new_password), true) = (new_password, errors.is_empty()) else {
+        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &ChangePasswordPage { shell, errors });
+    };
+    let hash = password::hash(new_password).await?;
+    store::set_password(&state.db, user.account_id, &hash).await?;
+    // Anyone else signed in as this person (a lost phone) is signed out.
+    session::end_all(&state, user.account_id, Some(&headers)).await?;
+    audit::record(&state.db, Event::new(Action::PasswordChanged, Some(user.account_id), &ip).subject("account", user.account_id)).await?;
+    Ok(redirect("/account?done=password"))
+}

@@ -1,0 +1,169 @@
+//! Resetting a forgotten password with a one-time link sent by email. The
+//! request page answers the same whether or not the address has an account,
+//! so it cannot be used to find out who is registered.
+
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+};
+use coprod_engine::people::{EmailAddress, NewPassword};
+use serde::Deserialize;
+use sqlx::Row;
+
+use super::{password, session, store};
+use crate::{
+    access::redirect,
+    app::AppState,
+    audit::{self, Action, Event},
+    crypto, db,
+    error::Result,
+    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+};
+
+#[derive(Template)]
+#[template(path = "accounts/reset_request.html")]
+struct RequestPage {
+    shell: Shell,
+    email: String,
+    sent: bool,
+    errors: FieldErrors,
+}
+
+pub async fn request_form(shell: Shell) -> Result<Response> {
+    page(&RequestPage {
+        shell,
+        email: String::new(),
+        sent: false,
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RequestForm {
+    email: String,
+}
+
+pub async fn request(
+    State(state): State<AppState>,
+    shell: Shell,
+    StrictForm(form): StrictForm<RequestForm>,
+) -> Result<Response> {
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => email,
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", shell.t(e.key));
+            return page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RequestPage { shell, email: form.email, sent: false, errors },
+            );
+        }
+    };
+    if let Some(account) = store::find_by_email(&state.db, email.as_str()).await?
+        && !account.disabled
+    {
+        let token = crypto::random_token();
+        let now = db::now();
+        sqlx::query(
+            "INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(crypto::token_hash(&token))
+        .bind(account.id)
+        .bind(now)
+        .bind(now + state.settings.reset_link_minutes * 60)
+        .execute(state.db.pool())
+        .await?;
+        let link = format!("{}/password-reset/{token}", state.settings.public_url.trim_end_matches('/'));
+        let minutes = state.settings.reset_link_minutes.to_string();
+        let body = format!(
+            "{}\n\n{}\n\n{link}\n\n{}\n",
+            shell.t1("mail.reset.greeting", &account.display_name),
+            shell.t1("mail.reset.intro", &state.settings.partnership_name),
+            shell.t1("mail.reset.expiry", &minutes),
+        );
+        // A mail failure is logged and the page still says "sent": telling
+        // the visitor would reveal that the address has an account.
+        if let Err(error) = state.mailer.send(account.email.as_str(), &shell.t("mail.reset.subject"), &body).await {
+            tracing::error!(error = format!("{error:#}"), "could not send a password reset email");
+        }
+    }
+    page(&RequestPage {
+        shell,
+        email: email.to_string(),
+        sent: true,
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset_choose.html")]
+struct ChoosePage {
+    shell: Shell,
+    token: String,
+    valid: bool,
+    errors: FieldErrors,
+}
+
+/// The account a live, unused link belongs to.
+async fn live_link(state: &AppState, token: &str) -> Result<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT account_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(crypto::token_hash(token))
+    .bind(db::now())
+    .fetch_optional(state.db.pool())
+    .await?;
+    Ok(row.map(|r| r.try_get("account_id")).transpose()?)
+}
+
+pub async fn choose_form(State(state): State<AppState>, shell: Shell, Path(token): Path<String>) -> Result<Response> {
+    let valid = live_link(&state, &token).await?.is_some();
+    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
+    page_with_status(status, &ChoosePage { shell, token, valid, errors: FieldErrors::default() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ChooseForm {
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn choose(
+    State(state): State<AppState>,
+    shell: Shell,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    StrictForm(form): StrictForm<ChooseForm>,
+) -> Result<Response> {
+    let Some(account_id) = live_link(&state, &token).await? else {
+        return page_with_status(StatusCode::GONE, &ChoosePage { shell, token, valid: false, errors: FieldErrors::default() });
+    };
+    let mut errors = FieldErrors::default();
+    let new_password = NewPassword::parse(&form.password)
+        .map_err(|e| errors.add("password", shell.t(e.key)))
+        .ok();
+    if new_password.is_some() && form.password != form.password_confirm {
+        errors.add("password_confirm", shell.t("error.password.mismatch"));
+    }
+    let (Some(new_password), true) = (new_password, errors.is_empty()) else {
+        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &ChoosePage { shell, token, valid: true, errors });
+    };
+    let hash = password::hash(new_password).await?;
+    // Claim the link first: of two simultaneous uses, only one succeeds.
+    let claimed = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+        .bind(db::now())
+        .bind(crypto::token_hash(&token))
+        .execute(state.db.pool())
+        .await?;
+    if claimed.rows_affected() != 1 {
+        return page_with_status(StatusCode::GONE, &ChoosePage { shell, token, valid: false, errors: FieldErrors::default() });
+    }
+    store::set_password(&state.db, account_id, &hash).await?;
+    session::end_all(&state, account_id, None).await?;
+    audit::record(&state.db, Event::new(Action::PasswordReset, Some(account_id), &ip).subject("account", account_id)).await?;
+    Ok(redirect("/sign-in?reset=done"))
+}

@@ -1,0 +1,198 @@
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use coprod_engine::people::Role;
+use serde::Deserialize;
+
+use crate::{
+    access::redirect,
+    accounts::{
+        CurrentUser,
+        store::{self, Account, Membership},
+    },
+    app::AppState,
+    audit::{self, Action, Event},
+    error::{AppError, Result},
+    organisations::store::{self as organisations, Organisation},
+    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    page: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/people.html")]
+struct ListPage {
+    shell: Shell,
+    people: Vec<Account>,
+    q: String,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+impl ListPage {
+    fn page_label(&self) -> String {
+        format!("{} / {}", self.page, self.pages)
+    }
+
+    fn previous_link(&self) -> String {
+        self.link(self.page - 1)
+    }
+
+    fn next_link(&self) -> String {
+        self.link(self.page + 1)
+    }
+
+    fn link(&self, page: i64) -> String {
+        format!(
+            "/admin/people?q={}&page={page}",
+            percent_encoding::utf8_percent_encode(&self.q, percent_encoding::NON_ALPHANUMERIC)
+        )
+    }
+}
+
+pub async fn list(State(state): State<AppState>, shell: Shell, Query(query): Query<ListQuery>) -> Result<Response> {
+    let page_number = query.page.max(1);
+    let q: String = query.q.trim().chars().take(100).collect();
+    let (people, total) = store::list(&state.db, &q, PAGE_SIZE, (page_number - 1) * PAGE_SIZE).await?;
+    page(&ListPage {
+        shell,
+        people,
+        q,
+        total,
+        page: page_number,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/person.html")]
+struct PersonPage {
+    shell: Shell,
+    person: Account,
+    memberships: Vec<Membership>,
+    organisations: Vec<Organisation>,
+    roles: Vec<Role>,
+    form: GrantForm,
+    errors: FieldErrors,
+}
+
+async fn person_page(
+    state: &AppState,
+    shell: Shell,
+    reader: &CurrentUser,
+    ip: &str,
+    id: i64,
+    form: GrantForm,
+    errors: FieldErrors,
+) -> Result<PersonPage> {
+    let person = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    audit::person_read(&state.db, reader, id, ip, "admin person record").await?;
+    Ok(PersonPage {
+        shell,
+        memberships: store::memberships(&state.db, id).await?,
+        organisations: organisations::list(&state.db).await?,
+        roles: Role::ALL.to_vec(),
+        person,
+        form,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    shell: Shell,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    page(&person_page(&state, shell, &user, &ip, id, GrantForm::default(), FieldErrors::default()).await?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GrantForm {
+    role: String,
+    organisation_id: String,
+}
+
+pub async fn grant(
+    State(state): State<AppState>,
+    shell: Shell,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    StrictForm(form): StrictForm<GrantForm>,
+) -> Result<Response> {
+    let person = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let role = Role::parse(&form.role).map_err(|e| errors.add("role", shell.t(e.key))).ok();
+    let organisation = if form.organisation_id.is_empty() {
+        Some(None)
+    } else {
+        match form.organisation_id.parse::<i64>() {
+            Ok(org) if organisations::find(&state.db, org).await?.is_some() => Some(Some(org)),
+            _ => {
+                errors.add("organisation_id", shell.t("error.organisation.unknown"));
+                None
+            }
+        }
+    };
+    let (Some(role), Some(organisation)) = (role, organisation) else {
+        let page = person_page(&state, shell, &user, &ip, id, form, errors).await?;
+        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    if store::grant(&state.db, person.id, organisation, role).await? {
+        audit::record(
+            &state.db,
+            Event::new(Action::RoleGranted, Some(user.account_id), &ip)
+                .subject("account", person.id)
+                .detail(format!("{role} in organisation {}", organisation.map_or_else(|| "partnership".to_owned(), |o| o.to_string()))),
+        )
+        .await?;
+    }
+    Ok(redirect(&format!("/admin/people/{id}")))
+}
+
+#[derive(Deserialize, Default)]
+pub struct EmptyForm {}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    Path((id, membership_id)): Path<(i64, i64)>,
+    StrictForm(_): StrictForm<EmptyForm>,
+) -> Result<Response> {
+    // An administrator cannot remove their own last admin role and lock
+    // everyone out of administration.
+    if id == user.account_id {
+        let held = store::memberships(&state.db, id).await?;
+        let admin_roles = held.iter().filter(|m| m.role == Role::Admin).count();
+        if held.iter().any(|m| m.id == membership_id && m.role == Role::Admin) && admin_roles == 1 {
+            return Err(AppError::BadRequest {
+                key: "error.role.last_admin",
+                field: None,
+            });
+        }
+    }
+    let removed = store::revoke(&state.db, id, membership_id).await?.ok_or(AppError::NotFound)?;
+    audit::record(
+        &state.db,
+        Event::new(Action::RoleRevoked, Some(user.account_id), &ip)
+            .subject("account", id)
+            .detail(format!("{} in {}", removed.role, removed.organisation_name.as_deref().unwrap_or("partnership"))),
+    )
+    .await?;
+    Ok(redirect(&format!("/admin/people/{id}")))
+}

@@ -1,0 +1,180 @@
+//! The audit log: an append-only record (the database refuses updates and
+//! deletes) of sign-ins, failed sign-ins, role changes, and every time staff
+//! read a person's record. Later capabilities call [`person_read`] from any
+//! handler that shows a person's details to staff.
+
+/// The administrators' view of the log.
+mod pages;
+
+use axum::{http::Method, routing::get};
+use sqlx::Row;
+
+use crate::{
+    access::{self, Route},
+    accounts::CurrentUser,
+    db::{self, Db},
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![Route::new(Method::GET, "/admin/audit", access::ADMIN, get(pages::list))]
+}
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SignedIn,
+    SignInFailed,
+    SignInPaused,
+    SignedOut,
+    SignedUp,
+    PasswordChanged,
+    PasswordReset,
+    RoleGranted,
+    RoleRevoked,
+    PersonRead,
+    OrganisationCreated,
+    OrganisationUpdated,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::SignedIn => "signed_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::SignInPaused => "sign_in_paused",
+            Action::SignedOut => "signed_out",
+            Action::SignedUp => "signed_up",
+            Action::PasswordChanged => "password_changed",
+            Action::PasswordReset => "password_reset",
+            Action::RoleGranted => "role_granted",
+            Action::RoleRevoked => "role_revoked",
+            Action::PersonRead => "person_read",
+            Action::OrganisationCreated => "organisation_created",
+            Action::OrganisationUpdated => "organisation_updated",
+            Action::ApiTokenCreated => "api_token_created",
+            Action::ApiTokenRevoked => "api_token_revoked",
+        }
+    }
+}
+
+/// One event to append.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub action: Action,
+    pub actor: Option<i64>,
+    pub subject: Option<(&'static str, i64)>,
+    pub ip: &'a str,
+    /// Free text for people reading the log; never a password or token.
+    pub detail: String,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(action: Action, actor: Option<i64>, ip: &'a str) -> Self {
+        Self {
+            action,
+            actor,
+            subject: None,
+            ip,
+            detail: String::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn subject(mut self, kind: &'static str, id: i64) -> Self {
+        self.subject = Some((kind, id));
+        self
+    }
+
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// Appends an event.
+pub async fn record(db: &Db, event: Event<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (occurred_at, actor_account_id, action, subject_kind, subject_id, ip, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(db::now())
+    .bind(event.actor)
+    .bind(event.action.as_str())
+    .bind(event.subject.map(|(kind, _)| kind))
+    .bind(event.subject.map(|(_, id)| id))
+    .bind(event.ip)
+    .bind(event.detail)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Records that a member of staff was shown a person's record. Call it from
+/// every handler that displays a person's details to someone other than
+/// that person.
+pub async fn person_read(db: &Db, reader: &CurrentUser, person_id: i64, ip: &str, why: &str) -> Result<(), sqlx::Error> {
+    if reader.account_id == person_id {
+        return Ok(());
+    }
+    record(
+        db,
+        Event::new(Action::PersonRead, Some(reader.account_id), ip)
+            .subject("account", person_id)
+            .detail(why),
+    )
+    .await
+}
+
+/// One stored event, for display.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub occurred_at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub subject: String,
+    pub ip: String,
+    pub detail: String,
+}
+
+/// Newest first, optionally only one action, a page at a time.
+pub async fn list(db: &Db, action: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<StoredEvent>, i64), sqlx::Error> {
+    let action = action.unwrap_or("");
+    let rows = sqlx::query(
+        "SELECT e.id, e.occurred_at, a.email AS actor, e.action, e.subject_kind, e.subject_id, e.ip, e.detail \
+         FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_account_id \
+         WHERE ($1 = '' OR e.action = $1) ORDER BY e.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(action)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE ($1 = '' OR action = $1)")
+        .bind(action)
+        .fetch_one(db.pool())
+        .await?;
+    let events = rows
+        .iter()
+        .map(|row| {
+            let kind: Option<String> = row.try_get("subject_kind")?;
+            let id: Option<i64> = row.try_get("subject_id")?;
+            Ok(StoredEvent {
+                id: row.try_get("id")?,
+                occurred_at: row.try_get("occurred_at")?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                subject: match (kind, id) {
+                    (Some(kind), Some(id)) => format!("{kind} {id}"),
+                    _ => String::new(),
+                },
+                ip: row.try_get::<Option<String>, _>("ip")?.unwrap_or_default(),
+                detail: row.try_get("detail")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((events, total))
+}

@@ -1,0 +1,137 @@
+//! A fictional partnership for demonstrations and browser tests: one health
+//! and social care partnership with two localities, thirty organisations
+//! across the three sectors, and people in every role. Every name and
+//! address is made up (the `.example` domain is reserved for exactly this).
+
+use coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role, Sector};
+
+use crate::{
+    accounts::{password, store as accounts},
+    db::Db,
+    organisations::store as organisations,
+};
+
+/// The partnership's name when the operator has not set one.
+pub const PARTNERSHIP_NAME: &str = "Ardnaveen Health and Social Care Partnership";
+
+/// The password of every demo account.
+pub const PASSWORD: &str = "coprod-demo-pass";
+
+/// One sign-in per role, printed when the demo starts.
+pub const ACCOUNTS: &[(&str, &str, Role)] = &[
+    ("admin@demo.example", "Alasdair Admin", Role::Admin),
+    ("manager@demo.example", "Morven Manager", Role::Manager),
+    ("coordinator@demo.example", "Catriona Coordinator", Role::Coordinator),
+    ("linkworker@demo.example", "Lachlan Linkworker", Role::LinkWorker),
+    ("volunteer@demo.example", "Valerie Volunteer", Role::Volunteer),
+    ("citizen@demo.example", "Calum Citizen", Role::Citizen),
+];
+
+const LOCALITIES: &[&str] = &["Ardnaveen Coast", "Ardnaveen Glens"];
+
+/// (name, sector, locality index)
+const ORGANISATIONS: &[(&str, Sector, usize)] = &[
+    ("Ardnaveen Health and Social Care Partnership", Sector::Public, 0),
+    ("Ardnaveen Council", Sector::Public, 0),
+    ("NHS Ardnaveen", Sector::Public, 1),
+    ("Ardnaveen Coast Community Health Team", Sector::Public, 0),
+    ("Glens Community Mental Health Service", Sector::Public, 1),
+    ("Ardnaveen Libraries", Sector::Public, 0),
+    ("Ardnaveen Housing Support", Sector::Public, 1),
+    ("Ardnaveen Third Sector Interface", Sector::Third, 0),
+    ("Harbourside Food Run", Sector::Third, 0),
+    ("Glens Befriending Network", Sector::Third, 1),
+    ("Coastline Carers Centre", Sector::Third, 0),
+    ("Kilbrannan Community Transport", Sector::Third, 1),
+    ("Ardnaveen Men's Shed", Sector::Third, 0),
+    ("Strathfeorag Lunch Club", Sector::Third, 1),
+    ("Seaview Dementia Cafe", Sector::Third, 0),
+    ("Ardnaveen Sight Loss Group", Sector::Third, 0),
+    ("Glens Walking Group", Sector::Third, 1),
+    ("Ardnaveen Citizens Advice Service", Sector::Third, 0),
+    ("Benmore Youth Project", Sector::Third, 1),
+    ("Ardnaveen Community Garden", Sector::Third, 0),
+    ("Glens Village Hall Committee", Sector::Third, 1),
+    ("Ardnaveen Gaelic Choir", Sector::Third, 0),
+    ("Rowanbank Care Home", Sector::Independent, 0),
+    ("Glenside Home Care Ltd", Sector::Independent, 1),
+    ("Ardnaveen Pharmacy Group", Sector::Independent, 0),
+    ("Heatherlea Day Services", Sector::Independent, 1),
+    ("Coast Mobility Aids", Sector::Independent, 0),
+    ("Glens Taxi Co-operative", Sector::Independent, 1),
+    ("Shorefront Physiotherapy", Sector::Independent, 0),
+    ("Ardnaveen Community Pharmacy", Sector::Independent, 1),
+];
+
+/// Extra people so lists and searches have something in them:
+/// (name, role, organisation index or none for partnership-wide).
+const PEOPLE: &[(&str, Role, Option<usize>)] = &[
+    ("Iona Example", Role::Citizen, None),
+    ("Ruaridh Sample", Role::Citizen, None),
+    ("Effie Placeholder", Role::Citizen, None),
+    ("Tormod Fictional", Role::Volunteer, Some(8)),
+    ("Kirsty Madeup", Role::Volunteer, Some(9)),
+    ("Angus Invented", Role::Volunteer, Some(11)),
+    ("Shona Testperson", Role::Coordinator, Some(8)),
+    ("Fraser Notreal", Role::Coordinator, Some(10)),
+    ("Eilidh Imaginary", Role::LinkWorker, Some(3)),
+    ("Hamish Pretend", Role::Manager, Some(1)),
+];
+
+/// What was seeded.
+#[derive(Debug, Default)]
+pub struct Seeded {
+    pub already_present: bool,
+    pub organisations: usize,
+    pub accounts: usize,
+}
+
+/// Fills an empty database with the demo partnership. Run again, it changes
+/// nothing.
+pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
+    if accounts::find_by_email(db, ACCOUNTS[0].0).await?.is_some() {
+        return Ok(Seeded {
+            already_present: true,
+            ..Seeded::default()
+        });
+    }
+    let mut locality_ids = Vec::new();
+    for name in LOCALITIES {
+        locality_ids.push(organisations::create_locality(db, &LineOfText::parse(name)?, None).await?);
+    }
+    let mut organisation_ids = Vec::new();
+    for (name, sector, locality) in ORGANISATIONS {
+        let id = organisations::create(db, &LineOfText::parse(name)?, *sector, Some(locality_ids[*locality])).await?;
+        organisation_ids.push(id);
+    }
+    // One hash for every demo account: they share a password, and hashing
+    // forty times would only slow the demo's start.
+    let hash = password::hash(NewPassword::parse(PASSWORD)?).await?;
+    let mut created = 0;
+    for (email, name, role) in ACCOUNTS {
+        let id = accounts::create(db, &EmailAddress::parse(email)?, &LineOfText::parse(name)?, &hash).await?;
+        // Staff and volunteers belong to an organisation; citizens and the
+        // administrator act across the partnership.
+        let organisation = match role {
+            Role::Citizen | Role::Admin => None,
+            Role::Manager | Role::LinkWorker => Some(organisation_ids[0]),
+            Role::Coordinator | Role::Volunteer => Some(organisation_ids[8]),
+        };
+        accounts::grant(db, id, organisation, *role).await?;
+        if *role != Role::Citizen {
+            accounts::grant(db, id, None, Role::Citizen).await?;
+        }
+        created += 1;
+    }
+    for (name, role, organisation) in PEOPLE {
+        let email = format!("{}@people.example", name.to_lowercase().replace(' ', "."));
+        let id = accounts::create(db, &EmailAddress::parse(&email)?, &LineOfText::parse(name)?, &hash).await?;
+        accounts::grant(db, id, organisation.map(|i| organisation_ids[i]), *role).await?;
+        created += 1;
+    }
+    Ok(Seeded {
+        already_present: false,
+        organisations: organisation_ids.len(),
+        accounts: created,
+    })
+}

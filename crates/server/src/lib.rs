@@ -1,0 +1,39 @@
+//! The coprod application: pages, JSON API, storage and operations, one
+//! module per capability plus the shared kernel. See docs/ARCHITECTURE.md.
+
+/// Who may use which route, decided in one place.
+pub mod access;
+/// People's accounts, sessions and passwords.
+pub mod accounts;
+/// Administrators' pages for people and their roles.
+pub mod admin;
+/// The JSON API shell: tokens, error envelope, OpenAPI document.
+pub mod api;
+/// Shared state, the router and serving.
+pub mod app;
+/// The append-only audit log.
+pub mod audit;
+/// Random tokens and their stored hashes.
+pub mod crypto;
+/// The storage kernel over SQLite or PostgreSQL.
+pub mod db;
+/// The fictional demonstration partnership.
+pub mod demo;
+/// The application's error type.
+pub mod error;
+/// Outgoing mail.
+pub mod mail;
+/// Liveness, readiness and metrics.
+pub mod ops;
+/// Organisations of the partnership and their localities.
+pub mod organisations;
+/// Pages that belong to no capability: home, accessibility, privacy.
+pub mod pages;
+/// Typed settings from defaults, file and environment.
+pub mod settings;
+/// The page kernel: catalogue, shell, forms, assets, headers.
+pub mod web;
+
+pub use app::{AppState, router, serve};
+pub use settings::Settings;
+pub use coprod_engine;

@@ -1,0 +1,135 @@
+use coprod_engine::people::{LineOfText, Sector};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::db::{self, Db};
+
+/// An organisation as stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    /// `public`, `third` or `independent`.
+    pub sector: String,
+    pub locality_id: Option<i64>,
+    pub locality_name: Option<String>,
+}
+
+/// A planning area of the partnership.
+#[derive(Debug, Clone, Serialize)]
+pub struct Locality {
+    pub id: i64,
+    pub name: String,
+    pub gss_code: Option<String>,
+}
+
+/// Why an organisation could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("an organisation with that name already exists")]
+    NameTaken,
+    #[error("that locality does not exist")]
+    UnknownLocality,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn classify(error: sqlx::Error) -> SaveError {
+    if db::is_unique_violation(&error) {
+        SaveError::NameTaken
+    } else if matches!(&error, sqlx::Error::Database(e) if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation) {
+        SaveError::UnknownLocality
+    } else {
+        SaveError::Database(error)
+    }
+}
+
+const SELECT: &str = "SELECT o.id, o.name, o.sector, o.locality_id, l.name AS locality_name \
+     FROM organisations o LEFT JOIN localities l ON l.id = o.locality_id";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Organisation, sqlx::Error> {
+    Ok(Organisation {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        sector: row.try_get("sector")?,
+        locality_id: row.try_get("locality_id")?,
+        locality_name: row.try_get("locality_name")?,
+    })
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Organisation>, sqlx::Error> {
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY o.name"))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
+    let row = sqlx::query(&format!("{SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn create(db: &Db, name: &LineOfText, sector: Sector, locality_id: Option<i64>) -> Result<i64, SaveError> {
+    let row = sqlx::query(
+        "INSERT INTO organisations (name, sector, locality_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(name.as_str())
+    .bind(sector.as_str())
+    .bind(locality_id)
+    .bind(db::now())
+    .fetch_one(db.pool())
+    .await
+    .map_err(classify)?;
+    Ok(row.try_get("id")?)
+}
+
+pub async fn update(db: &Db, id: i64, name: &LineOfText, sector: Sector, locality_id: Option<i64>) -> Result<bool, SaveError> {
+    let result = sqlx::query("UPDATE organisations SET name = $1, sector = $2, locality_id = $3 WHERE id = $4")
+        .bind(name.as_str())
+        .bind(sector.as_str())
+        .bind(locality_id)
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .map_err(classify)?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn localities(db: &Db) -> Result<Vec<Locality>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name, gss_code FROM localities ORDER BY name")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Locality {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                gss_code: row.try_get("gss_code")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn create_locality(db: &Db, name: &LineOfText, gss_code: Option<&str>) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query("INSERT INTO localities (name, gss_code) VALUES ($1, $2) RETURNING id")
+        .bind(name.as_str())
+        .bind(gss_code)
+        .fetch_one(db.pool())
+        .await?;
+    row.try_get("id")
+}
+
+/// The people holding roles in an organisation: (account id, name, email, role).
+pub async fn members(db: &Db, organisation_id: i64) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.display_name, a.email, m.role FROM memberships m \
+         JOIN accounts a ON a.id = m.account_id WHERE m.organisation_id = $1 \
+         ORDER BY a.display_name, m.role",
+    )
+    .bind(organisation_id)
+    .fetch_all(db.pool())
+    .await
+}

@@ -1,0 +1,277 @@
+//! One typed settings struct: defaults, then an optional TOML file, then
+//! `COPROD_*` environment variables, then command-line flags (applied by the
+//! CLI). Secrets are `SecretString`, which never prints in `Debug` or logs.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Everything an operator can configure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// Where the SQLite database, backups and the mail outbox live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means SQLite in `data_dir`.
+    pub database_url: Option<SecretString>,
+    /// The address people reach the service at, used in emailed links and to
+    /// decide whether cookies are marked `Secure`.
+    pub public_url: String,
+    /// The partnership this deployment serves.
+    pub partnership_name: String,
+    /// How long a signed-in session lasts without use, in minutes.
+    pub session_idle_minutes: i64,
+    /// How long a password reset link stays valid, in minutes.
+    pub reset_link_minutes: i64,
+    /// Failed sign-ins for one account, within the window, before it is paused.
+    pub throttle_account_failures: i64,
+    /// Failed sign-ins from one address, within the window, before it is paused.
+    pub throttle_ip_failures: i64,
+    /// The throttling window, in minutes.
+    pub throttle_window_minutes: i64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Outgoing mail.
+    pub mail: MailSettings,
+}
+
+/// How mail leaves the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    /// `smtp` sends through `smtp_host`; `outbox` writes `.eml` files to
+    /// `data_dir/outbox`, for a laptop without a mail server.
+    pub transport: MailTransport,
+    pub from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `none` (a local relay), `starttls` or `tls`.
+    pub smtp_security: SmtpSecurity,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTransport {
+    Smtp,
+    Outbox,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    None,
+    Starttls,
+    Tls,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            partnership_name: "coprod".to_owned(),
+            session_idle_minutes: 8 * 60,
+            reset_link_minutes: 60,
+            throttle_account_failures: 5,
+            throttle_ip_failures: 30,
+            throttle_window_minutes: 15,
+            max_body_bytes: 1024 * 1024,
+            mail: MailSettings::default(),
+        }
+    }
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::Outbox,
+            from: "coprod <no-reply@localhost>".to_owned(),
+            smtp_host: "localhost".to_owned(),
+            smtp_port: 25,
+            smtp_security: SmtpSecurity::None,
+            smtp_username: None,
+            smtp_password: None,
+        }
+    }
+}
+
+/// A setting that could not be read, with where it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("could not read the settings file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the settings file {path} is not valid: {source}")]
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("the environment variable {name} is not valid: {reason}")]
+    Env { name: String, reason: String },
+}
+
+impl Settings {
+    /// Defaults, overlaid by the TOML file (if given), overlaid by `COPROD_*`
+    /// variables from `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, SettingsError> {
+        let mut settings = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|source| SettingsError::Parse {
+                    path: path.to_owned(),
+                    source,
+                })?
+            }
+            None => Settings::default(),
+        };
+        for (name, value) in env {
+            if let Some(key) = name.strip_prefix("COPROD_") {
+                settings.apply_env(key, &value).map_err(|reason| SettingsError::Env {
+                    name: name.clone(),
+                    reason,
+                })?;
+            }
+        }
+        Ok(settings)
+    }
+
+    fn apply_env(&mut self, key: &str, value: &str) -> Result<(), String> {
+        fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+            value.parse().map_err(|_| format!("expected a number, got {value:?}"))
+        }
+        match key {
+            "LISTEN" => {
+                self.listen = value
+                    .parse()
+                    .map_err(|_| format!("expected HOST:PORT such as 127.0.0.1:8080, got {value:?}"))?;
+            }
+            "DATA_DIR" => self.data_dir = PathBuf::from(value),
+            "DATABASE_URL" => self.database_url = Some(SecretString::from(value.to_owned())),
+            "PUBLIC_URL" => self.public_url = value.to_owned(),
+            "PARTNERSHIP_NAME" => self.partnership_name = value.to_owned(),
+            "SESSION_IDLE_MINUTES" => self.session_idle_minutes = number(value)?,
+            "RESET_LINK_MINUTES" => self.reset_link_minutes = number(value)?,
+            "THROTTLE_ACCOUNT_FAILURES" => self.throttle_account_failures = number(value)?,
+            "THROTTLE_IP_FAILURES" => self.throttle_ip_failures = number(value)?,
+            "THROTTLE_WINDOW_MINUTES" => self.throttle_window_minutes = number(value)?,
+            "MAX_BODY_BYTES" => self.max_body_bytes = number(value)?,
+            "MAIL_TRANSPORT" => {
+                self.mail.transport = match value {
+                    "smtp" => MailTransport::Smtp,
+                    "outbox" => MailTransport::Outbox,
+                    other => return Err(format!("expected smtp or outbox, got {other:?}")),
+                }
+            }
+            "MAIL_FROM" => self.mail.from = value.to_owned(),
+            "SMTP_HOST" => self.mail.smtp_host = value.to_owned(),
+            "SMTP_PORT" => self.mail.smtp_port = number(value)?,
+            "SMTP_SECURITY" => {
+                self.mail.smtp_security = match value {
+                    "none" => SmtpSecurity::None,
+                    "starttls" => SmtpSecurity::Starttls,
+                    "tls" => SmtpSecurity::Tls,
+                    other => return Err(format!("expected none, starttls or tls, got {other:?}")),
+                }
+            }
+            "SMTP_USERNAME" => self.mail.smtp_username = Some(value.to_owned()),
+            "SMTP_PASSWORD" => self.mail.smtp_password = Some(SecretString::from(value.to_owned())),
+            // Variables for other tools (the test harness, the CLI's own
+            // flags) share the prefix; they are not settings.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The database to use: the configured URL, or SQLite in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.expose_secret().trim().is_empty() => url.expose_secret().to_owned(),
+            _ => format!("sqlite://{}", self.data_dir.join("coprod.sqlite3").display()),
+        }
+    }
+
+    /// Cookies carry `Secure` whenever people reach the service over HTTPS.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("coprod.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\npartnership_name = \"Glenmorach\"\n[mail]\nsmtp_port = 2525\n",
+        )
+        .unwrap();
+        let settings = Settings::load(
+            Some(&file),
+            env(&[("COPROD_LISTEN", "127.0.0.1:7000"), ("HOME", "/root")]),
+        )
+        .unwrap();
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:7000");
+        assert_eq!(settings.partnership_name, "Glenmorach");
+        assert_eq!(settings.mail.smtp_port, 2525);
+        assert_eq!(settings.session_idle_minutes, 480);
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let settings = Settings::load(
+            None,
+            env(&[
+                ("COPROD_DATABASE_URL", "postgres://coprod:hunter2secret@db/coprod"),
+                ("COPROD_SMTP_PASSWORD", "mailpass-secret"),
+            ]),
+        )
+        .unwrap();
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2secret"), "{shown}");
+        assert!(!shown.contains("mailpass-secret"), "{shown}");
+        assert_eq!(settings.database_url(), "postgres://coprod:hunter2secret@db/coprod");
+    }
+
+    #[test]
+    fn bad_values_say_where_they_came_from() {
+        let err = Settings::load(None, env(&[("COPROD_LISTEN", "not an address")])).unwrap_err();
+        assert!(err.to_string().contains("COPROD_LISTEN"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "listne = 1\n").unwrap();
+        let err = Settings::load(Some(&file), Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("bad.toml"), "{err}");
+    }
+
+    #[test]
+    fn sqlite_in_the_data_dir_by_default() {
+        let settings = Settings::load(None, env(&[("COPROD_DATA_DIR", "/srv/coprod")])).unwrap();
+        assert_eq!(settings.database_url(), "sqlite:///srv/coprod/coprod.sqlite3");
+    }
+}

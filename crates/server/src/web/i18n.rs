@@ -1,0 +1,103 @@
+//! Every word coprod shows a person comes from a message catalogue
+//! (`locales/<lang>.toml`), so adding Gaelic, Scots or Polish means adding a
+//! file, not touching templates or code.
+
+use std::collections::HashMap;
+
+/// The catalogues compiled into the binary, by language tag.
+const BUILT_IN: &[(&str, &str)] = &[("en", include_str!("../../locales/en.toml"))];
+
+/// One language's messages, flattened to dotted keys (`nav.home`).
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    messages: HashMap<String, String>,
+}
+
+/// All languages available, and the default.
+#[derive(Debug)]
+pub struct Catalogues {
+    by_language: HashMap<&'static str, Catalogue>,
+}
+
+/// A catalogue that fails to parse is a build defect, caught by the tests.
+#[derive(Debug, thiserror::Error)]
+#[error("the message catalogue for {language} is not valid TOML: {source}")]
+pub struct CatalogueError {
+    language: &'static str,
+    source: toml::de::Error,
+}
+
+impl Catalogues {
+    pub fn load() -> Result<Self, CatalogueError> {
+        let mut by_language = HashMap::new();
+        for (language, text) in BUILT_IN {
+            let table: toml::Table = toml::from_str(text).map_err(|source| CatalogueError {
+                language,
+                source,
+            })?;
+            let mut messages = HashMap::new();
+            flatten("", &table, &mut messages);
+            by_language.insert(*language, Catalogue { messages });
+        }
+        Ok(Self { by_language })
+    }
+
+    /// The catalogue for `language`, falling back to English.
+    pub fn get(&self, language: &str) -> &Catalogue {
+        self.by_language
+            .get(language)
+            .or_else(|| self.by_language.get("en"))
+            .unwrap_or_else(|| empty_catalogue())
+    }
+}
+
+fn empty_catalogue() -> &'static Catalogue {
+    static EMPTY: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Catalogue::default)
+}
+
+fn flatten(prefix: &str, table: &toml::Table, into: &mut HashMap<String, String>) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&full, inner, into),
+            toml::Value::String(text) => {
+                into.insert(full, text.clone());
+            }
+            other => {
+                into.insert(full, other.to_string());
+            }
+        }
+    }
+}
+
+impl Catalogue {
+    /// The message for `key`. A missing key shows the key itself (and the
+    /// catalogue test fails), never an empty space on the page.
+    pub fn text(&self, key: &str) -> String {
+        match self.messages.get(key) {
+            Some(text) => text.clone(),
+            None => {
+                tracing::warn!(key, "message missing from catalogue");
+                key.to_owned()
+            }
+        }
+    }
+
+    /// The message with `{}` replaced by `value`.
+    pub fn text_with(&self, key: &str, value: &str) -> String {
+        self.text(key).replacen("{}", value, 1)
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.messages.contains_key(key)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.messages.keys().map(String::as_str)
+    }
+}

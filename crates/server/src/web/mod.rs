@@ -1,0 +1,28 @@
+//! The page kernel shared by every capability: the message catalogue, the
+//! page shell, cookies, forms with CSRF protection, static assets and the
+//! response headers every page carries.
+
+/// Design-system assets embedded in the binary.
+pub mod assets;
+/// Reading and writing cookies.
+pub mod cookies;
+/// Anti-forgery tokens (double-submit cookie).
+pub mod csrf;
+/// Strict form parsing: valid UTF-8, bounded, CSRF-checked.
+pub mod form;
+/// The message catalogue: every word shown to people.
+pub mod i18n;
+/// Security headers and error pages for every response.
+pub mod layers;
+/// The page shell: header, navigation by role, footer.
+pub mod shell;
+
+pub use form::{FieldErrors, StrictForm};
+pub use shell::Shell;
+/// The address a request came from.
+pub mod client_ip;
+/// Turning templates into responses.
+pub mod render;
+
+pub use client_ip::ClientIp;
+pub use render::{page, page_with_status};

@@ -1,0 +1,94 @@
+//! The page shell every page is drawn in: the partnership's name, navigation
+//! for the roles the reader holds, the sign-out button, the footer — and the
+//! reader's message catalogue.
+
+use std::sync::Arc;
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+
+use crate::{
+    access::{self, Access},
+    accounts::CurrentUser,
+    app::AppState,
+    web::{csrf::CsrfToken, i18n::Catalogues},
+};
+
+/// One link in the site navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// Everything the layout template needs, built once per request.
+#[derive(Clone)]
+pub struct Shell {
+    pub partnership_name: String,
+    pub user: Option<CurrentUser>,
+    pub nav: Vec<NavItem>,
+    pub csrf_token: String,
+    pub path: String,
+    language: &'static str,
+    catalogues: Arc<Catalogues>,
+}
+
+/// The site's main sections, each shown to those its access rule admits.
+/// Later capabilities add their sections here.
+const SECTIONS: &[(&str, &str, Access)] = &[
+    ("/", "nav.home", Access::Public),
+    ("/account", "nav.account", Access::SignedIn),
+    ("/admin", "nav.admin", access::ADMIN),
+];
+
+impl Shell {
+    pub fn new(state: &AppState, user: Option<CurrentUser>, csrf: Option<&CsrfToken>, path: &str) -> Self {
+        let catalogue = state.catalogues.get("en");
+        let nav = SECTIONS
+            .iter()
+            .filter(|(_, _, rule)| rule.admits(user.as_ref()))
+            .map(|(href, key, _)| NavItem {
+                href,
+                label: catalogue.text(key),
+                current: if *href == "/" { path == "/" } else { path.starts_with(href) },
+            })
+            .collect();
+        Self {
+            partnership_name: state.settings.partnership_name.clone(),
+            user,
+            nav,
+            csrf_token: csrf.map(|t| t.0.clone()).unwrap_or_default(),
+            path: path.to_owned(),
+            language: "en",
+            catalogues: state.catalogues.clone(),
+        }
+    }
+
+    /// The message for `key` in the reader's language.
+    pub fn t(&self, key: &str) -> String {
+        self.catalogues.get(self.language).text(key)
+    }
+
+    /// The message for `key` with its `{}` filled in.
+    pub fn t1(&self, key: &str, value: &str) -> String {
+        self.catalogues.get(self.language).text_with(key, value)
+    }
+
+    pub fn lang(&self) -> &str {
+        self.language
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.user.is_some()
+    }
+}
+
+impl FromRequestParts<AppState> for Shell {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = parts.extensions.get::<CurrentUser>().cloned();
+        let csrf = parts.extensions.get::<CsrfToken>();
+        Ok(Shell::new(state, user, csrf, parts.uri.path()))
+    }
+}
