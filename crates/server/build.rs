@@ -6,7 +6,10 @@ use std::{path::Path, process::Command};
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web");
     let dist = root.join("node_modules/@scottish-government/design-system/dist");
-    println!("cargo:rerun-if-changed={}", root.join("package-lock.json").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("package-lock.json").display()
+    );
     println!("cargo:rerun-if-changed={}", dist.display());
     if !dist.join("css/design-system.min.css").exists() {
         let status = Command::new("npm")
@@ -22,5 +25,8 @@ fn main() {
         }
     }
     let dist = dist.canonicalize().expect("design system folder");
-    println!("cargo:rustc-env=COPROD_DESIGN_SYSTEM_DIST={}", dist.display());
+    println!(
+        "cargo:rustc-env=COPROD_DESIGN_SYSTEM_DIST={}",
+        dist.display()
+    );
 }

@@ -1,24 +1,24 @@
 //! The `coprod` command: one binary for serving, the demo, migrations,
 //! user administration, backups and restores.
 
-use std::{
-    io::BufRead,
-    path::PathBuf,
-    time::Instant,
-};
+use std::{io::BufRead, path::PathBuf, time::Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
+use coprod_server::coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role};
 use coprod_server::{
     AppState, Settings,
     accounts::{password, store as accounts},
     db::{Db, backup},
     demo,
 };
-use coprod_server::coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role};
 
 #[derive(Parser)]
-#[command(name = "coprod", version, about = "Co-production of public services: map, match, decide, design and judge together.")]
+#[command(
+    name = "coprod",
+    version,
+    about = "Co-production of public services: map, match, decide, design and judge together."
+)]
 struct Cli {
     #[command(flatten)]
     common: Common,
@@ -40,7 +40,13 @@ struct Common {
     #[arg(long, global = true, value_name = "DIR", env = "COPROD_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// sqlite:// or postgres:// URL [default: SQLite in the data directory]
-    #[arg(long, global = true, value_name = "URL", env = "COPROD_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "COPROD_DATABASE_URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
 }
 
@@ -104,9 +110,9 @@ enum UserAction {
 fn settings(common: &Common, demo_defaults: bool) -> anyhow::Result<Settings> {
     let mut settings = Settings::load(common.config.as_deref(), std::env::vars())?;
     if let Some(listen) = &common.listen {
-        settings.listen = listen
-            .parse()
-            .with_context(|| format!("--listen expects HOST:PORT such as 127.0.0.1:8080, got {listen:?}"))?;
+        settings.listen = listen.parse().with_context(|| {
+            format!("--listen expects HOST:PORT such as 127.0.0.1:8080, got {listen:?}")
+        })?;
         if std::env::var("COPROD_PUBLIC_URL").is_err() {
             settings.public_url = format!("http://{}", settings.listen);
         }
@@ -154,7 +160,10 @@ async fn main() -> anyhow::Result<()> {
             let state = AppState::prepare(settings).await?;
             let seeded = demo::seed(&state.db).await?;
             if seeded.already_present {
-                println!("Demo data was already present in {}.", state.settings.data_dir.display());
+                println!(
+                    "Demo data was already present in {}.",
+                    state.settings.data_dir.display()
+                );
             } else {
                 println!(
                     "Seeded {} with {} organisations and {} people.",
@@ -163,7 +172,10 @@ async fn main() -> anyhow::Result<()> {
                     seeded.accounts
                 );
             }
-            println!("\nSign in with any of these (password: {}):", demo::PASSWORD);
+            println!(
+                "\nSign in with any of these (password: {}):",
+                demo::PASSWORD
+            );
             for (email, _, role) in demo::ACCOUNTS {
                 println!("  {role:<12} {email}");
             }
@@ -180,7 +192,10 @@ async fn main() -> anyhow::Result<()> {
             let settings = settings(&cli.common, false)?;
             let db = Db::connect(&settings.database_url()).await?;
             db.migrate().await?;
-            println!("The database is up to date ({} migrations).", db.migrator_versions().len());
+            println!(
+                "The database is up to date ({} migrations).",
+                db.migrator_versions().len()
+            );
             db.close().await;
             Ok(())
         }
@@ -196,13 +211,19 @@ async fn main() -> anyhow::Result<()> {
                 Some(file) => file,
                 None => {
                     let dir = settings.data_dir.join("backups");
-                    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("could not create {}", dir.display()))?;
                     dir.join(format!("coprod-{}.{extension}", coprod_server::db::now()))
                 }
             };
             let counts = backup::backup(&db, &target).await?;
             db.close().await;
-            println!("Wrote {} ({} rows in {} tables).", target.display(), counts.values().sum::<i64>(), counts.len());
+            println!(
+                "Wrote {} ({} rows in {} tables).",
+                target.display(),
+                counts.values().sum::<i64>(),
+                counts.len()
+            );
             Ok(())
         }
         Command::Restore { file } => {
@@ -210,7 +231,12 @@ async fn main() -> anyhow::Result<()> {
             std::fs::create_dir_all(&settings.data_dir)
                 .with_context(|| format!("could not create {}", settings.data_dir.display()))?;
             let counts = backup::restore(&settings.database_url(), &file).await?;
-            println!("Restored {} ({} rows in {} tables).", file.display(), counts.values().sum::<i64>(), counts.len());
+            println!(
+                "Restored {} ({} rows in {} tables).",
+                file.display(),
+                counts.values().sum::<i64>(),
+                counts.len()
+            );
             Ok(())
         }
     }
@@ -221,24 +247,41 @@ async fn user(common: &Common, action: UserAction) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database_url()).await?;
     db.migrate().await?;
     match action {
-        UserAction::Create { email, name, role, organisation } => {
-            let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.key))?;
-            let name = LineOfText::parse(&name).map_err(|e| anyhow::anyhow!("--name: {}", e.key))?;
+        UserAction::Create {
+            email,
+            name,
+            role,
+            organisation,
+        } => {
+            let email =
+                EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {}", e.key))?;
+            let name =
+                LineOfText::parse(&name).map_err(|e| anyhow::anyhow!("--name: {}", e.key))?;
             let role = Role::parse(&role).map_err(|_| anyhow::anyhow!("--role must be one of citizen, volunteer, coordinator, link_worker, manager, admin"))?;
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).context("could not read the password from standard input")?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("could not read the password from standard input")?;
             let password = NewPassword::parse(line.trim_end_matches(['\r', '\n']))
                 .map_err(|e| anyhow::anyhow!("the password was refused: {}", e.key))?;
             let hash = password::hash(password).await?;
             let id = match accounts::create(&db, &email, &name, &hash).await {
                 Ok(id) => id,
-                Err(accounts::CreateAccountError::EmailTaken) => bail!("{email} already has an account"),
+                Err(accounts::CreateAccountError::EmailTaken) => {
+                    bail!("{email} already has an account")
+                }
                 Err(accounts::CreateAccountError::Database(e)) => return Err(e.into()),
             };
             accounts::grant(&db, id, organisation, role).await?;
             println!("Created account {id} for {email} as {role}.");
         }
-        UserAction::SetRole { email, role, organisation, remove } => {
+        UserAction::SetRole {
+            email,
+            role,
+            organisation,
+            remove,
+        } => {
             let role = Role::parse(&role).map_err(|_| anyhow::anyhow!("--role must be one of citizen, volunteer, coordinator, link_worker, manager, admin"))?;
             let account = accounts::find_by_email(&db, &email.trim().to_lowercase())
                 .await?

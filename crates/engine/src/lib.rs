@@ -3,9 +3,9 @@
 //! matching, counting, scoring. Nothing here does I/O or async work, so every
 //! rule can be unit- and property-tested and benchmarked on its own.
 
-/// People, organisations and the roles that join them.
-pub mod people;
 /// Validation errors shared by every `parse` in this crate.
 pub mod invalid;
+/// People, organisations and the roles that join them.
+pub mod people;
 
 pub use invalid::Invalid;

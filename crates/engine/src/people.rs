@@ -37,7 +37,9 @@ impl EmailAddress {
                 .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '@');
         if !domain_ok || !local_ok {
             return Err(Invalid::new("error.email.format"));
         }
@@ -275,26 +277,61 @@ mod tests {
 
     #[test]
     fn email_shapes_that_cannot_be_delivered_are_refused() {
-        for bad in ["", "no-at-sign", "a@b", "a@.org", "a@b..org", "@x.org", "a b@x.org", "a@x.org."] {
+        for bad in [
+            "",
+            "no-at-sign",
+            "a@b",
+            "a@.org",
+            "a@b..org",
+            "@x.org",
+            "a b@x.org",
+            "a@x.org.",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }
 
     #[test]
     fn line_of_text_rules() {
-        assert_eq!(LineOfText::parse("  Ness Bank Lunch Club ").unwrap().as_str(), "Ness Bank Lunch Club");
-        assert_eq!(LineOfText::parse("   ").unwrap_err().key, "error.text.missing");
-        assert_eq!(LineOfText::parse(&"x".repeat(201)).unwrap_err().key, "error.text.too_long");
-        assert_eq!(LineOfText::parse("a\u{0}b").unwrap_err().key, "error.text.control");
+        assert_eq!(
+            LineOfText::parse("  Ness Bank Lunch Club ")
+                .unwrap()
+                .as_str(),
+            "Ness Bank Lunch Club"
+        );
+        assert_eq!(
+            LineOfText::parse("   ").unwrap_err().key,
+            "error.text.missing"
+        );
+        assert_eq!(
+            LineOfText::parse(&"x".repeat(201)).unwrap_err().key,
+            "error.text.too_long"
+        );
+        assert_eq!(
+            LineOfText::parse("a\u{0}b").unwrap_err().key,
+            "error.text.control"
+        );
     }
 
     #[test]
     fn password_policy() {
-        assert_eq!(NewPassword::parse("short").unwrap_err().key, "error.password.too_short");
-        assert_eq!(NewPassword::parse("Password123").unwrap_err().key, "error.password.common");
-        assert_eq!(NewPassword::parse(&"x".repeat(129)).unwrap_err().key, "error.password.too_long");
+        assert_eq!(
+            NewPassword::parse("short").unwrap_err().key,
+            "error.password.too_short"
+        );
+        assert_eq!(
+            NewPassword::parse("Password123").unwrap_err().key,
+            "error.password.common"
+        );
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(129)).unwrap_err().key,
+            "error.password.too_long"
+        );
         assert!(NewPassword::parse("heather on the hill").is_ok());
-        assert!(!format!("{:?}", NewPassword::parse("heather on the hill").unwrap()).contains("heather"));
+        assert!(
+            !format!("{:?}", NewPassword::parse("heather on the hill").unwrap())
+                .contains("heather")
+        );
     }
 
     #[test]

@@ -32,7 +32,12 @@ pub enum Access {
 /// Partnership administrators only.
 pub const ADMIN: Access = Access::AnyRole(&[Role::Admin]);
 /// Staff who act for others: coordinators, link workers, managers, admins.
-pub const STAFF: Access = Access::AnyRole(&[Role::Coordinator, Role::LinkWorker, Role::Manager, Role::Admin]);
+pub const STAFF: Access = Access::AnyRole(&[
+    Role::Coordinator,
+    Role::LinkWorker,
+    Role::Manager,
+    Role::Admin,
+]);
 
 impl Access {
     /// Whether a person (or nobody) passes this rule. API routes are decided
@@ -58,7 +63,12 @@ pub struct Route {
 }
 
 impl Route {
-    pub fn new(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Self {
+    pub fn new(
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
         Self {
             method,
             path,
@@ -100,7 +110,10 @@ pub async fn guard(access: Access, request: Request, next: Next) -> Response {
                     .to_owned();
                 let target = format!(
                     "/sign-in?return_to={}",
-                    percent_encoding::utf8_percent_encode(&back, percent_encoding::NON_ALPHANUMERIC)
+                    percent_encoding::utf8_percent_encode(
+                        &back,
+                        percent_encoding::NON_ALPHANUMERIC
+                    )
                 );
                 redirect(&target)
             }
@@ -110,5 +123,9 @@ pub async fn guard(access: Access, request: Request, next: Next) -> Response {
 
 /// A "see other" redirect, the right answer to a form post.
 pub fn redirect(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
 }

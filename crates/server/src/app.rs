@@ -49,8 +49,12 @@ impl AppState {
     /// Connects to the database, applies migrations and prepares mail and
     /// messages: everything the server needs before it accepts a request.
     pub async fn prepare(settings: Settings) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&settings.data_dir)
-            .with_context(|| format!("could not create the data directory {}", settings.data_dir.display()))?;
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "could not create the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
         let db = Db::connect(&settings.database_url()).await?;
         db.migrate().await?;
         Self::with_db(settings, db)
@@ -78,7 +82,12 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(audit::routes());
     routes.extend(api::routes());
     routes.extend(ops::routes());
-    routes.push(Route::new(Method::GET, "/assets/{*path}", Access::Public, get(web::assets::serve)));
+    routes.push(Route::new(
+        Method::GET,
+        "/assets/{*path}",
+        Access::Public,
+        get(web::assets::serve),
+    ));
     routes
 }
 
@@ -89,20 +98,28 @@ pub fn router(state: AppState) -> Router {
         let access = route.access;
         let guarded = route
             .handler
-            .route_layer(from_fn(move |request: Request, next: Next| access::guard(access, request, next)));
+            .route_layer(from_fn(move |request: Request, next: Next| {
+                access::guard(access, request, next)
+            }));
         router = router.route(route.path, guarded);
     }
     let body_limit = state.settings.max_body_bytes;
     router
         .fallback(|| async { AppError::NotFound })
-        .layer(from_fn_with_state(state.clone(), web::layers::render_errors))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::layers::render_errors,
+        ))
         .layer(from_fn_with_state(state.clone(), api::token_layer))
         .layer(from_fn_with_state(state.clone(), accounts::session::layer))
         .layer(from_fn_with_state(state.clone(), web::csrf::layer))
         .layer(from_fn(web::layers::security_headers))
         .layer(from_fn_with_state(state.clone(), ops::metrics::layer))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

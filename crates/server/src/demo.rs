@@ -21,9 +21,21 @@ pub const PASSWORD: &str = "coprod-demo-pass";
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.example", "Alasdair Admin", Role::Admin),
     ("manager@demo.example", "Morven Manager", Role::Manager),
-    ("coordinator@demo.example", "Catriona Coordinator", Role::Coordinator),
-    ("linkworker@demo.example", "Lachlan Linkworker", Role::LinkWorker),
-    ("volunteer@demo.example", "Valerie Volunteer", Role::Volunteer),
+    (
+        "coordinator@demo.example",
+        "Catriona Coordinator",
+        Role::Coordinator,
+    ),
+    (
+        "linkworker@demo.example",
+        "Lachlan Linkworker",
+        Role::LinkWorker,
+    ),
+    (
+        "volunteer@demo.example",
+        "Valerie Volunteer",
+        Role::Volunteer,
+    ),
     ("citizen@demo.example", "Calum Citizen", Role::Citizen),
 ];
 
@@ -31,7 +43,11 @@ const LOCALITIES: &[&str] = &["Ardnaveen Coast", "Ardnaveen Glens"];
 
 /// (name, sector, locality index)
 const ORGANISATIONS: &[(&str, Sector, usize)] = &[
-    ("Ardnaveen Health and Social Care Partnership", Sector::Public, 0),
+    (
+        "Ardnaveen Health and Social Care Partnership",
+        Sector::Public,
+        0,
+    ),
     ("Ardnaveen Council", Sector::Public, 0),
     ("NHS Ardnaveen", Sector::Public, 1),
     ("Ardnaveen Coast Community Health Team", Sector::Public, 0),
@@ -97,11 +113,18 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     }
     let mut locality_ids = Vec::new();
     for name in LOCALITIES {
-        locality_ids.push(organisations::create_locality(db, &LineOfText::parse(name)?, None).await?);
+        locality_ids
+            .push(organisations::create_locality(db, &LineOfText::parse(name)?, None).await?);
     }
     let mut organisation_ids = Vec::new();
     for (name, sector, locality) in ORGANISATIONS {
-        let id = organisations::create(db, &LineOfText::parse(name)?, *sector, Some(locality_ids[*locality])).await?;
+        let id = organisations::create(
+            db,
+            &LineOfText::parse(name)?,
+            *sector,
+            Some(locality_ids[*locality]),
+        )
+        .await?;
         organisation_ids.push(id);
     }
     // One hash for every demo account: they share a password, and hashing
@@ -109,7 +132,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     let hash = password::hash(NewPassword::parse(PASSWORD)?).await?;
     let mut created = 0;
     for (email, name, role) in ACCOUNTS {
-        let id = accounts::create(db, &EmailAddress::parse(email)?, &LineOfText::parse(name)?, &hash).await?;
+        let id = accounts::create(
+            db,
+            &EmailAddress::parse(email)?,
+            &LineOfText::parse(name)?,
+            &hash,
+        )
+        .await?;
         // Staff and volunteers belong to an organisation; citizens and the
         // administrator act across the partnership.
         let organisation = match role {
@@ -125,7 +154,13 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     }
     for (name, role, organisation) in PEOPLE {
         let email = format!("{}@people.example", name.to_lowercase().replace(' ', "."));
-        let id = accounts::create(db, &EmailAddress::parse(&email)?, &LineOfText::parse(name)?, &hash).await?;
+        let id = accounts::create(
+            db,
+            &EmailAddress::parse(&email)?,
+            &LineOfText::parse(name)?,
+            &hash,
+        )
+        .await?;
         accounts::grant(db, id, organisation.map(|i| organisation_ids[i]), *role).await?;
         created += 1;
     }

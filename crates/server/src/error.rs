@@ -130,7 +130,9 @@ pub fn info_for_status(status: StatusCode) -> ErrorInfo {
         StatusCode::NOT_FOUND => ("not_found", "error.not_found"),
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "error.method_not_allowed"),
         StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "error.payload_too_large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "error.unsupported_media_type"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "error.unsupported_media_type")
+        }
         StatusCode::UNAUTHORIZED => ("unauthenticated", "error.unauthenticated"),
         StatusCode::FORBIDDEN => ("forbidden", "error.forbidden"),
         StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "error.too_many_requests"),

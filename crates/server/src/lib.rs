@@ -35,5 +35,5 @@ pub mod settings;
 pub mod web;
 
 pub use app::{AppState, router, serve};
-pub use settings::Settings;
 pub use coprod_engine;
+pub use settings::Settings;

@@ -43,13 +43,20 @@ impl Mailer {
                     SmtpSecurity::None => {
                         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&mail.smtp_host)
                     }
-                    SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&mail.smtp_host)?,
-                    SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&mail.smtp_host)?,
+                    SmtpSecurity::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&mail.smtp_host)?
+                    }
+                    SmtpSecurity::Tls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::relay(&mail.smtp_host)?
+                    }
                 }
                 .port(mail.smtp_port)
                 .timeout(Some(std::time::Duration::from_secs(20)));
                 if let (Some(user), Some(password)) = (&mail.smtp_username, &mail.smtp_password) {
-                    builder = builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_owned()));
+                    builder = builder.credentials(Credentials::new(
+                        user.clone(),
+                        password.expose_secret().to_owned(),
+                    ));
                 }
                 Mailer::Smtp {
                     transport: builder.build(),
@@ -65,17 +72,26 @@ impl Mailer {
         };
         let message = Message::builder()
             .from(from)
-            .to(to.parse().with_context(|| format!("{to} is not a valid recipient"))?)
+            .to(to
+                .parse()
+                .with_context(|| format!("{to} is not a valid recipient"))?)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())?;
         match self {
             Mailer::Smtp { transport, .. } => {
-                transport.send(message).await.context("the SMTP server refused the message")?;
+                transport
+                    .send(message)
+                    .await
+                    .context("the SMTP server refused the message")?;
             }
             Mailer::Outbox { dir, .. } => {
                 tokio::fs::create_dir_all(dir).await?;
-                let name = format!("{}-{}.eml", crate::db::now(), &crate::crypto::random_token()[..8]);
+                let name = format!(
+                    "{}-{}.eml",
+                    crate::db::now(),
+                    &crate::crypto::random_token()[..8]
+                );
                 tokio::fs::write(dir.join(name), message.formatted()).await?;
             }
         }

@@ -10,7 +10,12 @@ use crate::{
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new(Method::GET, "/", Access::Public, get(home)),
-        Route::new(Method::GET, "/accessibility", Access::Public, get(accessibility)),
+        Route::new(
+            Method::GET,
+            "/accessibility",
+            Access::Public,
+            get(accessibility),
+        ),
         Route::new(Method::GET, "/privacy", Access::Public, get(privacy)),
     ]
 }

@@ -144,10 +144,12 @@ impl Settings {
         };
         for (name, value) in env {
             if let Some(key) = name.strip_prefix("COPROD_") {
-                settings.apply_env(key, &value).map_err(|reason| SettingsError::Env {
-                    name: name.clone(),
-                    reason,
-                })?;
+                settings
+                    .apply_env(key, &value)
+                    .map_err(|reason| SettingsError::Env {
+                        name: name.clone(),
+                        reason,
+                    })?;
             }
         }
         Ok(settings)
@@ -155,13 +157,15 @@ impl Settings {
 
     fn apply_env(&mut self, key: &str, value: &str) -> Result<(), String> {
         fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
-            value.parse().map_err(|_| format!("expected a number, got {value:?}"))
+            value
+                .parse()
+                .map_err(|_| format!("expected a number, got {value:?}"))
         }
         match key {
             "LISTEN" => {
-                self.listen = value
-                    .parse()
-                    .map_err(|_| format!("expected HOST:PORT such as 127.0.0.1:8080, got {value:?}"))?;
+                self.listen = value.parse().map_err(|_| {
+                    format!("expected HOST:PORT such as 127.0.0.1:8080, got {value:?}")
+                })?;
             }
             "DATA_DIR" => self.data_dir = PathBuf::from(value),
             "DATABASE_URL" => self.database_url = Some(SecretString::from(value.to_owned())),
@@ -204,7 +208,10 @@ impl Settings {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) if !url.expose_secret().trim().is_empty() => url.expose_secret().to_owned(),
-            _ => format!("sqlite://{}", self.data_dir.join("coprod.sqlite3").display()),
+            _ => format!(
+                "sqlite://{}",
+                self.data_dir.join("coprod.sqlite3").display()
+            ),
         }
     }
 
@@ -219,7 +226,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -247,7 +257,10 @@ mod tests {
         let settings = Settings::load(
             None,
             env(&[
-                ("COPROD_DATABASE_URL", "postgres://coprod:hunter2secret@db/coprod"),
+                (
+                    "COPROD_DATABASE_URL",
+                    "postgres://coprod:hunter2secret@db/coprod",
+                ),
                 ("COPROD_SMTP_PASSWORD", "mailpass-secret"),
             ]),
         )
@@ -255,7 +268,10 @@ mod tests {
         let shown = format!("{settings:?}");
         assert!(!shown.contains("hunter2secret"), "{shown}");
         assert!(!shown.contains("mailpass-secret"), "{shown}");
-        assert_eq!(settings.database_url(), "postgres://coprod:hunter2secret@db/coprod");
+        assert_eq!(
+            settings.database_url(),
+            "postgres://coprod:hunter2secret@db/coprod"
+        );
     }
 
     #[test]
@@ -272,6 +288,9 @@ mod tests {
     #[test]
     fn sqlite_in_the_data_dir_by_default() {
         let settings = Settings::load(None, env(&[("COPROD_DATA_DIR", "/srv/coprod")])).unwrap();
-        assert_eq!(settings.database_url(), "sqlite:///srv/coprod/coprod.sqlite3");
+        assert_eq!(
+            settings.database_url(),
+            "sqlite:///srv/coprod/coprod.sqlite3"
+        );
     }
 }

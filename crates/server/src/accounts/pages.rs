@@ -9,7 +9,7 @@ use axum::{
 use coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role};
 use serde::Deserialize;
 
-use super::{password, session, store, throttle, CurrentUser};
+use super::{CurrentUser, password, session, store, throttle};
 use crate::{
     access::redirect,
     app::AppState,
@@ -62,10 +62,19 @@ pub async fn sign_up(
     if new_password.is_some() && form.password != form.password_confirm {
         errors.add("password_confirm", shell.t("error.password.mismatch"));
     }
-    let (Some(name), Some(email), Some(new_password), true) = (name, email, new_password, errors.is_empty()) else {
+    let (Some(name), Some(email), Some(new_password), true) =
+        (name, email, new_password, errors.is_empty())
+    else {
         form.password.clear();
         form.password_confirm.clear();
-        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &SignUpPage { shell, form, errors });
+        return page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SignUpPage {
+                shell,
+                form,
+                errors,
+            },
+        );
     };
     let hash = password::hash(new_password).await?;
     let account_id = match store::create(&state.db, &email, &name, &hash).await {
@@ -74,14 +83,25 @@ pub async fn sign_up(
             errors.add("email", shell.t("error.email.taken"));
             form.password.clear();
             form.password_confirm.clear();
-            return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &SignUpPage { shell, form, errors });
+            return page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &SignUpPage {
+                    shell,
+                    form,
+                    errors,
+                },
+            );
         }
         Err(store::CreateAccountError::Database(e)) => return Err(e.into()),
     };
     // Everyone who signs up is a citizen of the partnership; staff roles are
     // given by an administrator.
     store::grant(&state.db, account_id, None, Role::Citizen).await?;
-    audit::record(&state.db, Event::new(Action::SignedUp, Some(account_id), &ip).subject("account", account_id)).await?;
+    audit::record(
+        &state.db,
+        Event::new(Action::SignedUp, Some(account_id), &ip).subject("account", account_id),
+    )
+    .await?;
     let token = session::start(&state, account_id).await?;
     Ok(([session::cookie(&state, &token)], redirect("/account")).into_response())
 }
@@ -149,14 +169,33 @@ pub async fn sign_in(
         )
     };
     if email_key.is_empty() {
-        return show_error(shell, "email", "error.email.missing", StatusCode::UNPROCESSABLE_ENTITY);
+        return show_error(
+            shell,
+            "email",
+            "error.email.missing",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     if form.password.is_empty() {
-        return show_error(shell, "password", "error.password.missing", StatusCode::UNPROCESSABLE_ENTITY);
+        return show_error(
+            shell,
+            "password",
+            "error.password.missing",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     if throttle::is_paused(&state, &email_key, &ip).await? {
-        audit::record(&state.db, Event::new(Action::SignInPaused, None, &ip).detail(email_key.clone())).await?;
-        return show_error(shell, "email", "error.sign_in.paused", StatusCode::TOO_MANY_REQUESTS);
+        audit::record(
+            &state.db,
+            Event::new(Action::SignInPaused, None, &ip).detail(email_key.clone()),
+        )
+        .await?;
+        return show_error(
+            shell,
+            "email",
+            "error.sign_in.paused",
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     let found = store::find_for_sign_in(&state.db, &email_key).await?;
     let (account, hash) = match found {
@@ -166,12 +205,29 @@ pub async fn sign_in(
     let matched = password::verify(form.password.clone(), hash).await;
     throttle::record(&state, &email_key, &ip, matched).await?;
     let Some(account) = account.filter(|_| matched) else {
-        audit::record(&state.db, Event::new(Action::SignInFailed, None, &ip).detail(email_key.clone())).await?;
-        return show_error(shell, "email", "error.sign_in.wrong", StatusCode::UNPROCESSABLE_ENTITY);
+        audit::record(
+            &state.db,
+            Event::new(Action::SignInFailed, None, &ip).detail(email_key.clone()),
+        )
+        .await?;
+        return show_error(
+            shell,
+            "email",
+            "error.sign_in.wrong",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
-    audit::record(&state.db, Event::new(Action::SignedIn, Some(account.id), &ip).subject("account", account.id)).await?;
+    audit::record(
+        &state.db,
+        Event::new(Action::SignedIn, Some(account.id), &ip).subject("account", account.id),
+    )
+    .await?;
     let token = session::start(&state, account.id).await?;
-    let destination = if return_to.is_empty() { "/account" } else { &return_to };
+    let destination = if return_to.is_empty() {
+        "/account"
+    } else {
+        &return_to
+    };
     Ok(([session::cookie(&state, &token)], redirect(destination)).into_response())
 }
 
@@ -186,7 +242,11 @@ pub async fn sign_out(
     StrictForm(_): StrictForm<EmptyForm>,
 ) -> Result<Response> {
     session::end(&state, &headers).await?;
-    audit::record(&state.db, Event::new(Action::SignedOut, Some(user.account_id), &ip)).await?;
+    audit::record(
+        &state.db,
+        Event::new(Action::SignedOut, Some(user.account_id), &ip),
+    )
+    .await?;
     Ok(([session::removal_cookie(&state)], redirect("/")).into_response())
 }
 
@@ -204,12 +264,20 @@ pub struct Notice {
     done: String,
 }
 
-pub async fn account(shell: Shell, axum::Extension(user): axum::Extension<CurrentUser>, Query(notice): Query<Notice>) -> Result<Response> {
+pub async fn account(
+    shell: Shell,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    Query(notice): Query<Notice>,
+) -> Result<Response> {
     let notice = match notice.done.as_str() {
         "password" => shell.t("account.password_changed"),
         _ => String::new(),
     };
-    page(&AccountPage { shell, user, notice })
+    page(&AccountPage {
+        shell,
+        user,
+        notice,
+    })
 }
 
 #[derive(Template)]
@@ -243,7 +311,9 @@ pub async fn change_password(
     StrictForm(form): StrictForm<ChangePasswordForm>,
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
-    let stored = store::find_for_sign_in(&state.db, &user.email).await?.map(|(_, hash)| hash);
+    let stored = store::find_for_sign_in(&state.db, &user.email)
+        .await?
+        .map(|(_, hash)| hash);
     if !password::verify(form.current_password.clone(), stored).await {
         errors.add("current_password", shell.t("error.password.current_wrong"));
     }
@@ -254,12 +324,20 @@ pub async fn change_password(
         errors.add("password_confirm", shell.t("error.password.mismatch"));
     }
     let (Some(new_password), true) = (new_password, errors.is_empty()) else {
-        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &ChangePasswordPage { shell, errors });
+        return page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ChangePasswordPage { shell, errors },
+        );
     };
     let hash = password::hash(new_password).await?;
     store::set_password(&state.db, user.account_id, &hash).await?;
     // Anyone else signed in as this person (a lost phone) is signed out.
     session::end_all(&state, user.account_id, Some(&headers)).await?;
-    audit::record(&state.db, Event::new(Action::PasswordChanged, Some(user.account_id), &ip).subject("account", user.account_id)).await?;
+    audit::record(
+        &state.db,
+        Event::new(Action::PasswordChanged, Some(user.account_id), &ip)
+            .subject("account", user.account_id),
+    )
+    .await?;
     Ok(redirect("/account?done=password"))
 }

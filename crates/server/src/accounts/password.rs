@@ -56,7 +56,9 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_are_argon2id() {
-        let stored = hash(NewPassword::parse("a long heather walk").unwrap()).await.unwrap();
+        let stored = hash(NewPassword::parse("a long heather walk").unwrap())
+            .await
+            .unwrap();
         assert!(stored.starts_with("$argon2id$"));
         assert!(verify("a long heather walk".into(), Some(stored.clone())).await);
         assert!(!verify("a long heather walK".into(), Some(stored)).await);

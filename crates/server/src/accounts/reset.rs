@@ -58,7 +58,12 @@ pub async fn request(
             errors.add("email", shell.t(e.key));
             return page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &RequestPage { shell, email: form.email, sent: false, errors },
+                &RequestPage {
+                    shell,
+                    email: form.email,
+                    sent: false,
+                    errors,
+                },
             );
         }
     };
@@ -76,7 +81,10 @@ pub async fn request(
         .bind(now + state.settings.reset_link_minutes * 60)
         .execute(state.db.pool())
         .await?;
-        let link = format!("{}/password-reset/{token}", state.settings.public_url.trim_end_matches('/'));
+        let link = format!(
+            "{}/password-reset/{token}",
+            state.settings.public_url.trim_end_matches('/')
+        );
         let minutes = state.settings.reset_link_minutes.to_string();
         let body = format!(
             "{}\n\n{}\n\n{link}\n\n{}\n",
@@ -86,8 +94,19 @@ pub async fn request(
         );
         // A mail failure is logged and the page still says "sent": telling
         // the visitor would reveal that the address has an account.
-        if let Err(error) = state.mailer.send(account.email.as_str(), &shell.t("mail.reset.subject"), &body).await {
-            tracing::error!(error = format!("{error:#}"), "could not send a password reset email");
+        if let Err(error) = state
+            .mailer
+            .send(
+                account.email.as_str(),
+                &shell.t("mail.reset.subject"),
+                &body,
+            )
+            .await
+        {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "could not send a password reset email"
+            );
         }
     }
     page(&RequestPage {
@@ -119,10 +138,26 @@ async fn live_link(state: &AppState, token: &str) -> Result<Option<i64>> {
     Ok(row.map(|r| r.try_get("account_id")).transpose()?)
 }
 
-pub async fn choose_form(State(state): State<AppState>, shell: Shell, Path(token): Path<String>) -> Result<Response> {
+pub async fn choose_form(
+    State(state): State<AppState>,
+    shell: Shell,
+    Path(token): Path<String>,
+) -> Result<Response> {
     let valid = live_link(&state, &token).await?.is_some();
-    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
-    page_with_status(status, &ChoosePage { shell, token, valid, errors: FieldErrors::default() })
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::GONE
+    };
+    page_with_status(
+        status,
+        &ChoosePage {
+            shell,
+            token,
+            valid,
+            errors: FieldErrors::default(),
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -140,7 +175,15 @@ pub async fn choose(
     StrictForm(form): StrictForm<ChooseForm>,
 ) -> Result<Response> {
     let Some(account_id) = live_link(&state, &token).await? else {
-        return page_with_status(StatusCode::GONE, &ChoosePage { shell, token, valid: false, errors: FieldErrors::default() });
+        return page_with_status(
+            StatusCode::GONE,
+            &ChoosePage {
+                shell,
+                token,
+                valid: false,
+                errors: FieldErrors::default(),
+            },
+        );
     };
     let mut errors = FieldErrors::default();
     let new_password = NewPassword::parse(&form.password)
@@ -150,20 +193,42 @@ pub async fn choose(
         errors.add("password_confirm", shell.t("error.password.mismatch"));
     }
     let (Some(new_password), true) = (new_password, errors.is_empty()) else {
-        return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &ChoosePage { shell, token, valid: true, errors });
+        return page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ChoosePage {
+                shell,
+                token,
+                valid: true,
+                errors,
+            },
+        );
     };
     let hash = password::hash(new_password).await?;
     // Claim the link first: of two simultaneous uses, only one succeeds.
-    let claimed = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-        .bind(db::now())
-        .bind(crypto::token_hash(&token))
-        .execute(state.db.pool())
-        .await?;
+    let claimed = sqlx::query(
+        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(db::now())
+    .bind(crypto::token_hash(&token))
+    .execute(state.db.pool())
+    .await?;
     if claimed.rows_affected() != 1 {
-        return page_with_status(StatusCode::GONE, &ChoosePage { shell, token, valid: false, errors: FieldErrors::default() });
+        return page_with_status(
+            StatusCode::GONE,
+            &ChoosePage {
+                shell,
+                token,
+                valid: false,
+                errors: FieldErrors::default(),
+            },
+        );
     }
     store::set_password(&state.db, account_id, &hash).await?;
     session::end_all(&state, account_id, None).await?;
-    audit::record(&state.db, Event::new(Action::PasswordReset, Some(account_id), &ip).subject("account", account_id)).await?;
+    audit::record(
+        &state.db,
+        Event::new(Action::PasswordReset, Some(account_id), &ip).subject("account", account_id),
+    )
+    .await?;
     Ok(redirect("/sign-in?reset=done"))
 }

@@ -72,7 +72,11 @@ pub async fn end(state: &AppState, headers: &HeaderMap) -> Result<(), sqlx::Erro
 }
 
 /// Ends every session of an account but, optionally, the one in use.
-pub async fn end_all(state: &AppState, account_id: i64, keep: Option<&HeaderMap>) -> Result<(), sqlx::Error> {
+pub async fn end_all(
+    state: &AppState,
+    account_id: i64,
+    keep: Option<&HeaderMap>,
+) -> Result<(), sqlx::Error> {
     let kept = keep
         .and_then(|h| cookies::read(h, COOKIE))
         .map(crypto::token_hash)
@@ -89,7 +93,12 @@ pub async fn end_all(state: &AppState, account_id: i64, keep: Option<&HeaderMap>
 pub fn cookie(state: &AppState, token: &str) -> (header::HeaderName, axum::http::HeaderValue) {
     (
         header::SET_COOKIE,
-        cookies::set(COOKIE, token, cookies::Lifetime::Session, state.settings.cookies_secure()),
+        cookies::set(
+            COOKIE,
+            token,
+            cookies::Lifetime::Session,
+            state.settings.cookies_secure(),
+        ),
     )
 }
 
@@ -97,7 +106,12 @@ pub fn cookie(state: &AppState, token: &str) -> (header::HeaderName, axum::http:
 pub fn removal_cookie(state: &AppState) -> (header::HeaderName, axum::http::HeaderValue) {
     (
         header::SET_COOKIE,
-        cookies::set(COOKIE, "", cookies::Lifetime::Expired, state.settings.cookies_secure()),
+        cookies::set(
+            COOKIE,
+            "",
+            cookies::Lifetime::Expired,
+            state.settings.cookies_secure(),
+        ),
     )
 }
 

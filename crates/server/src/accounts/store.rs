@@ -77,7 +77,10 @@ fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
 }
 
 /// The account and its password hash, for signing in.
-pub async fn find_for_sign_in(db: &Db, email: &str) -> Result<Option<(Account, String)>, sqlx::Error> {
+pub async fn find_for_sign_in(
+    db: &Db,
+    email: &str,
+) -> Result<Option<(Account, String)>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, email, display_name, created_at, disabled_at, password_hash \
          FROM accounts WHERE email = $1",
@@ -110,7 +113,12 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<Account>, sqlx
 }
 
 /// Accounts whose name or email contains `filter`, alphabetically, a page at a time.
-pub async fn list(db: &Db, filter: &str, limit: i64, offset: i64) -> Result<(Vec<Account>, i64), sqlx::Error> {
+pub async fn list(
+    db: &Db,
+    filter: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Account>, i64), sqlx::Error> {
     let pattern = format!("%{}%", filter.to_lowercase().replace(['%', '_'], ""));
     let rows = sqlx::query(
         "SELECT id, email, display_name, created_at, disabled_at FROM accounts \
@@ -128,10 +136,17 @@ pub async fn list(db: &Db, filter: &str, limit: i64, offset: i64) -> Result<(Vec
     .bind(&pattern)
     .fetch_one(db.pool())
     .await?;
-    Ok((rows.iter().map(account_from).collect::<Result<_, _>>()?, total))
+    Ok((
+        rows.iter().map(account_from).collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
-pub async fn set_password(db: &Db, account_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn set_password(
+    db: &Db,
+    account_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(account_id)
@@ -165,7 +180,12 @@ pub async fn memberships(db: &Db, account_id: i64) -> Result<Vec<Membership>, sq
 
 /// Gives a role; granting one already held changes nothing. Returns whether
 /// the role is new.
-pub async fn grant(db: &Db, account_id: i64, organisation_id: Option<i64>, role: Role) -> Result<bool, sqlx::Error> {
+pub async fn grant(
+    db: &Db,
+    account_id: i64,
+    organisation_id: Option<i64>,
+    role: Role,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "INSERT INTO memberships (account_id, organisation_id, role, granted_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -180,7 +200,11 @@ pub async fn grant(db: &Db, account_id: i64, organisation_id: Option<i64>, role:
 }
 
 /// Removes one membership of one account; returns it if it existed.
-pub async fn revoke(db: &Db, account_id: i64, membership_id: i64) -> Result<Option<Membership>, sqlx::Error> {
+pub async fn revoke(
+    db: &Db,
+    account_id: i64,
+    membership_id: i64,
+) -> Result<Option<Membership>, sqlx::Error> {
     let held = memberships(db, account_id).await?;
     let Some(found) = held.into_iter().find(|m| m.id == membership_id) else {
         return Ok(None);

@@ -30,19 +30,26 @@ pub async fn is_paused(state: &AppState, email: &str, ip: &str) -> Result<bool, 
 
 /// Records an attempt. A success clears the account's earlier failures, so a
 /// person who finally remembers their password starts afresh.
-pub async fn record(state: &AppState, email: &str, ip: &str, succeeded: bool) -> Result<(), sqlx::Error> {
+pub async fn record(
+    state: &AppState,
+    email: &str,
+    ip: &str,
+    succeeded: bool,
+) -> Result<(), sqlx::Error> {
     if succeeded {
         sqlx::query("DELETE FROM login_attempts WHERE email = $1 AND succeeded = 0")
             .bind(email)
             .execute(state.db.pool())
             .await?;
     }
-    sqlx::query("INSERT INTO login_attempts (email, ip, attempted_at, succeeded) VALUES ($1, $2, $3, $4)")
-        .bind(email)
-        .bind(ip)
-        .bind(db::now())
-        .bind(i64::from(succeeded))
-        .execute(state.db.pool())
-        .await?;
+    sqlx::query(
+        "INSERT INTO login_attempts (email, ip, attempted_at, succeeded) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(email)
+    .bind(ip)
+    .bind(db::now())
+    .bind(i64::from(succeeded))
+    .execute(state.db.pool())
+    .await?;
     Ok(())
 }

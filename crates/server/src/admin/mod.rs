@@ -20,9 +20,24 @@ use crate::{
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new(Method::GET, "/admin", access::ADMIN, get(home)),
-        Route::new(Method::GET, "/admin/people", access::ADMIN, get(people::list)),
-        Route::new(Method::GET, "/admin/people/{id}", access::ADMIN, get(people::show)),
-        Route::new(Method::POST, "/admin/people/{id}/roles", access::ADMIN, post(people::grant)),
+        Route::new(
+            Method::GET,
+            "/admin/people",
+            access::ADMIN,
+            get(people::list),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/people/{id}",
+            access::ADMIN,
+            get(people::show),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/people/{id}/roles",
+            access::ADMIN,
+            post(people::grant),
+        ),
         Route::new(
             Method::POST,
             "/admin/people/{id}/roles/{membership_id}/remove",

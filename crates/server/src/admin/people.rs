@@ -61,10 +61,15 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, shell: Shell, Query(query): Query<ListQuery>) -> Result<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    shell: Shell,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
     let page_number = query.page.max(1);
     let q: String = query.q.trim().chars().take(100).collect();
-    let (people, total) = store::list(&state.db, &q, PAGE_SIZE, (page_number - 1) * PAGE_SIZE).await?;
+    let (people, total) =
+        store::list(&state.db, &q, PAGE_SIZE, (page_number - 1) * PAGE_SIZE).await?;
     page(&ListPage {
         shell,
         people,
@@ -96,7 +101,9 @@ async fn person_page(
     form: GrantForm,
     errors: FieldErrors,
 ) -> Result<PersonPage> {
-    let person = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let person = store::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     audit::person_read(&state.db, reader, id, ip, "admin person record").await?;
     Ok(PersonPage {
         shell,
@@ -116,7 +123,18 @@ pub async fn show(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    page(&person_page(&state, shell, &user, &ip, id, GrantForm::default(), FieldErrors::default()).await?)
+    page(
+        &person_page(
+            &state,
+            shell,
+            &user,
+            &ip,
+            id,
+            GrantForm::default(),
+            FieldErrors::default(),
+        )
+        .await?,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -134,9 +152,13 @@ pub async fn grant(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<GrantForm>,
 ) -> Result<Response> {
-    let person = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let person = store::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
-    let role = Role::parse(&form.role).map_err(|e| errors.add("role", shell.t(e.key))).ok();
+    let role = Role::parse(&form.role)
+        .map_err(|e| errors.add("role", shell.t(e.key)))
+        .ok();
     let organisation = if form.organisation_id.is_empty() {
         Some(None)
     } else {
@@ -157,7 +179,10 @@ pub async fn grant(
             &state.db,
             Event::new(Action::RoleGranted, Some(user.account_id), &ip)
                 .subject("account", person.id)
-                .detail(format!("{role} in organisation {}", organisation.map_or_else(|| "partnership".to_owned(), |o| o.to_string()))),
+                .detail(format!(
+                    "{role} in organisation {}",
+                    organisation.map_or_else(|| "partnership".to_owned(), |o| o.to_string())
+                )),
         )
         .await?;
     }
@@ -179,19 +204,32 @@ pub async fn revoke(
     if id == user.account_id {
         let held = store::memberships(&state.db, id).await?;
         let admin_roles = held.iter().filter(|m| m.role == Role::Admin).count();
-        if held.iter().any(|m| m.id == membership_id && m.role == Role::Admin) && admin_roles == 1 {
+        if held
+            .iter()
+            .any(|m| m.id == membership_id && m.role == Role::Admin)
+            && admin_roles == 1
+        {
             return Err(AppError::BadRequest {
                 key: "error.role.last_admin",
                 field: None,
             });
         }
     }
-    let removed = store::revoke(&state.db, id, membership_id).await?.ok_or(AppError::NotFound)?;
+    let removed = store::revoke(&state.db, id, membership_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     audit::record(
         &state.db,
         Event::new(Action::RoleRevoked, Some(user.account_id), &ip)
             .subject("account", id)
-            .detail(format!("{} in {}", removed.role, removed.organisation_name.as_deref().unwrap_or("partnership"))),
+            .detail(format!(
+                "{} in {}",
+                removed.role,
+                removed
+                    .organisation_name
+                    .as_deref()
+                    .unwrap_or("partnership")
+            )),
     )
     .await?;
     Ok(redirect(&format!("/admin/people/{id}")))

@@ -24,14 +24,54 @@ use crate::{
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/api/openapi.json", Access::Public, get(openapi::document)),
-        Route::new(Method::GET, "/api/v1/token", Access::ApiToken, get(v1::token)),
-        Route::new(Method::GET, "/api/v1/organisations", Access::ApiToken, get(v1::organisations)),
-        Route::new(Method::GET, "/api/v1/organisations/{id}", Access::ApiToken, get(v1::organisation)),
-        Route::new(Method::GET, "/api/v1/organisations/{id}/members", Access::ApiToken, get(v1::members)),
-        Route::new(Method::GET, "/admin/tokens", access::ADMIN, get(tokens::list)),
-        Route::new(Method::POST, "/admin/tokens", access::ADMIN, post(tokens::create)),
-        Route::new(Method::POST, "/admin/tokens/{id}/revoke", access::ADMIN, post(tokens::revoke)),
+        Route::new(
+            Method::GET,
+            "/api/openapi.json",
+            Access::Public,
+            get(openapi::document),
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/token",
+            Access::ApiToken,
+            get(v1::token),
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/organisations",
+            Access::ApiToken,
+            get(v1::organisations),
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/organisations/{id}",
+            Access::ApiToken,
+            get(v1::organisation),
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/organisations/{id}/members",
+            Access::ApiToken,
+            get(v1::members),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/tokens",
+            access::ADMIN,
+            get(tokens::list),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/tokens",
+            access::ADMIN,
+            post(tokens::create),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/tokens/{id}/revoke",
+            access::ADMIN,
+            post(tokens::revoke),
+        ),
     ]
 }
 
@@ -46,7 +86,11 @@ pub struct ApiClient {
 }
 
 /// Recognises `Authorization: Bearer <token>` on API requests.
-pub async fn token_layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn token_layer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if request.uri().path().starts_with("/api/") {
         let bearer = request
             .headers()

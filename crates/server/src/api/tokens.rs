@@ -49,7 +49,12 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<ApiClient>, sql
 
 /// Creates a token and returns it in full — the only time it exists outside
 /// its holder's hands.
-pub async fn issue(db: &Db, name: &LineOfText, organisation_id: i64, created_by: Option<i64>) -> Result<(i64, String), sqlx::Error> {
+pub async fn issue(
+    db: &Db,
+    name: &LineOfText,
+    organisation_id: i64,
+    created_by: Option<i64>,
+) -> Result<(i64, String), sqlx::Error> {
     let token = format!("coprod_{}", crypto::random_token());
     let row = sqlx::query(
         "INSERT INTO api_tokens (name, token_hash, organisation_id, created_by, created_at) \
@@ -92,7 +97,12 @@ async fn summaries(db: &Db) -> Result<Vec<TokenSummary>, sqlx::Error> {
                 revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
                 last_used: last_used
                     .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-                    .and_then(|t| t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+                    .and_then(|t| {
+                        t.format(&time::macros::format_description!(
+                            "[year]-[month]-[day] [hour]:[minute]"
+                        ))
+                        .ok()
+                    })
                     .unwrap_or_default(),
             })
         })
@@ -136,7 +146,9 @@ pub async fn create(
     StrictForm(form): StrictForm<TokenForm>,
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
-    let name = LineOfText::parse(&form.name).map_err(|e| errors.add("name", shell.t(e.key))).ok();
+    let name = LineOfText::parse(&form.name)
+        .map_err(|e| errors.add("name", shell.t(e.key)))
+        .ok();
     let organisation = match form.organisation_id.parse::<i64>() {
         Ok(id) if organisations::find(&state.db, id).await?.is_some() => Some(id),
         _ => {
@@ -185,14 +197,19 @@ pub async fn revoke(
     Path(id): Path<i64>,
     StrictForm(_): StrictForm<EmptyForm>,
 ) -> Result<Response> {
-    let result = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(db::now())
-        .bind(id)
-        .execute(state.db.pool())
-        .await?;
+    let result =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(db::now())
+            .bind(id)
+            .execute(state.db.pool())
+            .await?;
     if result.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    audit::record(&state.db, Event::new(Action::ApiTokenRevoked, Some(user.account_id), &ip).subject("api_token", id)).await?;
+    audit::record(
+        &state.db,
+        Event::new(Action::ApiTokenRevoked, Some(user.account_id), &ip).subject("api_token", id),
+    )
+    .await?;
     Ok(redirect("/admin/tokens"))
 }

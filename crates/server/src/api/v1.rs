@@ -71,8 +71,14 @@ pub async fn organisations(State(state): State<AppState>) -> Result<Json<Organis
     params(("id" = i64, Path, description = "Organisation id")),
     responses((status = 200, body = Organisation), (status = 404, body = crate::api::openapi::ErrorEnvelope)),
     security(("bearer" = [])))]
-pub async fn organisation(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<Organisation>> {
-    store::find(&state.db, id).await?.map(Json).ok_or(AppError::NotFound)
+pub async fn organisation(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Organisation>> {
+    store::find(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound)
 }
 
 /// The people holding roles in the token's own organisation; other

@@ -16,7 +16,12 @@ use crate::{
 };
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::new(Method::GET, "/admin/audit", access::ADMIN, get(pages::list))]
+    vec![Route::new(
+        Method::GET,
+        "/admin/audit",
+        access::ADMIN,
+        get(pages::list),
+    )]
 }
 
 /// What happened.
@@ -115,7 +120,13 @@ pub async fn record(db: &Db, event: Event<'_>) -> Result<(), sqlx::Error> {
 /// Records that a member of staff was shown a person's record. Call it from
 /// every handler that displays a person's details to someone other than
 /// that person.
-pub async fn person_read(db: &Db, reader: &CurrentUser, person_id: i64, ip: &str, why: &str) -> Result<(), sqlx::Error> {
+pub async fn person_read(
+    db: &Db,
+    reader: &CurrentUser,
+    person_id: i64,
+    ip: &str,
+    why: &str,
+) -> Result<(), sqlx::Error> {
     if reader.account_id == person_id {
         return Ok(());
     }
@@ -141,7 +152,12 @@ pub struct StoredEvent {
 }
 
 /// Newest first, optionally only one action, a page at a time.
-pub async fn list(db: &Db, action: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<StoredEvent>, i64), sqlx::Error> {
+pub async fn list(
+    db: &Db,
+    action: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<StoredEvent>, i64), sqlx::Error> {
     let action = action.unwrap_or("");
     let rows = sqlx::query(
         "SELECT e.id, e.occurred_at, a.email AS actor, e.action, e.subject_kind, e.subject_id, e.ip, e.detail \
@@ -153,10 +169,11 @@ pub async fn list(db: &Db, action: Option<&str>, limit: i64, offset: i64) -> Res
     .bind(offset)
     .fetch_all(db.pool())
     .await?;
-    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE ($1 = '' OR action = $1)")
-        .bind(action)
-        .fetch_one(db.pool())
-        .await?;
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE ($1 = '' OR action = $1)")
+            .bind(action)
+            .fetch_one(db.pool())
+            .await?;
     let events = rows
         .iter()
         .map(|row| {

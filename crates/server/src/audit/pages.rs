@@ -36,7 +36,12 @@ impl AuditPage {
     fn when(&self, seconds: &i64) -> String {
         time::OffsetDateTime::from_unix_timestamp(*seconds)
             .ok()
-            .and_then(|t| t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC")).ok())
+            .and_then(|t| {
+                t.format(&time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+                ))
+                .ok()
+            })
             .unwrap_or_default()
     }
 
@@ -49,9 +54,18 @@ impl AuditPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, shell: Shell, Query(query): Query<AuditQuery>) -> Result<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    shell: Shell,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response> {
     let page_number = query.page.max(1);
-    let action: String = query.action.chars().filter(|c| c.is_ascii_lowercase() || *c == '_').take(40).collect();
+    let action: String = query
+        .action
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || *c == '_')
+        .take(40)
+        .collect();
     let (events, total) = super::list(
         &state.db,
         Some(action.as_str()).filter(|a| !a.is_empty()),

@@ -36,7 +36,9 @@ pub enum BackupError {
     },
     #[error("{path} is not a coprod snapshot for this database: {reason}")]
     NotASnapshot { path: String, reason: String },
-    #[error("the snapshot was made by a newer coprod (schema version {found}); this one knows up to {known}")]
+    #[error(
+        "the snapshot was made by a newer coprod (schema version {found}); this one knows up to {known}"
+    )]
     TooNew { found: i64, known: i64 },
 }
 
@@ -55,7 +57,10 @@ pub async fn backup(db: &Db, target: &Path) -> Result<TableCounts, BackupError> 
     if target.exists() {
         return Err(BackupError::File {
             path: target.display().to_string(),
-            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file already exists"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the file already exists",
+            ),
         });
     }
     match db.backend() {
@@ -74,15 +79,24 @@ pub async fn backup(db: &Db, target: &Path) -> Result<TableCounts, BackupError> 
             let counts = dump
                 .tables
                 .iter()
-                .map(|t| (t.name.clone(), i64::try_from(t.rows.len()).unwrap_or(i64::MAX)))
+                .map(|t| {
+                    (
+                        t.name.clone(),
+                        i64::try_from(t.rows.len()).unwrap_or(i64::MAX),
+                    )
+                })
                 .collect();
             let json = serde_json::to_vec(&dump).map_err(|e| BackupError::NotASnapshot {
                 path: target.display().to_string(),
                 reason: e.to_string(),
             })?;
             let partial = target.with_extension("partial");
-            tokio::fs::write(&partial, json).await.map_err(file_error(&partial))?;
-            tokio::fs::rename(&partial, target).await.map_err(file_error(target))?;
+            tokio::fs::write(&partial, json)
+                .await
+                .map_err(file_error(&partial))?;
+            tokio::fs::rename(&partial, target)
+                .await
+                .map_err(file_error(target))?;
             Ok(counts)
         }
     }
@@ -96,10 +110,11 @@ pub async fn restore(url: &str, source: &Path) -> Result<TableCounts, BackupErro
         Backend::Sqlite => restore_sqlite(url, source).await,
         Backend::Postgres => {
             let text = tokio::fs::read(source).await.map_err(file_error(source))?;
-            let dump: Dump = serde_json::from_slice(&text).map_err(|e| BackupError::NotASnapshot {
-                path: source.display().to_string(),
-                reason: format!("not a coprod PostgreSQL dump ({e})"),
-            })?;
+            let dump: Dump =
+                serde_json::from_slice(&text).map_err(|e| BackupError::NotASnapshot {
+                    path: source.display().to_string(),
+                    reason: format!("not a coprod PostgreSQL dump ({e})"),
+                })?;
             if dump.format != DUMP_FORMAT || dump.version != DUMP_VERSION {
                 return Err(BackupError::NotASnapshot {
                     path: source.display().to_string(),
@@ -125,7 +140,9 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
     let mut header = [0_u8; 16];
     {
         use tokio::io::AsyncReadExt;
-        let mut file = tokio::fs::File::open(source).await.map_err(file_error(source))?;
+        let mut file = tokio::fs::File::open(source)
+            .await
+            .map_err(file_error(source))?;
         file.read_exact(&mut header)
             .await
             .map_err(|_| not_snapshot("the file is too short to be a SQLite database".into()))?;
@@ -136,7 +153,9 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
     let target = Path::new(super::sqlite_path(url)).to_owned();
     let staged = target.with_extension("restoring");
     let _ = tokio::fs::remove_file(&staged).await;
-    tokio::fs::copy(source, &staged).await.map_err(file_error(&staged))?;
+    tokio::fs::copy(source, &staged)
+        .await
+        .map_err(file_error(&staged))?;
 
     // Check the staged copy before it replaces anything.
     let checked = async {
@@ -145,7 +164,10 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
             .fetch_one(staged_db.pool())
             .await?;
         if integrity.0 != "ok" {
-            return Err(not_snapshot(format!("integrity check failed: {}", integrity.0)));
+            return Err(not_snapshot(format!(
+                "integrity check failed: {}",
+                integrity.0
+            )));
         }
         let version: Option<(i64,)> = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations")
             .fetch_optional(staged_db.pool())
@@ -154,7 +176,9 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
         check_schema_version(&staged_db, version.map_or(0, |v| v.0)).await?;
         staged_db.migrate().await?;
         // Leave a single self-contained file behind.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(staged_db.pool()).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(staged_db.pool())
+            .await?;
         staged_db.close().await;
         Ok::<_, BackupError>(())
     }
@@ -167,13 +191,17 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
         return Err(error);
     }
     if let Some(parent) = target.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(file_error(parent))?;
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(file_error(parent))?;
     }
     for suffix in ["-wal", "-shm"] {
         let _ = tokio::fs::remove_file(format!("{}{suffix}", target.display())).await;
         let _ = tokio::fs::remove_file(format!("{}{suffix}", staged.display())).await;
     }
-    tokio::fs::rename(&staged, &target).await.map_err(file_error(&target))?;
+    tokio::fs::rename(&staged, &target)
+        .await
+        .map_err(file_error(&target))?;
     let db = Db::connect(url).await?;
     let counts = table_counts(&db).await;
     db.close().await;
@@ -181,11 +209,7 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
 }
 
 async fn check_schema_version(db: &Db, found: i64) -> Result<(), BackupError> {
-    let known = db
-        .migrator_versions()
-        .into_iter()
-        .max()
-        .unwrap_or_default();
+    let known = db.migrator_versions().into_iter().max().unwrap_or_default();
     if found > known {
         return Err(BackupError::TooNew { found, known });
     }
@@ -229,9 +253,9 @@ async fn application_tables(db: &Db) -> Result<Vec<String>, BackupError> {
         let ready: Vec<String> = remaining
             .iter()
             .filter(|table| {
-                edges
-                    .iter()
-                    .all(|(child, parent)| child != *table || parent == *table || !remaining.contains(parent))
+                edges.iter().all(|(child, parent)| {
+                    child != *table || parent == *table || !remaining.contains(parent)
+                })
             })
             .cloned()
             .collect();
@@ -282,7 +306,8 @@ struct DumpColumn {
 async fn postgres_dump(db: &Db) -> Result<Dump, BackupError> {
     let tables = application_tables(db).await?;
     let mut conn = db.pool().acquire().await?;
-    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?;
     let result = async {
         let (schema_version,): (i64,) =
             sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations")
@@ -309,7 +334,11 @@ async fn postgres_dump(db: &Db) -> Result<Dump, BackupError> {
                     name,
                 })
                 .collect();
-            let order = if columns.iter().any(|c| c.name == "id") { " ORDER BY id" } else { "" };
+            let order = if columns.iter().any(|c| c.name == "id") {
+                " ORDER BY id"
+            } else {
+                ""
+            };
             let rows: Vec<AnyRow> = sqlx::query(&format!("SELECT * FROM {table}{order}"))
                 .fetch_all(&mut *conn)
                 .await?;
@@ -343,10 +372,18 @@ async fn postgres_dump(db: &Db) -> Result<Dump, BackupError> {
 
 fn cell_to_json(row: &AnyRow, index: usize, kind: ColumnKind) -> Result<Value, sqlx::Error> {
     Ok(match kind {
-        ColumnKind::Integer => row.try_get::<Option<i64>, _>(index)?.map_or(Value::Null, Value::from),
-        ColumnKind::Real => row.try_get::<Option<f64>, _>(index)?.map_or(Value::Null, Value::from),
-        ColumnKind::Boolean => row.try_get::<Option<bool>, _>(index)?.map_or(Value::Null, Value::from),
-        ColumnKind::Text => row.try_get::<Option<String>, _>(index)?.map_or(Value::Null, Value::from),
+        ColumnKind::Integer => row
+            .try_get::<Option<i64>, _>(index)?
+            .map_or(Value::Null, Value::from),
+        ColumnKind::Real => row
+            .try_get::<Option<f64>, _>(index)?
+            .map_or(Value::Null, Value::from),
+        ColumnKind::Boolean => row
+            .try_get::<Option<bool>, _>(index)?
+            .map_or(Value::Null, Value::from),
+        ColumnKind::Text => row
+            .try_get::<Option<String>, _>(index)?
+            .map_or(Value::Null, Value::from),
     })
 }
 
@@ -356,7 +393,10 @@ async fn load_postgres_dump(db: &Db, dump: &Dump) -> Result<(), BackupError> {
         if !known.contains(&table.name) {
             return Err(BackupError::NotASnapshot {
                 path: String::new(),
-                reason: format!("it holds a table this database does not have: {}", table.name),
+                reason: format!(
+                    "it holds a table this database does not have: {}",
+                    table.name
+                ),
             });
         }
     }

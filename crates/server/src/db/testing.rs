@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use rand::Rng;
-use sqlx::{Connection, Executor, AnyConnection};
+use sqlx::{AnyConnection, Connection, Executor};
 
 use super::{Backend, Db, DbError};
 
@@ -41,8 +41,11 @@ impl TestDb {
                 let name = format!("coprod_test_{:016x}", rand::thread_rng().r#gen::<u64>());
                 let admin = postgres_admin_url();
                 super::install_default_drivers_once();
-                let mut conn = AnyConnection::connect(&admin).await.map_err(DbError::Connect)?;
-                conn.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+                let mut conn = AnyConnection::connect(&admin)
+                    .await
+                    .map_err(DbError::Connect)?;
+                conn.execute(format!("CREATE DATABASE {name}").as_str())
+                    .await?;
                 conn.close().await?;
                 (replace_database(&admin, &name), Some(name))
             }
@@ -68,15 +71,18 @@ impl Drop for TestDb {
         let Some(name) = self.postgres_name.take() else {
             return;
         };
-        let pool = self.db.pool().clone();
         // Drop runs outside any async context we can rely on, so the clean-up
         // gets a small runtime of its own on a plain thread.
         let cleanup = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
+            // FORCE ends the test's own pooled connections too; closing the
+            // pool here instead would wait on the test's (blocked) runtime.
             runtime.block_on(async move {
-                pool.close().await;
                 if let Ok(mut conn) = AnyConnection::connect(&postgres_admin_url()).await {
                     let _ = conn
                         .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())

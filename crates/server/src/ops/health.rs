@@ -13,7 +13,11 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     let database = state.db.ping().await.is_ok();
     let migrations = database && state.db.migrations_applied().await.unwrap_or(false);
     let ready = database && migrations;
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (
         status,
         Json(json!({

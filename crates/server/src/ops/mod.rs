@@ -11,8 +11,18 @@ use crate::access::{Access, Route};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/healthz", Access::Public, get(health::healthz)),
+        Route::new(
+            Method::GET,
+            "/healthz",
+            Access::Public,
+            get(health::healthz),
+        ),
         Route::new(Method::GET, "/readyz", Access::Public, get(health::readyz)),
-        Route::new(Method::GET, "/metrics", Access::Public, get(metrics::export)),
+        Route::new(
+            Method::GET,
+            "/metrics",
+            Access::Public,
+            get(metrics::export),
+        ),
     ]
 }

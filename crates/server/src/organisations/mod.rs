@@ -15,9 +15,29 @@ use crate::access::{self, Route};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(Method::GET, "/admin/organisations", access::ADMIN, get(pages::list)),
-        Route::new(Method::POST, "/admin/organisations", access::ADMIN, post(pages::create)),
-        Route::new(Method::GET, "/admin/organisations/{id}", access::ADMIN, get(pages::show)),
-        Route::new(Method::POST, "/admin/organisations/{id}", access::ADMIN, post(pages::update)),
+        Route::new(
+            Method::GET,
+            "/admin/organisations",
+            access::ADMIN,
+            get(pages::list),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/organisations",
+            access::ADMIN,
+            post(pages::create),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/organisations/{id}",
+            access::ADMIN,
+            get(pages::show),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/organisations/{id}",
+            access::ADMIN,
+            post(pages::update),
+        ),
     ]
 }

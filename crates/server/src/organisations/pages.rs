@@ -30,11 +30,19 @@ impl OrganisationForm {
         Self {
             name: organisation.name.clone(),
             sector: organisation.sector.clone(),
-            locality_id: organisation.locality_id.map(|id| id.to_string()).unwrap_or_default(),
+            locality_id: organisation
+                .locality_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
         }
     }
 
-    fn parse(&self, shell: &Shell, localities: &[Locality], errors: &mut FieldErrors) -> Option<(LineOfText, Sector, Option<i64>)> {
+    fn parse(
+        &self,
+        shell: &Shell,
+        localities: &[Locality],
+        errors: &mut FieldErrors,
+    ) -> Option<(LineOfText, Sector, Option<i64>)> {
         let name = LineOfText::parse(&self.name)
             .map_err(|e| errors.add("name", shell.t(e.key)))
             .ok();
@@ -97,8 +105,12 @@ pub async fn create(
                 .await?;
                 return Ok(redirect(&format!("/admin/organisations/{id}")));
             }
-            Err(SaveError::NameTaken) => errors.add("name", shell.t("error.organisation.name_taken")),
-            Err(SaveError::UnknownLocality) => errors.add("locality_id", shell.t("error.locality.unknown")),
+            Err(SaveError::NameTaken) => {
+                errors.add("name", shell.t("error.organisation.name_taken"))
+            }
+            Err(SaveError::UnknownLocality) => {
+                errors.add("locality_id", shell.t("error.locality.unknown"))
+            }
             Err(SaveError::Database(e)) => return Err(e.into()),
         }
     }
@@ -125,8 +137,14 @@ struct ShowPage {
     errors: FieldErrors,
 }
 
-pub async fn show(State(state): State<AppState>, shell: Shell, Path(id): Path<i64>) -> Result<Response> {
-    let organisation = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+pub async fn show(
+    State(state): State<AppState>,
+    shell: Shell,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let organisation = store::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     page(&ShowPage {
         shell,
         form: OrganisationForm::from_organisation(&organisation),
@@ -145,7 +163,9 @@ pub async fn update(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<OrganisationForm>,
 ) -> Result<Response> {
-    let organisation = store::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let organisation = store::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let localities = store::localities(&state.db).await?;
     let mut errors = FieldErrors::default();
     if let Some((name, sector, locality)) = form.parse(&shell, &localities, &mut errors) {
@@ -160,8 +180,12 @@ pub async fn update(
                 .await?;
                 return Ok(redirect(&format!("/admin/organisations/{id}")));
             }
-            Err(SaveError::NameTaken) => errors.add("name", shell.t("error.organisation.name_taken")),
-            Err(SaveError::UnknownLocality) => errors.add("locality_id", shell.t("error.locality.unknown")),
+            Err(SaveError::NameTaken) => {
+                errors.add("name", shell.t("error.organisation.name_taken"))
+            }
+            Err(SaveError::UnknownLocality) => {
+                errors.add("locality_id", shell.t("error.locality.unknown"))
+            }
             Err(SaveError::Database(e)) => return Err(e.into()),
         }
     }

@@ -37,7 +37,8 @@ pub enum SaveError {
 fn classify(error: sqlx::Error) -> SaveError {
     if db::is_unique_violation(&error) {
         SaveError::NameTaken
-    } else if matches!(&error, sqlx::Error::Database(e) if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation) {
+    } else if matches!(&error, sqlx::Error::Database(e) if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation)
+    {
         SaveError::UnknownLocality
     } else {
         SaveError::Database(error)
@@ -72,7 +73,12 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error>
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn create(db: &Db, name: &LineOfText, sector: Sector, locality_id: Option<i64>) -> Result<i64, SaveError> {
+pub async fn create(
+    db: &Db,
+    name: &LineOfText,
+    sector: Sector,
+    locality_id: Option<i64>,
+) -> Result<i64, SaveError> {
     let row = sqlx::query(
         "INSERT INTO organisations (name, sector, locality_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -86,15 +92,23 @@ pub async fn create(db: &Db, name: &LineOfText, sector: Sector, locality_id: Opt
     Ok(row.try_get("id")?)
 }
 
-pub async fn update(db: &Db, id: i64, name: &LineOfText, sector: Sector, locality_id: Option<i64>) -> Result<bool, SaveError> {
-    let result = sqlx::query("UPDATE organisations SET name = $1, sector = $2, locality_id = $3 WHERE id = $4")
-        .bind(name.as_str())
-        .bind(sector.as_str())
-        .bind(locality_id)
-        .bind(id)
-        .execute(db.pool())
-        .await
-        .map_err(classify)?;
+pub async fn update(
+    db: &Db,
+    id: i64,
+    name: &LineOfText,
+    sector: Sector,
+    locality_id: Option<i64>,
+) -> Result<bool, SaveError> {
+    let result = sqlx::query(
+        "UPDATE organisations SET name = $1, sector = $2, locality_id = $3 WHERE id = $4",
+    )
+    .bind(name.as_str())
+    .bind(sector.as_str())
+    .bind(locality_id)
+    .bind(id)
+    .execute(db.pool())
+    .await
+    .map_err(classify)?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -113,7 +127,11 @@ pub async fn localities(db: &Db) -> Result<Vec<Locality>, sqlx::Error> {
         .collect()
 }
 
-pub async fn create_locality(db: &Db, name: &LineOfText, gss_code: Option<&str>) -> Result<i64, sqlx::Error> {
+pub async fn create_locality(
+    db: &Db,
+    name: &LineOfText,
+    gss_code: Option<&str>,
+) -> Result<i64, sqlx::Error> {
     let row = sqlx::query("INSERT INTO localities (name, gss_code) VALUES ($1, $2) RETURNING id")
         .bind(name.as_str())
         .bind(gss_code)
@@ -123,7 +141,10 @@ pub async fn create_locality(db: &Db, name: &LineOfText, gss_code: Option<&str>)
 }
 
 /// The people holding roles in an organisation: (account id, name, email, role).
-pub async fn members(db: &Db, organisation_id: i64) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+pub async fn members(
+    db: &Db,
+    organisation_id: i64,
+) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, a.display_name, a.email, m.role FROM memberships m \
          JOIN accounts a ON a.id = m.account_id WHERE m.organisation_id = $1 \

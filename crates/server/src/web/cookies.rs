@@ -43,7 +43,10 @@ mod tests {
     #[test]
     fn reads_one_cookie_among_many() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; coprod_session=xyz; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; coprod_session=xyz; b=2"),
+        );
         assert_eq!(read(&headers, "coprod_session"), Some("xyz"));
         assert_eq!(read(&headers, "missing"), None);
     }
@@ -52,7 +55,14 @@ mod tests {
     fn flags() {
         let cookie = set("n", "v", Lifetime::Session, true);
         let text = cookie.to_str().unwrap();
-        assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("Secure"));
-        assert!(set("n", "", Lifetime::Expired, false).to_str().unwrap().contains("Max-Age=0"));
+        assert!(
+            text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("Secure")
+        );
+        assert!(
+            set("n", "", Lifetime::Expired, false)
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0")
+        );
     }
 }

@@ -3,12 +3,7 @@
 //! form; a state-changing request is accepted only when the two match. It
 //! needs no server state, so it works before sign-in and across instances.
 
-use axum::{
-    extract::Request,
-    http::header,
-    middleware::Next,
-    response::Response,
-};
+use axum::{extract::Request, http::header, middleware::Next, response::Response};
 use subtle::ConstantTimeEq;
 
 use crate::{app::AppState, crypto, web::cookies};
@@ -39,7 +34,12 @@ pub async fn layer(
     if fresh {
         response.headers_mut().append(
             header::SET_COOKIE,
-            cookies::set(COOKIE, &token, cookies::Lifetime::Session, state.settings.cookies_secure()),
+            cookies::set(
+                COOKIE,
+                &token,
+                cookies::Lifetime::Session,
+                state.settings.cookies_secure(),
+            ),
         );
     }
     response

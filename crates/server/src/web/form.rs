@@ -45,10 +45,12 @@ where
             });
         }
         let expected = request.extensions().get::<CsrfToken>().cloned();
-        let body = Bytes::from_request(request, state).await.map_err(|_| AppError::BadRequest {
-            key: "error.payload_too_large",
-            field: None,
-        })?;
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::BadRequest {
+                key: "error.payload_too_large",
+                field: None,
+            })?;
         let mut fields = parse_strict(&body)?;
         let submitted = fields.remove(csrf::FIELD);
         match expected {
@@ -98,7 +100,10 @@ pub fn parse_strict(body: &[u8]) -> Result<BTreeMap<String, String>, AppError> {
 }
 
 fn decode(raw: &[u8]) -> Option<String> {
-    let spaced: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
     let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
     String::from_utf8(bytes).ok()
 }
@@ -162,7 +167,10 @@ mod tests {
     fn invalid_utf8_is_refused() {
         assert!(matches!(
             parse_strict(b"name=%FF%FE"),
-            Err(AppError::BadRequest { key: "error.form.encoding", .. })
+            Err(AppError::BadRequest {
+                key: "error.form.encoding",
+                ..
+            })
         ));
         assert!(parse_strict(b"na%C3me=x").is_err());
     }
@@ -172,7 +180,10 @@ mod tests {
         let body = format!("bio={}", "a".repeat(MAX_FIELD_CHARS + 1));
         assert!(matches!(
             parse_strict(body.as_bytes()),
-            Err(AppError::BadRequest { key: "error.form.field_too_long", .. })
+            Err(AppError::BadRequest {
+                key: "error.form.field_too_long",
+                ..
+            })
         ));
     }
 }

@@ -31,10 +31,8 @@ impl Catalogues {
     pub fn load() -> Result<Self, CatalogueError> {
         let mut by_language = HashMap::new();
         for (language, text) in BUILT_IN {
-            let table: toml::Table = toml::from_str(text).map_err(|source| CatalogueError {
-                language,
-                source,
-            })?;
+            let table: toml::Table =
+                toml::from_str(text).map_err(|source| CatalogueError { language, source })?;
             let mut messages = HashMap::new();
             flatten("", &table, &mut messages);
             by_language.insert(*language, Catalogue { messages });

@@ -28,7 +28,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     };
     set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
@@ -38,7 +40,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(self), interest-cohort=()",
     );
-    set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     if !is_asset {
         // Pages can hold personal data: keep them out of shared caches and
         // the back-button cache of a library computer.
@@ -57,14 +62,20 @@ struct ErrorPage {
 
 /// Turns every error — ours, or the router's own (unknown route, wrong
 /// method, body too large) — into an HTML page or the JSON envelope.
-pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let user = request.extensions().get::<CurrentUser>().cloned();
     let csrf = request.extensions().get::<CsrfToken>().cloned();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<Rendered>().is_some() {
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<Rendered>().is_some()
+    {
         return response;
     }
     let info = response
@@ -82,10 +93,22 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         (status, Json(body)).into_response()
     } else {
         let shell = Shell::new(&state, user, csrf.as_ref(), &path);
-        page_with_status(status, &ErrorPage { shell, status: status.as_u16(), message })
-            .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
+        page_with_status(
+            status,
+            &ErrorPage {
+                shell,
+                status: status.as_u16(),
+                message,
+            },
+        )
+        .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
     };
-    for name in [header::SET_COOKIE, header::WWW_AUTHENTICATE, header::RETRY_AFTER, header::ALLOW] {
+    for name in [
+        header::SET_COOKIE,
+        header::WWW_AUTHENTICATE,
+        header::RETRY_AFTER,
+        header::ALLOW,
+    ] {
         for value in extra_headers.get_all(&name) {
             rendered.headers_mut().append(name.clone(), value.clone());
         }

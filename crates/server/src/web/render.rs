@@ -18,7 +18,10 @@ pub fn page(template: &impl Template) -> Result<Response, AppError> {
 
 /// A page with another status: 422 for a form with errors, 404 for a page
 /// explaining a dead link.
-pub fn page_with_status(status: StatusCode, template: &impl Template) -> Result<Response, AppError> {
+pub fn page_with_status(
+    status: StatusCode,
+    template: &impl Template,
+) -> Result<Response, AppError> {
     let html = template.render()?;
     let mut response = (
         status,

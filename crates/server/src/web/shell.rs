@@ -42,7 +42,12 @@ const SECTIONS: &[(&str, &str, Access)] = &[
 ];
 
 impl Shell {
-    pub fn new(state: &AppState, user: Option<CurrentUser>, csrf: Option<&CsrfToken>, path: &str) -> Self {
+    pub fn new(
+        state: &AppState,
+        user: Option<CurrentUser>,
+        csrf: Option<&CsrfToken>,
+        path: &str,
+    ) -> Self {
         let catalogue = state.catalogues.get("en");
         let nav = SECTIONS
             .iter()
@@ -50,7 +55,11 @@ impl Shell {
             .map(|(href, key, _)| NavItem {
                 href,
                 label: catalogue.text(key),
-                current: if *href == "/" { path == "/" } else { path.starts_with(href) },
+                current: if *href == "/" {
+                    path == "/"
+                } else {
+                    path.starts_with(href)
+                },
             })
             .collect();
         Self {
@@ -86,7 +95,10 @@ impl Shell {
 impl FromRequestParts<AppState> for Shell {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let user = parts.extensions.get::<CurrentUser>().cloned();
         let csrf = parts.extensions.get::<CsrfToken>();
         Ok(Shell::new(state, user, csrf, parts.uri.path()))
