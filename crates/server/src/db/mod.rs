@@ -91,6 +91,8 @@ impl Db {
             }
             Backend::Postgres => url.to_owned(),
         };
+        // A read-only file cannot switch its journal mode.
+        let read_only = url.contains("mode=ro");
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
                 // One writer at a time is SQLite's nature; a few readers beside it.
@@ -100,7 +102,10 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
+                    if backend == Backend::Sqlite && read_only {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+                            .await?;
+                    } else if backend == Backend::Sqlite {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                              PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",

@@ -1,0 +1,100 @@
+//! Storage: migrations, readiness, backup and restore on both backends.
+
+mod support;
+
+use axum::http::StatusCode;
+use coprod_server::{
+    coprod_engine::people::Role,
+    db::{Backend, Db, backup, testing::TestDb},
+    demo,
+};
+use support::TestApp;
+
+async fn migrations_are_idempotent_and_ready(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.state.db.migrate().await.unwrap();
+    assert!(app.state.db.migrations_applied().await.unwrap());
+    let mut client = app.client();
+    let ready = client.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert!(ready.body.contains("\"migrations\":true"));
+    assert_eq!(client.get("/healthz").await.status, StatusCode::OK);
+}
+
+async fn backup_and_restore_lose_nothing(backend: Backend) {
+    let source = TestDb::new(backend).await.unwrap();
+    demo::seed(&source.db).await.unwrap();
+    let before = backup::table_counts(&source.db).await.unwrap();
+    assert!(before["accounts"] >= 16 && before["organisations"] == 30);
+    let snapshot = source.dir.path().join(match backend {
+        Backend::Sqlite => "snapshot.sqlite3",
+        Backend::Postgres => "snapshot.json",
+    });
+    let written = backup::backup(&source.db, &snapshot).await.unwrap();
+    assert_eq!(written, before);
+    // Refuses to overwrite an existing file.
+    assert!(backup::backup(&source.db, &snapshot).await.is_err());
+
+    let target = TestDb::new(backend).await.unwrap();
+    sqlx::query("INSERT INTO localities (name) VALUES ('To be replaced')")
+        .execute(target.db.pool())
+        .await
+        .unwrap();
+    let url = target.url.clone();
+    target.db.close().await;
+    let restored = backup::restore(&url, &snapshot).await.unwrap();
+    assert_eq!(restored, before);
+    let reopened = Db::connect(&url).await.unwrap();
+    let emails: Vec<(String, String)> =
+        sqlx::query_as("SELECT email, password_hash FROM accounts ORDER BY id")
+            .fetch_all(reopened.pool())
+            .await
+            .unwrap();
+    let original: Vec<(String, String)> =
+        sqlx::query_as("SELECT email, password_hash FROM accounts ORDER BY id")
+            .fetch_all(source.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(emails, original);
+    // New rows after a restore get fresh ids (sequences were moved on).
+    sqlx::query("INSERT INTO localities (name) VALUES ('After restore')")
+        .execute(reopened.pool())
+        .await
+        .unwrap();
+}
+
+async fn a_bad_snapshot_changes_nothing(backend: Backend) {
+    let target = TestDb::new(backend).await.unwrap();
+    demo::seed(&target.db).await.unwrap();
+    let before = backup::table_counts(&target.db).await.unwrap();
+    let junk = target.dir.path().join("junk.bin");
+    std::fs::write(&junk, b"this is not a snapshot at all, not even close").unwrap();
+    let error = backup::restore(&target.url, &junk).await.unwrap_err();
+    assert!(error.to_string().contains("junk.bin"), "{error}");
+    assert_eq!(backup::table_counts(&target.db).await.unwrap(), before);
+}
+
+async fn demo_seed_runs_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let first = demo::seed(&app.state.db).await.unwrap();
+    assert!(!first.already_present);
+    assert_eq!(first.organisations, 30);
+    let second = demo::seed(&app.state.db).await.unwrap();
+    assert!(second.already_present);
+    let mut client = app.client();
+    for (email, _, role) in demo::ACCOUNTS {
+        let reply = client.sign_in(email, demo::PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{role} can sign in");
+        let account = client.get("/account").await;
+        assert!(account.body.contains(&format!("role.{role}")) == false);
+        client.post("/sign-out", &[]).await;
+    }
+    let _ = Role::Admin;
+}
+
+on_both_backends!(
+    migrations_are_idempotent_and_ready,
+    backup_and_restore_lose_nothing,
+    a_bad_snapshot_changes_nothing,
+    demo_seed_runs_once,
+);
