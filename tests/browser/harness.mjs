@@ -170,8 +170,9 @@ export function launchBrowser() {
 /**
  * A fresh browser context aimed at `server`. Every request for another host
  * than 127.0.0.1 is aborted and remembered; `finish()` closes the context
- * and fails if any happened, or if a page broke its own Content-Security-Policy
- * or threw an uncaught error.
+ * and fails if any happened, or if a page broke its own Content-Security-Policy,
+ * threw an uncaught error or could not load one of its style sheets, scripts,
+ * images or fonts.
  */
 export async function newContext(browser, server, options = {}) {
   const context = await browser.newContext({ baseURL: server.url, ...options });
@@ -192,7 +193,7 @@ export async function newContext(browser, server, options = {}) {
       messages.push(`requests to other hosts were made (and blocked):\n  ${[...new Set(offsite)].join('\n  ')}`);
     }
     if (problems.length > 0) {
-      messages.push(`page errors:\n  ${problems.join('\n  ')}`);
+      messages.push(`problems while loading pages:\n  ${problems.join('\n  ')}`);
     }
     if (messages.length > 0) throw new Error(messages.join('\n'));
   };
@@ -200,6 +201,18 @@ export async function newContext(browser, server, options = {}) {
 }
 
 function watchPage(page, problems) {
+  // Style sheets, scripts, images and fonts must all load.
+  page.on('response', (response) => {
+    if (!response.request().isNavigationRequest() && response.status() >= 400) {
+      problems.push(`${page.url()}: ${response.url()} answered ${response.status()}`);
+    }
+  });
+  page.on('requestfailed', (request) => {
+    const target = new URL(request.url());
+    if (target.hostname === '127.0.0.1' && !request.isNavigationRequest()) {
+      problems.push(`${page.url()}: ${request.url()} failed: ${request.failure()?.errorText}`);
+    }
+  });
   page.on('pageerror', (error) => problems.push(`${page.url()}: uncaught ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) {
