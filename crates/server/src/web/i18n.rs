@@ -99,3 +99,55 @@ impl Catalogue {
         self.messages.keys().map(String::as_str)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every literal key a template or handler asks for is in the English
+    /// catalogue, so no page ever shows a raw key.
+    #[test]
+    fn every_key_used_is_in_the_catalogue() {
+        let catalogues = Catalogues::load().unwrap();
+        let english = catalogues.get("en");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for dir in ["templates", "src", "../engine/src"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(path) = stack.pop() {
+                if path.is_dir() {
+                    stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                    continue;
+                }
+                if path.ends_with("web/i18n.rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for pattern in ["t(\"", "t1(\"", "key: \"", "Invalid::new(\""] {
+                    for piece in text.split(pattern).skip(1) {
+                        let key = piece.split('"').next().unwrap();
+                        if key.contains('.') && !key.contains([' ', '{', '/']) {
+                            seen += 1;
+                            if !english.contains(key) {
+                                missing.push(format!("{key} ({})", path.display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "the scan found the keys ({seen})");
+        assert!(missing.is_empty(), "missing from en.toml: {missing:#?}");
+    }
+
+    #[test]
+    fn fills_in_values_and_falls_back_to_english() {
+        let catalogues = Catalogues::load().unwrap();
+        assert_eq!(
+            catalogues.get("gd").text_with("home.signed_in_as", "Morag"),
+            "You are signed in as Morag."
+        );
+        assert_eq!(catalogues.get("en").text("no.such.key"), "no.such.key");
+    }
+}
