@@ -36,10 +36,10 @@ struct Common {
     /// Address to listen on [default: 127.0.0.1:8080]
     #[arg(long, global = true, value_name = "HOST:PORT", env = "COPROD_LISTEN")]
     listen: Option<String>,
-    /// Directory for the SQLite database, backups and the mail outbox [default: ./data]
+    /// Directory for the `SQLite` database, backups and the mail outbox [default: ./data]
     #[arg(long, global = true, value_name = "DIR", env = "COPROD_DATA_DIR")]
     data_dir: Option<PathBuf>,
-    /// sqlite:// or postgres:// URL [default: SQLite in the data directory]
+    /// sqlite:// or postgres:// URL [default: `SQLite` in the data directory]
     #[arg(
         long,
         global = true,
@@ -69,7 +69,7 @@ enum Command {
     },
     /// Write a consistent snapshot of the database.
     Backup {
-        /// Where to write it [default: DATA_DIR/backups/coprod-<time>.(sqlite3|json)]
+        /// Where to write it [default: `DATA_DIR/backups/coprod`-<time>.(sqlite3|json)]
         file: Option<PathBuf>,
     },
     /// Replace the database's contents with a snapshot. Stop the server first.
@@ -87,7 +87,7 @@ enum UserAction {
         email: String,
         #[arg(long)]
         name: String,
-        /// citizen, volunteer, coordinator, link_worker, manager or admin
+        /// citizen, volunteer, coordinator, `link_worker`, manager or admin
         #[arg(long, default_value = "citizen")]
         role: String,
         /// Organisation id the role is held in [default: the whole partnership]
@@ -207,14 +207,13 @@ async fn main() -> anyhow::Result<()> {
                 coprod_server::db::Backend::Sqlite => "sqlite3",
                 coprod_server::db::Backend::Postgres => "json",
             };
-            let target = match file {
-                Some(file) => file,
-                None => {
-                    let dir = settings.data_dir.join("backups");
-                    std::fs::create_dir_all(&dir)
-                        .with_context(|| format!("could not create {}", dir.display()))?;
-                    dir.join(format!("coprod-{}.{extension}", coprod_server::db::now()))
-                }
+            let target = if let Some(file) = file {
+                file
+            } else {
+                let dir = settings.data_dir.join("backups");
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("could not create {}", dir.display()))?;
+                dir.join(format!("coprod-{}.{extension}", coprod_server::db::now()))
             };
             let counts = backup::backup(&db, &target).await?;
             db.close().await;

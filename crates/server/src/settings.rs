@@ -16,9 +16,9 @@ use serde::Deserialize;
 pub struct Settings {
     /// Address and port the HTTP server listens on.
     pub listen: SocketAddr,
-    /// Where the SQLite database, backups and the mail outbox live.
+    /// Where the `SQLite` database, backups and the mail outbox live.
     pub data_dir: PathBuf,
-    /// `sqlite://…` or `postgres://…`; empty means SQLite in `data_dir`.
+    /// `sqlite://…` or `postgres://…`; empty means `SQLite` in `data_dir`.
     pub database_url: Option<SecretString>,
     /// The address people reach the service at, used in emailed links and to
     /// decide whether cookies are marked `Secure`.
@@ -169,8 +169,8 @@ impl Settings {
             }
             "DATA_DIR" => self.data_dir = PathBuf::from(value),
             "DATABASE_URL" => self.database_url = Some(SecretString::from(value.to_owned())),
-            "PUBLIC_URL" => self.public_url = value.to_owned(),
-            "PARTNERSHIP_NAME" => self.partnership_name = value.to_owned(),
+            "PUBLIC_URL" => value.clone_into(&mut self.public_url),
+            "PARTNERSHIP_NAME" => value.clone_into(&mut self.partnership_name),
             "SESSION_IDLE_MINUTES" => self.session_idle_minutes = number(value)?,
             "RESET_LINK_MINUTES" => self.reset_link_minutes = number(value)?,
             "THROTTLE_ACCOUNT_FAILURES" => self.throttle_account_failures = number(value)?,
@@ -184,8 +184,8 @@ impl Settings {
                     other => return Err(format!("expected smtp or outbox, got {other:?}")),
                 }
             }
-            "MAIL_FROM" => self.mail.from = value.to_owned(),
-            "SMTP_HOST" => self.mail.smtp_host = value.to_owned(),
+            "MAIL_FROM" => value.clone_into(&mut self.mail.from),
+            "SMTP_HOST" => value.clone_into(&mut self.mail.smtp_host),
             "SMTP_PORT" => self.mail.smtp_port = number(value)?,
             "SMTP_SECURITY" => {
                 self.mail.smtp_security = match value {
@@ -204,7 +204,7 @@ impl Settings {
         Ok(())
     }
 
-    /// The database to use: the configured URL, or SQLite in the data dir.
+    /// The database to use: the configured URL, or `SQLite` in the data dir.
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) if !url.expose_secret().trim().is_empty() => url.expose_secret().to_owned(),

@@ -1,6 +1,11 @@
 //! Walks every declared route for every role (and for nobody) and checks
 //! that exactly the people its access rule admits get in.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot proceed should fail loudly, right there"
+)]
+
 mod support;
 
 use axum::http::{Method, StatusCode};

@@ -1,5 +1,10 @@
 //! Signing up, in and out, passwords and their reset, and bad input.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot proceed should fail loudly, right there"
+)]
+
 mod support;
 
 use axum::http::StatusCode;
@@ -302,6 +307,10 @@ fn link_in(mail: &str) -> String {
         .to_owned()
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one reset journey, told from request to dead link"
+)]
 async fn password_reset_by_emailed_link(backend: Backend) {
     let mut sink = support::smtp::start().await;
     let port = sink.port;

@@ -1,4 +1,9 @@
-//! The JSON API shell, the OpenAPI document, metrics and headers.
+//! The JSON API shell, the `OpenAPI` document, metrics and headers.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot proceed should fail loudly, right there"
+)]
 
 mod support;
 
@@ -166,7 +171,7 @@ async fn the_openapi_document_is_stable() {
 #[tokio::test]
 async fn https_deployments_mark_cookies_secure() {
     let app = TestApp::with_settings(Backend::Sqlite, |s| {
-        s.public_url = "https://coprod.example".into()
+        s.public_url = "https://coprod.example".into();
     })
     .await;
     let home = app.client().get("/").await;

@@ -6,7 +6,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role};
+use coprod_engine::people::{EmailAddress, LineOfText, Role};
 use serde::Deserialize;
 
 use super::{CurrentUser, password, session, store, throttle};
@@ -15,7 +15,7 @@ use crate::{
     app::AppState,
     audit::{self, Action, Event},
     error::Result,
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+    web::{ClientIp, FieldErrors, NoFields, Shell, StrictForm, page, page_with_status},
 };
 
 #[derive(Template)]
@@ -43,11 +43,25 @@ pub async fn sign_up_form(shell: Shell) -> Result<Response> {
     })
 }
 
+/// The form again with its errors; what was typed stays, passwords never.
+fn sign_up_again(shell: Shell, mut form: SignUpForm, errors: FieldErrors) -> Result<Response> {
+    form.password.clear();
+    form.password_confirm.clear();
+    page_with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &SignUpPage {
+            shell,
+            form,
+            errors,
+        },
+    )
+}
+
 pub async fn sign_up(
     State(state): State<AppState>,
     shell: Shell,
     ClientIp(ip): ClientIp,
-    StrictForm(mut form): StrictForm<SignUpForm>,
+    StrictForm(form): StrictForm<SignUpForm>,
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
     let name = LineOfText::parse(&form.display_name)
@@ -56,41 +70,19 @@ pub async fn sign_up(
     let email = EmailAddress::parse(&form.email)
         .map_err(|e| errors.add("email", shell.t(e.key)))
         .ok();
-    let new_password = NewPassword::parse(&form.password)
-        .map_err(|e| errors.add("password", shell.t(e.key)))
-        .ok();
-    if new_password.is_some() && form.password != form.password_confirm {
-        errors.add("password_confirm", shell.t("error.password.mismatch"));
-    }
+    let new_password =
+        password::chosen(&shell, &form.password, &form.password_confirm, &mut errors);
     let (Some(name), Some(email), Some(new_password), true) =
         (name, email, new_password, errors.is_empty())
     else {
-        form.password.clear();
-        form.password_confirm.clear();
-        return page_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &SignUpPage {
-                shell,
-                form,
-                errors,
-            },
-        );
+        return sign_up_again(shell, form, errors);
     };
     let hash = password::hash(new_password).await?;
     let account_id = match store::create(&state.db, &email, &name, &hash).await {
         Ok(id) => id,
         Err(store::CreateAccountError::EmailTaken) => {
             errors.add("email", shell.t("error.email.taken"));
-            form.password.clear();
-            form.password_confirm.clear();
-            return page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &SignUpPage {
-                    shell,
-                    form,
-                    errors,
-                },
-            );
+            return sign_up_again(shell, form, errors);
         }
         Err(store::CreateAccountError::Database(e)) => return Err(e.into()),
     };
@@ -231,15 +223,12 @@ pub async fn sign_in(
     Ok(([session::cookie(&state, &token)], redirect(destination)).into_response())
 }
 
-#[derive(Deserialize, Default)]
-pub struct EmptyForm {}
-
 pub async fn sign_out(
     State(state): State<AppState>,
     user: axum::Extension<CurrentUser>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    StrictForm(_): StrictForm<EmptyForm>,
+    StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     session::end(&state, &headers).await?;
     audit::record(
@@ -317,12 +306,8 @@ pub async fn change_password(
     if !password::verify(form.current_password.clone(), stored).await {
         errors.add("current_password", shell.t("error.password.current_wrong"));
     }
-    let new_password = NewPassword::parse(&form.password)
-        .map_err(|e| errors.add("password", shell.t(e.key)))
-        .ok();
-    if new_password.is_some() && form.password != form.password_confirm {
-        errors.add("password_confirm", shell.t("error.password.mismatch"));
-    }
+    let new_password =
+        password::chosen(&shell, &form.password, &form.password_confirm, &mut errors);
     let (Some(new_password), true) = (new_password, errors.is_empty()) else {
         return page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -7,6 +7,27 @@ use argon2::{
 };
 use coprod_engine::people::NewPassword;
 
+use crate::web::{FieldErrors, Shell};
+
+/// The new password from a "choose a password" pair of fields: it must
+/// meet the policy and both fields must match. Problems go into `errors`
+/// against the field at fault.
+pub fn chosen(
+    shell: &Shell,
+    password: &str,
+    confirm: &str,
+    errors: &mut FieldErrors,
+) -> Option<NewPassword> {
+    let parsed = NewPassword::parse(password)
+        .map_err(|e| errors.add("password", shell.t(e.key)))
+        .ok()?;
+    if password != confirm {
+        errors.add("password_confirm", shell.t("error.password.mismatch"));
+        return None;
+    }
+    Some(parsed)
+}
+
 /// Hashes a policy-checked password into a PHC string.
 pub async fn hash(password: NewPassword) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || {

@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use coprod_engine::people::{EmailAddress, NewPassword};
+use coprod_engine::people::EmailAddress;
 use serde::Deserialize;
 use sqlx::Row;
 
@@ -126,6 +126,19 @@ struct ChoosePage {
     errors: FieldErrors,
 }
 
+/// The page for a link that has expired, been used, or never existed.
+fn dead_link(shell: Shell, token: String) -> Result<Response> {
+    page_with_status(
+        StatusCode::GONE,
+        &ChoosePage {
+            shell,
+            token,
+            valid: false,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
 /// The account a live, unused link belongs to.
 async fn live_link(state: &AppState, token: &str) -> Result<Option<i64>> {
     let row = sqlx::query(
@@ -175,23 +188,11 @@ pub async fn choose(
     StrictForm(form): StrictForm<ChooseForm>,
 ) -> Result<Response> {
     let Some(account_id) = live_link(&state, &token).await? else {
-        return page_with_status(
-            StatusCode::GONE,
-            &ChoosePage {
-                shell,
-                token,
-                valid: false,
-                errors: FieldErrors::default(),
-            },
-        );
+        return dead_link(shell, token);
     };
     let mut errors = FieldErrors::default();
-    let new_password = NewPassword::parse(&form.password)
-        .map_err(|e| errors.add("password", shell.t(e.key)))
-        .ok();
-    if new_password.is_some() && form.password != form.password_confirm {
-        errors.add("password_confirm", shell.t("error.password.mismatch"));
-    }
+    let new_password =
+        password::chosen(&shell, &form.password, &form.password_confirm, &mut errors);
     let (Some(new_password), true) = (new_password, errors.is_empty()) else {
         return page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -213,15 +214,7 @@ pub async fn choose(
     .execute(state.db.pool())
     .await?;
     if claimed.rows_affected() != 1 {
-        return page_with_status(
-            StatusCode::GONE,
-            &ChoosePage {
-                shell,
-                token,
-                valid: false,
-                errors: FieldErrors::default(),
-            },
-        );
+        return dead_link(shell, token);
     }
     store::set_password(&state.db, account_id, &hash).await?;
     session::end_all(&state, account_id, None).await?;

@@ -17,7 +17,7 @@ use crate::{
     audit::{self, Action, Event},
     error::{AppError, Result},
     organisations::store::{self as organisations, Organisation},
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+    web::{ClientIp, FieldErrors, NoFields, Paging, Shell, StrictForm, page, page_with_status},
 };
 
 const PAGE_SIZE: i64 = 50;
@@ -36,23 +36,10 @@ struct ListPage {
     people: Vec<Account>,
     q: String,
     total: i64,
-    page: i64,
-    pages: i64,
+    paging: Paging,
 }
 
 impl ListPage {
-    fn page_label(&self) -> String {
-        format!("{} / {}", self.page, self.pages)
-    }
-
-    fn previous_link(&self) -> String {
-        self.link(self.page - 1)
-    }
-
-    fn next_link(&self) -> String {
-        self.link(self.page + 1)
-    }
-
     fn link(&self, page: i64) -> String {
         format!(
             "/admin/people?q={}&page={page}",
@@ -66,17 +53,15 @@ pub async fn list(
     shell: Shell,
     Query(query): Query<ListQuery>,
 ) -> Result<Response> {
-    let page_number = query.page.max(1);
+    let paging = Paging::requested(query.page, PAGE_SIZE);
     let q: String = query.q.trim().chars().take(100).collect();
-    let (people, total) =
-        store::list(&state.db, &q, PAGE_SIZE, (page_number - 1) * PAGE_SIZE).await?;
+    let (people, total) = store::list(&state.db, &q, paging.limit(), paging.offset()).await?;
     page(&ListPage {
         shell,
         people,
         q,
         total,
-        page: page_number,
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        paging: paging.of(total),
     })
 }
 
@@ -189,15 +174,12 @@ pub async fn grant(
     Ok(redirect(&format!("/admin/people/{id}")))
 }
 
-#[derive(Deserialize, Default)]
-pub struct EmptyForm {}
-
 pub async fn revoke(
     State(state): State<AppState>,
     axum::Extension(user): axum::Extension<CurrentUser>,
     ClientIp(ip): ClientIp,
     Path((id, membership_id)): Path<(i64, i64)>,
-    StrictForm(_): StrictForm<EmptyForm>,
+    StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     // An administrator cannot remove their own last admin role and lock
     // everyone out of administration.

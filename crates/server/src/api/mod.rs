@@ -2,7 +2,7 @@
 //! clients, the one error envelope (rendered by `web::layers`), and the
 //! OpenAPI 3.1 document generated from the handlers' annotations.
 
-/// The OpenAPI document.
+/// The `OpenAPI` document.
 pub mod openapi;
 /// API tokens: storage and the administrators' pages.
 pub mod tokens;

@@ -21,7 +21,7 @@ use crate::{
     db::{self, Db},
     error::{AppError, Result},
     organisations::store::{self as organisations, Organisation},
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+    web::{ClientIp, FieldErrors, NoFields, Shell, StrictForm, page, page_with_status, utc_time},
 };
 
 /// The client a presented token belongs to, if it is live.
@@ -95,15 +95,7 @@ async fn summaries(db: &Db) -> Result<Vec<TokenSummary>, sqlx::Error> {
                 name: row.try_get("name")?,
                 organisation: row.try_get("organisation")?,
                 revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
-                last_used: last_used
-                    .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-                    .and_then(|t| {
-                        t.format(&time::macros::format_description!(
-                            "[year]-[month]-[day] [hour]:[minute]"
-                        ))
-                        .ok()
-                    })
-                    .unwrap_or_default(),
+                last_used: last_used.map(utc_time).unwrap_or_default(),
             })
         })
         .collect()
@@ -187,15 +179,12 @@ pub async fn create(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct EmptyForm {}
-
 pub async fn revoke(
     State(state): State<AppState>,
     axum::Extension(user): axum::Extension<CurrentUser>,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
-    StrictForm(_): StrictForm<EmptyForm>,
+    StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     let result =
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")

@@ -151,6 +151,13 @@ pub struct StoredEvent {
     pub detail: String,
 }
 
+impl StoredEvent {
+    /// When it happened, as people read it.
+    pub fn when(&self) -> String {
+        crate::web::utc_time(self.occurred_at)
+    }
+}
+
 /// Newest first, optionally only one action, a page at a time.
 pub async fn list(
     db: &Db,

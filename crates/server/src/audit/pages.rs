@@ -9,7 +9,7 @@ use super::StoredEvent;
 use crate::{
     app::AppState,
     error::Result,
-    web::{Shell, page},
+    web::{Paging, Shell, page},
 };
 
 const PAGE_SIZE: i64 = 100;
@@ -28,27 +28,10 @@ struct AuditPage {
     events: Vec<StoredEvent>,
     action: String,
     total: i64,
-    page: i64,
-    pages: i64,
+    paging: Paging,
 }
 
 impl AuditPage {
-    fn when(&self, seconds: &i64) -> String {
-        time::OffsetDateTime::from_unix_timestamp(*seconds)
-            .ok()
-            .and_then(|t| {
-                t.format(&time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-                ))
-                .ok()
-            })
-            .unwrap_or_default()
-    }
-
-    fn page_label(&self) -> String {
-        format!("{} / {}", self.page, self.pages)
-    }
-
     fn link(&self, page: i64) -> String {
         format!("/admin/audit?action={}&page={page}", self.action)
     }
@@ -59,7 +42,7 @@ pub async fn list(
     shell: Shell,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response> {
-    let page_number = query.page.max(1);
+    let paging = Paging::requested(query.page, PAGE_SIZE);
     let action: String = query
         .action
         .chars()
@@ -69,8 +52,8 @@ pub async fn list(
     let (events, total) = super::list(
         &state.db,
         Some(action.as_str()).filter(|a| !a.is_empty()),
-        PAGE_SIZE,
-        (page_number - 1) * PAGE_SIZE,
+        paging.limit(),
+        paging.offset(),
     )
     .await?;
     page(&AuditPage {
@@ -78,7 +61,6 @@ pub async fn list(
         events,
         action,
         total,
-        page: page_number,
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        paging: paging.of(total),
     })
 }

@@ -18,7 +18,7 @@ use sqlx::{Acquire, Executor, Row, any::AnyRow};
 
 use super::{Backend, Db, DbError};
 
-/// Marks a coprod PostgreSQL dump, so restore can refuse anything else.
+/// Marks a coprod `PostgreSQL` dump, so restore can refuse anything else.
 const DUMP_FORMAT: &str = "coprod-postgres-dump";
 const DUMP_VERSION: u32 = 1;
 
@@ -123,7 +123,7 @@ pub async fn restore(url: &str, source: &Path) -> Result<TableCounts, BackupErro
             }
             let db = Db::connect(url).await?;
             db.migrate().await?;
-            check_schema_version(&db, dump.schema_version).await?;
+            check_schema_version(&db, dump.schema_version)?;
             load_postgres_dump(&db, &dump).await?;
             let counts = table_counts(&db).await;
             db.close().await;
@@ -173,7 +173,7 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
             .fetch_optional(staged_db.pool())
             .await
             .map_err(|_| not_snapshot("it holds no coprod schema".into()))?;
-        check_schema_version(&staged_db, version.map_or(0, |v| v.0)).await?;
+        check_schema_version(&staged_db, version.map_or(0, |v| v.0))?;
         staged_db.migrate().await?;
         // Leave a single self-contained file behind.
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -208,7 +208,7 @@ async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupE
     counts
 }
 
-async fn check_schema_version(db: &Db, found: i64) -> Result<(), BackupError> {
+fn check_schema_version(db: &Db, found: i64) -> Result<(), BackupError> {
     let known = db.migrator_versions().into_iter().max().unwrap_or_default();
     if found > known {
         return Err(BackupError::TooNew { found, known });

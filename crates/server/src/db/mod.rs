@@ -68,7 +68,7 @@ pub struct Db {
 }
 
 impl Db {
-    /// Connects, creating the SQLite file (and its directory) on first run.
+    /// Connects, creating the `SQLite` file (and its directory) on first run.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
         install_default_drivers_once();
         let backend: Backend = url.parse()?;

@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, Connection, Executor};
 
 use super::{Backend, Db, DbError};
 
-/// Where the PostgreSQL server for tests is, as a URL to its maintenance
+/// Where the `PostgreSQL` server for tests is, as a URL to its maintenance
 /// database. `scripts/test` starts the server if it is not running.
 pub fn postgres_admin_url() -> String {
     std::env::var("COPROD_TEST_POSTGRES_URL")
@@ -20,7 +20,7 @@ pub fn postgres_admin_url() -> String {
 pub struct TestDb {
     pub db: Db,
     pub url: String,
-    /// Kept alive for SQLite: the directory holding the file.
+    /// Kept alive for `SQLite`: the directory holding the file.
     pub dir: tempfile::TempDir,
     postgres_name: Option<String>,
 }

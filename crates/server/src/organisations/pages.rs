@@ -106,10 +106,10 @@ pub async fn create(
                 return Ok(redirect(&format!("/admin/organisations/{id}")));
             }
             Err(SaveError::NameTaken) => {
-                errors.add("name", shell.t("error.organisation.name_taken"))
+                errors.add("name", shell.t("error.organisation.name_taken"));
             }
             Err(SaveError::UnknownLocality) => {
-                errors.add("locality_id", shell.t("error.locality.unknown"))
+                errors.add("locality_id", shell.t("error.locality.unknown"));
             }
             Err(SaveError::Database(e)) => return Err(e.into()),
         }
@@ -181,10 +181,10 @@ pub async fn update(
                 return Ok(redirect(&format!("/admin/organisations/{id}")));
             }
             Err(SaveError::NameTaken) => {
-                errors.add("name", shell.t("error.organisation.name_taken"))
+                errors.add("name", shell.t("error.organisation.name_taken"));
             }
             Err(SaveError::UnknownLocality) => {
-                errors.add("locality_id", shell.t("error.locality.unknown"))
+                errors.add("locality_id", shell.t("error.locality.unknown"));
             }
             Err(SaveError::Database(e)) => return Err(e.into()),
         }

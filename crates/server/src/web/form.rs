@@ -108,6 +108,11 @@ fn decode(raw: &[u8]) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// The fields of a form that is only a button (sign out, remove, revoke):
+/// nothing but the CSRF token, which [`StrictForm`] checks.
+#[derive(serde::Deserialize, Default)]
+pub struct NoFields {}
+
 /// Errors found in a submitted form, in the order of its fields, for the
 /// design system's error summary and the messages beside each field.
 #[derive(Debug, Default, Clone)]

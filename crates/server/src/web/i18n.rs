@@ -77,12 +77,11 @@ impl Catalogue {
     /// The message for `key`. A missing key shows the key itself (and the
     /// catalogue test fails), never an empty space on the page.
     pub fn text(&self, key: &str) -> String {
-        match self.messages.get(key) {
-            Some(text) => text.clone(),
-            None => {
-                tracing::warn!(key, "message missing from catalogue");
-                key.to_owned()
-            }
+        if let Some(text) = self.messages.get(key) {
+            text.clone()
+        } else {
+            tracing::warn!(key, "message missing from catalogue");
+            key.to_owned()
         }
     }
 

@@ -17,7 +17,7 @@ pub mod layers;
 /// The page shell: header, navigation by role, footer.
 pub mod shell;
 
-pub use form::{FieldErrors, StrictForm};
+pub use form::{FieldErrors, NoFields, StrictForm};
 pub use shell::Shell;
 /// The address a request came from.
 pub mod client_ip;
@@ -26,3 +26,7 @@ pub mod render;
 
 pub use client_ip::ClientIp;
 pub use render::{page, page_with_status};
+/// Long lists a page at a time, and times as people read them.
+pub mod paging;
+
+pub use paging::{Paging, utc_time};
