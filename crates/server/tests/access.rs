@@ -181,7 +181,204 @@ async fn the_audit_log_cannot_be_changed(backend: Backend) {
     assert!(app.count("audit_events").await > 0);
 }
 
+async fn a_disabled_person_is_signed_out_and_cannot_sign_in(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let person = app.person("fraser@example.org", Role::Volunteer).await;
+    let mut fraser = app.client();
+    fraser
+        .sign_in("fraser@example.org", support::PASSWORD)
+        .await;
+    assert_eq!(fraser.get("/account").await.status, StatusCode::OK);
+    let mut admin = app.as_role(Role::Admin).await;
+
+    let disabled = admin
+        .post(&format!("/admin/people/{person}/disable"), &[])
+        .await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        fraser.get("/account").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out at once"
+    );
+    let refused = app
+        .client()
+        .sign_in("fraser@example.org", support::PASSWORD)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        admin
+            .get(&format!("/admin/people/{person}"))
+            .await
+            .body
+            .contains("cannot sign in")
+    );
+
+    let enabled = admin
+        .post(&format!("/admin/people/{person}/enable"), &[])
+        .await;
+    assert_eq!(enabled.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client()
+            .sign_in("fraser@example.org", support::PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Nobody can lock themselves out.
+    let (admin_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'admin@test.example'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let own = admin
+        .post(&format!("/admin/people/{admin_id}/disable"), &[])
+        .await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(own.body.contains("cannot disable your own account"));
+    let (changes,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_events WHERE action IN ('account_disabled', 'account_enabled')",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(changes, 2);
+}
+
+async fn organisations_are_added_and_edited_with_clear_errors(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut admin = app.as_role(Role::Admin).await;
+    let created = admin
+        .post(
+            "/admin/organisations",
+            &[
+                ("name", "Kilbrannan Lunch Club"),
+                ("sector", "third"),
+                ("locality_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let page = admin.get(created.location()).await;
+    assert!(page.body.contains("Kilbrannan Lunch Club"));
+
+    let invalid = admin
+        .post(
+            "/admin/organisations",
+            &[("name", ""), ("sector", "royal"), ("locality_id", "99999")],
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["#name", "#sector", "#locality_id"] {
+        assert!(
+            invalid.body.contains(&format!("href=\"{field}\"")),
+            "summary links to {field}"
+        );
+    }
+    let duplicate = admin
+        .post(
+            "/admin/organisations",
+            &[
+                ("name", "Kilbrannan Lunch Club"),
+                ("sector", "public"),
+                ("locality_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(duplicate.body.contains("already exists"));
+    assert_eq!(app.count("organisations").await, 1);
+
+    let renamed = admin
+        .post(
+            created.location(),
+            &[
+                ("name", "Kilbrannan Friday Lunch Club"),
+                ("sector", "third"),
+                ("locality_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    assert!(
+        admin
+            .get("/admin/organisations")
+            .await
+            .body
+            .contains("Kilbrannan Friday Lunch Club")
+    );
+}
+
+async fn api_tokens_are_shown_once_and_revocable(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    sqlx::query(
+        "INSERT INTO organisations (name, sector, created_at) VALUES ('Token Org', 'public', 0)",
+    )
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    let (organisation,): (i64,) = sqlx::query_as("SELECT id FROM organisations")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let mut admin = app.as_role(Role::Admin).await;
+    let created = admin
+        .post(
+            "/admin/tokens",
+            &[
+                ("name", "Directory sync"),
+                ("organisation_id", &organisation.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK);
+    let start = created
+        .body
+        .find("coprod_")
+        .expect("the new token is shown");
+    let token: String = created.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let mut machine = app.client();
+    assert_eq!(
+        machine.api_get("/api/v1/token", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    assert!(
+        !admin.get("/admin/tokens").await.body.contains(&token),
+        "never shown again"
+    );
+
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM api_tokens")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        admin
+            .post(&format!("/admin/tokens/{id}/revoke"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        machine.api_get("/api/v1/token", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = admin
+        .post(
+            "/admin/tokens",
+            &[("name", ""), ("organisation_id", "nope")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("api_tokens").await, 1);
+}
+
 on_both_backends!(
+    a_disabled_person_is_signed_out_and_cannot_sign_in,
+    organisations_are_added_and_edited_with_clear_errors,
+    api_tokens_are_shown_once_and_revocable,
     every_route_admits_exactly_its_roles,
     staff_reads_of_a_person_are_audited,
     roles_are_granted_and_removed_and_logged,

@@ -142,6 +142,26 @@ pub async fn list(
     ))
 }
 
+/// Stops (or, with `false`, restores) an account's ability to sign in.
+/// Returns whether anything changed.
+pub async fn set_disabled(db: &Db, account_id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
+    let result = if disabled {
+        sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
+            .bind(db::now())
+            .bind(account_id)
+            .execute(db.pool())
+            .await?
+    } else {
+        sqlx::query(
+            "UPDATE accounts SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL",
+        )
+        .bind(account_id)
+        .execute(db.pool())
+        .await?
+    };
+    Ok(result.rows_affected() == 1)
+}
+
 pub async fn set_password(
     db: &Db,
     account_id: i64,

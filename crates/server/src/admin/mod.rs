@@ -40,6 +40,18 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::new(
             Method::POST,
+            "/admin/people/{id}/disable",
+            access::ADMIN,
+            post(people::disable),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/people/{id}/enable",
+            access::ADMIN,
+            post(people::enable),
+        ),
+        Route::new(
+            Method::POST,
             "/admin/people/{id}/roles/{membership_id}/remove",
             access::ADMIN,
             post(people::revoke),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::{
     access::redirect,
     accounts::{
-        CurrentUser,
+        CurrentUser, session,
         store::{self, Account, Membership},
     },
     app::AppState,
@@ -214,5 +214,55 @@ pub async fn revoke(
             )),
     )
     .await?;
+    Ok(redirect(&format!("/admin/people/{id}")))
+}
+
+/// Stops a person signing in (someone who has left, or an account being
+/// misused) and ends their sessions at once. Their records stay.
+pub async fn disable(
+    State(state): State<AppState>,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    StrictForm(_): StrictForm<NoFields>,
+) -> Result<Response> {
+    store::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if id == user.account_id {
+        return Err(AppError::BadRequest {
+            key: "error.account.disable_self",
+            field: None,
+        });
+    }
+    if store::set_disabled(&state.db, id, true).await? {
+        session::end_all(&state, id, None).await?;
+        audit::record(
+            &state.db,
+            Event::new(Action::AccountDisabled, Some(user.account_id), &ip).subject("account", id),
+        )
+        .await?;
+    }
+    Ok(redirect(&format!("/admin/people/{id}")))
+}
+
+/// Lets a disabled person sign in again.
+pub async fn enable(
+    State(state): State<AppState>,
+    axum::Extension(user): axum::Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    StrictForm(_): StrictForm<NoFields>,
+) -> Result<Response> {
+    store::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if store::set_disabled(&state.db, id, false).await? {
+        audit::record(
+            &state.db,
+            Event::new(Action::AccountEnabled, Some(user.account_id), &ip).subject("account", id),
+        )
+        .await?;
+    }
     Ok(redirect(&format!("/admin/people/{id}")))
 }

@@ -87,6 +87,11 @@ impl Shell {
         self.language
     }
 
+    /// The reader's account id, or 0 when nobody is signed in.
+    pub fn user_id(&self) -> i64 {
+        self.user.as_ref().map_or(0, |u| u.account_id)
+    }
+
     pub fn signed_in(&self) -> bool {
         self.user.is_some()
     }
