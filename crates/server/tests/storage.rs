@@ -99,9 +99,59 @@ async fn demo_seed_runs_once(backend: Backend) {
     }
 }
 
+async fn sessions_are_shared_between_instances(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.person(
+        "shared@example.org",
+        coprod_server::coprod_engine::people::Role::Citizen,
+    )
+    .await;
+    // A second instance of the application on the same database.
+    let other =
+        coprod_server::AppState::with_db((*app.state.settings).clone(), app.state.db.clone())
+            .unwrap();
+    let mut on_first = app.client();
+    on_first
+        .sign_in("shared@example.org", support::PASSWORD)
+        .await;
+    let mut on_second = support::Client::new(coprod_server::router(other));
+    on_second.cookies.clone_from(&on_first.cookies);
+    let account = on_second.get("/account").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains("shared@example.org"));
+}
+
 on_both_backends!(
+    sessions_are_shared_between_instances,
     migrations_are_idempotent_and_ready,
     backup_and_restore_lose_nothing,
     a_bad_snapshot_changes_nothing,
     demo_seed_runs_once,
 );
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() {
+    let app = TestApp::new(Backend::Sqlite).await;
+    let pool = app.state.db.pool();
+    let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (busy,): (i64,) = sqlx::query_as("PRAGMA busy_timeout")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!((journal.as_str(), foreign_keys), ("wal", 1));
+    assert!(busy >= 5000);
+    let orphan = sqlx::query(
+        "INSERT INTO memberships (account_id, role, granted_at) VALUES (424242, 'citizen', 0)",
+    )
+    .execute(pool)
+    .await;
+    assert!(orphan.is_err(), "foreign keys are enforced");
+    assert!(app.test_db.dir.path().join("coprod.sqlite3").exists());
+}

@@ -141,6 +141,14 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client of any router, for a second instance on the same database.
+    pub fn new(router: Router) -> Self {
+        Self {
+            router,
+            cookies: Vec::new(),
+        }
+    }
+
     pub async fn send(&mut self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         for value in response.headers().get_all(header::SET_COOKIE) {

@@ -1,0 +1,309 @@
+//! The `coprod` binary as an operator uses it: migrate, users, backup and
+//! restore, the demo, bad input, and a graceful stop with a request in flight.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot proceed should fail loudly, right there"
+)]
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    path::Path,
+    process::{Command, Output, Stdio},
+    time::Duration,
+};
+
+use coprod_server::db::{Backend, Db, testing::TestDb};
+
+fn coprod(database_url: &str, data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coprod"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(database_url)
+        .env("COPROD_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+async fn roles_of(url: &str, email: &str) -> Vec<String> {
+    let db = Db::connect(url).await.unwrap();
+    let roles: Vec<(String,)> = sqlx::query_as(
+        "SELECT m.role FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE a.email = $1 ORDER BY m.role",
+    )
+    .bind(email)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    roles.into_iter().map(|(r,)| r).collect()
+}
+
+async fn operator_round_trip(backend: Backend) {
+    let test_db = TestDb::new(backend).await.unwrap();
+    let url = test_db.url.clone();
+    let dir = test_db.data_dir();
+
+    let migrated = coprod(&url, &dir, &["migrate"], "");
+    assert!(migrated.status.success(), "{}", text(&migrated));
+    assert!(text(&migrated).contains("up to date"));
+
+    let created = coprod(
+        &url,
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "Shona@Example.org",
+            "--name",
+            "Shona Example",
+            "--role",
+            "coordinator",
+        ],
+        "a long enough password\n",
+    );
+    assert!(created.status.success(), "{}", text(&created));
+    let granted = coprod(
+        &url,
+        &dir,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "shona@example.org",
+            "--role",
+            "admin",
+        ],
+        "",
+    );
+    assert!(granted.status.success(), "{}", text(&granted));
+    assert_eq!(
+        roles_of(&url, "shona@example.org").await,
+        ["admin", "coordinator"]
+    );
+
+    // Bad input: clear messages, non-zero exits, nothing stored.
+    let weak = coprod(
+        &url,
+        &dir,
+        &["user", "create", "--email", "x@example.org", "--name", "X"],
+        "short\n",
+    );
+    assert!(!weak.status.success());
+    assert!(
+        text(&weak).contains("password was refused"),
+        "{}",
+        text(&weak)
+    );
+    let twice = coprod(
+        &url,
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "shona@example.org",
+            "--name",
+            "Again",
+        ],
+        "a long enough password\n",
+    );
+    assert!(
+        text(&twice).contains("already has an account"),
+        "{}",
+        text(&twice)
+    );
+    let no_role = coprod(
+        &url,
+        &dir,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "shona@example.org",
+            "--role",
+            "king",
+        ],
+        "",
+    );
+    assert!(!no_role.status.success());
+    assert!(text(&no_role).contains("--role must be one of"));
+    assert!(roles_of(&url, "x@example.org").await.is_empty());
+
+    let snapshot = dir.join("snapshot.bak");
+    let backed_up = coprod(&url, &dir, &["backup", snapshot.to_str().unwrap()], "");
+    assert!(backed_up.status.success(), "{}", text(&backed_up));
+
+    let removed = coprod(
+        &url,
+        &dir,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "shona@example.org",
+            "--role",
+            "admin",
+            "--remove",
+        ],
+        "",
+    );
+    assert!(removed.status.success(), "{}", text(&removed));
+    assert_eq!(roles_of(&url, "shona@example.org").await, ["coordinator"]);
+
+    test_db.db.close().await;
+    let restored = coprod(&url, &dir, &["restore", snapshot.to_str().unwrap()], "");
+    assert!(restored.status.success(), "{}", text(&restored));
+    assert_eq!(
+        roles_of(&url, "shona@example.org").await,
+        ["admin", "coordinator"]
+    );
+
+    let junk = dir.join("junk.bak");
+    std::fs::write(&junk, "nothing useful").unwrap();
+    let refused = coprod(&url, &dir, &["restore", junk.to_str().unwrap()], "");
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("junk.bak"), "{}", text(&refused));
+    assert_eq!(
+        roles_of(&url, "shona@example.org").await,
+        ["admin", "coordinator"]
+    );
+}
+
+#[tokio::test]
+async fn operator_round_trip_on_sqlite() {
+    operator_round_trip(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn operator_round_trip_on_postgres() {
+    operator_round_trip(Backend::Postgres).await;
+}
+
+#[test]
+fn demo_seeds_once_and_prints_every_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("coprod.sqlite3").display());
+    let first = coprod(&url, dir.path(), &["demo", "--seed-only"], "");
+    assert!(first.status.success(), "{}", text(&first));
+    let shown = text(&first);
+    assert!(shown.contains("30 organisations"));
+    for email in [
+        "admin@demo.example",
+        "manager@demo.example",
+        "coordinator@demo.example",
+        "linkworker@demo.example",
+        "volunteer@demo.example",
+        "citizen@demo.example",
+    ] {
+        assert!(shown.contains(email), "{email} in {shown}");
+    }
+    let second = coprod(&url, dir.path(), &["demo", "--seed-only"], "");
+    assert!(text(&second).contains("already present"));
+}
+
+#[test]
+fn bad_flags_and_settings_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("coprod.sqlite3").display());
+    let listen = coprod(&url, dir.path(), &["serve", "--listen", "nowhere"], "");
+    assert!(!listen.status.success());
+    assert!(
+        text(&listen).contains("--listen expects HOST:PORT"),
+        "{}",
+        text(&listen)
+    );
+    let database = coprod("mysql://localhost/x", dir.path(), &["migrate"], "");
+    assert!(!database.status.success());
+    assert!(
+        text(&database).contains("must start with sqlite: or postgres://"),
+        "{}",
+        text(&database)
+    );
+    let config = dir.path().join("coprod.toml");
+    std::fs::write(&config, "listen = 8080\n").unwrap();
+    let file = coprod(
+        &url,
+        dir.path(),
+        &["migrate", "--config", config.to_str().unwrap()],
+        "",
+    );
+    assert!(!file.status.success());
+    assert!(text(&file).contains("coprod.toml"), "{}", text(&file));
+}
+
+/// SIGTERM stops new work but lets a request already being received finish.
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_coprod"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("COPROD_LOG", "warn")
+        .env_remove("COPROD_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let address = first_line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
+        .to_owned();
+
+    let body = "email=a%40example.org&password=wrong";
+    let mut stream = TcpStream::connect(&address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /sign-in HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    stream.write_all(&body.as_bytes()[..5]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(300));
+    stream.write_all(&body.as_bytes()[5..]).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    // No CSRF token was sent, so the answer is a refusal — but an answer.
+    assert!(reply.starts_with("HTTP/1.1 403"), "{reply}");
+
+    let status = server.wait().unwrap();
+    assert!(status.success(), "exited with {status}");
+    assert!(TcpStream::connect(&address).is_err(), "no longer listening");
+}
