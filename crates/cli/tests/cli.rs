@@ -59,6 +59,7 @@ async fn roles_of(url: &str, email: &str) -> Vec<String> {
     roles.into_iter().map(|(r,)| r).collect()
 }
 
+#[expect(clippy::too_many_lines, reason = "one operator session, told in order")]
 async fn operator_round_trip(backend: Backend) {
     let test_db = TestDb::new(backend).await.unwrap();
     let url = test_db.url.clone();

@@ -35,6 +35,9 @@ pub struct Settings {
     pub throttle_ip_failures: i64,
     /// The throttling window, in minutes.
     pub throttle_window_minutes: i64,
+    /// Addresses of load balancers or reverse proxies whose
+    /// `X-Forwarded-For` header names the real client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Outgoing mail.
@@ -85,6 +88,7 @@ impl Default for Settings {
             throttle_account_failures: 5,
             throttle_ip_failures: 30,
             throttle_window_minutes: 15,
+            trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
             mail: MailSettings::default(),
         }
@@ -176,6 +180,17 @@ impl Settings {
             "THROTTLE_ACCOUNT_FAILURES" => self.throttle_account_failures = number(value)?,
             "THROTTLE_IP_FAILURES" => self.throttle_ip_failures = number(value)?,
             "THROTTLE_WINDOW_MINUTES" => self.throttle_window_minutes = number(value)?,
+            "TRUSTED_PROXIES" => {
+                self.trusted_proxies = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|part| !part.is_empty())
+                    .map(|part| {
+                        part.parse()
+                            .map_err(|_| format!("{part:?} is not an IP address"))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             "MAX_BODY_BYTES" => self.max_body_bytes = number(value)?,
             "MAIL_TRANSPORT" => {
                 self.mail.transport = match value {
@@ -250,6 +265,16 @@ mod tests {
         assert_eq!(settings.partnership_name, "Glenmorach");
         assert_eq!(settings.mail.smtp_port, 2525);
         assert_eq!(settings.session_idle_minutes, 480);
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses() {
+        let settings =
+            Settings::load(None, env(&[("COPROD_TRUSTED_PROXIES", "10.0.0.1, ::1")])).unwrap();
+        assert_eq!(settings.trusted_proxies.len(), 2);
+        let err =
+            Settings::load(None, env(&[("COPROD_TRUSTED_PROXIES", "lb.internal")])).unwrap_err();
+        assert!(err.to_string().contains("lb.internal"), "{err}");
     }
 
     #[test]

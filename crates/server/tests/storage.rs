@@ -121,7 +121,36 @@ async fn sessions_are_shared_between_instances(backend: Backend) {
     assert!(account.body.contains("shared@example.org"));
 }
 
+async fn housekeeping_removes_only_what_is_dead(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut client = app
+        .as_role(coprod_server::coprod_engine::people::Role::Citizen)
+        .await;
+    app.client()
+        .sign_in("citizen@test.example", "wrong words here")
+        .await;
+    let now = coprod_server::db::now();
+    let nothing = coprod_server::ops::housekeeping::sweep(&app.state.db, now)
+        .await
+        .unwrap();
+    assert_eq!(nothing, coprod_server::ops::housekeeping::Swept::default());
+    assert_eq!(client.get("/account").await.status, StatusCode::OK);
+
+    let two_days_on = now + 2 * 24 * 60 * 60;
+    let swept = coprod_server::ops::housekeeping::sweep(&app.state.db, two_days_on)
+        .await
+        .unwrap();
+    assert_eq!(swept.sessions, 1);
+    assert_eq!(swept.login_attempts, 2, "the failure and the success");
+    assert_eq!(app.count("sessions").await, 0);
+    assert!(
+        app.count("audit_events").await > 0,
+        "the audit log is never swept"
+    );
+}
+
 on_both_backends!(
+    housekeeping_removes_only_what_is_dead,
     sessions_are_shared_between_instances,
     migrations_are_idempotent_and_ready,
     backup_and_restore_lose_nothing,

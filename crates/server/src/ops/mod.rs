@@ -2,6 +2,8 @@
 
 /// `/healthz` and `/readyz`.
 mod health;
+/// Removing expired sessions, attempts and reset links.
+pub mod housekeeping;
 /// Request counts and latencies, exported at `/metrics`.
 pub mod metrics;
 

@@ -1,0 +1,67 @@
+//! Removing what has served its purpose: expired sessions, old sign-in
+//! attempts and dead reset links. Every instance may run it; the deletes
+//! are idempotent, so running it twice at once does no harm.
+
+use std::time::Duration;
+
+use crate::db::{self, Db};
+
+/// How often the sweep runs in a serving process.
+const EVERY: Duration = Duration::from_secs(15 * 60);
+/// Sign-in attempts and spent reset links are kept this long, for
+/// throttling and for looking into a complaint.
+const KEEP_SECONDS: i64 = 24 * 60 * 60;
+
+/// What one sweep removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: u64,
+    pub login_attempts: u64,
+    pub password_resets: u64,
+}
+
+/// Deletes everything that was dead before `now`.
+pub async fn sweep(db: &Db, now: i64) -> Result<Swept, sqlx::Error> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    let login_attempts = sqlx::query("DELETE FROM login_attempts WHERE attempted_at < $1")
+        .bind(now - KEEP_SECONDS)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    let password_resets = sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
+        .bind(now - KEEP_SECONDS)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    Ok(Swept {
+        sessions,
+        login_attempts,
+        password_resets,
+    })
+}
+
+/// Runs [`sweep`] now and then every quarter of an hour, until the process ends.
+pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(EVERY);
+        loop {
+            ticks.tick().await;
+            match sweep(&db, db::now()).await {
+                Ok(swept) if swept != Swept::default() => tracing::info!(
+                    sessions = swept.sessions,
+                    login_attempts = swept.login_attempts,
+                    password_resets = swept.password_resets,
+                    "housekeeping removed expired records"
+                ),
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(error = %error, "housekeeping failed; it will try again")
+                }
+            }
+        }
+    })
+}
