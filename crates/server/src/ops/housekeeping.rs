@@ -59,7 +59,7 @@ pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
                 ),
                 Ok(_) => {}
                 Err(error) => {
-                    tracing::warn!(error = %error, "housekeeping failed; it will try again")
+                    tracing::warn!(error = %error, "housekeeping failed; it will try again");
                 }
             }
         }
