@@ -57,6 +57,10 @@ async fn tokens_authenticate_and_are_scoped(backend: Backend) {
 
     let list = client.api_get("/api/v1/organisations", Some(&token)).await;
     assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.headers.get(header::SET_COOKIE).is_none(),
+        "the API sets no cookies"
+    );
     let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
     assert_eq!(list["total"], 2);
     assert_eq!(

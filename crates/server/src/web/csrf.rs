@@ -31,7 +31,13 @@ pub async fn layer(
     };
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
-    if fresh {
+    // Forms live only in pages; JSON, assets and metrics need no cookie.
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if fresh && is_page {
         response.headers_mut().append(
             header::SET_COOKIE,
             cookies::set(
