@@ -1,7 +1,11 @@
 //! The `coprod` command: one binary for serving, the demo, migrations,
 //! user administration, backups and restores.
 
-use std::{io::BufRead, path::PathBuf, time::Instant};
+use std::{
+    io::BufRead,
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -10,7 +14,7 @@ use coprod_server::{
     AppState, Settings,
     accounts::{password, store as accounts},
     db::{Db, backup},
-    demo,
+    demo, places,
 };
 
 #[derive(Parser)]
@@ -67,6 +71,11 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Load reference data into the database.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Write a consistent snapshot of the database.
     Backup {
         /// Where to write it [default: `DATA_DIR/backups/coprod`-<time>.(sqlite3|json)]
@@ -75,6 +84,17 @@ enum Command {
     /// Replace the database's contents with a snapshot. Stop the server first.
     Restore {
         /// A file written by `coprod backup`.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// A postcode directory CSV (NRS Scottish Postcode Directory or ONS
+    /// Postcode Directory layout). Replaces the entries for the postcodes it
+    /// holds; all or nothing.
+    Postcodes {
+        /// The CSV file.
         file: PathBuf,
     },
 }
@@ -166,10 +186,11 @@ async fn main() -> anyhow::Result<()> {
                 );
             } else {
                 println!(
-                    "Seeded {} with {} organisations and {} people.",
+                    "Seeded {} with {} organisations, {} people and {} postcodes.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
-                    seeded.accounts
+                    seeded.accounts,
+                    seeded.postcodes
                 );
             }
             println!(
@@ -200,6 +221,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { action } => user(&cli.common, action).await,
+        Command::Import {
+            what: ImportWhat::Postcodes { file },
+        } => import_postcodes(&cli.common, &file).await,
         Command::Backup { file } => {
             let settings = settings(&cli.common, false)?;
             let db = Db::connect(&settings.database_url()).await?;
@@ -301,5 +325,42 @@ async fn user(common: &Common, action: UserAction) -> anyhow::Result<()> {
         }
     }
     db.close().await;
+    Ok(())
+}
+
+/// How many row problems to print before summarising the rest.
+const SHOW_PROBLEMS: usize = 50;
+
+async fn import_postcodes(common: &Common, file: &Path) -> anyhow::Result<()> {
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()))?;
+    let parsed = match places::import::parse(std::io::BufReader::new(reader)) {
+        Ok(parsed) => parsed,
+        Err(places::import::ImportError::Rows(problems)) => {
+            for problem in problems.iter().take(SHOW_PROBLEMS) {
+                eprintln!("{}: {problem}", file.display());
+            }
+            if problems.len() > SHOW_PROBLEMS {
+                eprintln!("… and {} more", problems.len() - SHOW_PROBLEMS);
+            }
+            bail!(
+                "{} has {} problem(s); nothing was imported",
+                file.display(),
+                problems.len()
+            );
+        }
+        Err(other) => bail!("{}: {other}", file.display()),
+    };
+    let settings = settings(common, false)?;
+    let db = Db::connect(&settings.database_url()).await?;
+    db.migrate().await?;
+    let stored = places::store::import(&db, &parsed.records).await?;
+    let total = places::store::count(&db).await?;
+    db.close().await;
+    println!(
+        "Imported {stored} postcodes from {} ({} terminated postcodes skipped); the directory now holds {total}.",
+        file.display(),
+        parsed.terminated
+    );
     Ok(())
 }

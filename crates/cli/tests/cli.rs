@@ -210,6 +210,7 @@ fn demo_seeds_once_and_prints_every_sign_in() {
     assert!(first.status.success(), "{}", text(&first));
     let shown = text(&first);
     assert!(shown.contains("30 organisations"));
+    assert!(shown.contains("128 postcodes"), "{shown}");
     for email in [
         "admin@demo.example",
         "manager@demo.example",
@@ -222,6 +223,60 @@ fn demo_seeds_once_and_prints_every_sign_in() {
     }
     let second = coprod(&url, dir.path(), &["demo", "--seed-only"], "");
     assert!(text(&second).contains("already present"));
+}
+
+#[test]
+fn postcode_directories_import_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("coprod.sqlite3").display());
+    let good = dir.path().join("directory.csv");
+    std::fs::write(&good, "Postcode,Latitude,Longitude,DateOfDeletion\nAV1 1AB,56.4,-5.5,\nAV1 1AD,56.4,-5.5,2020-01-01\n").unwrap();
+    let imported = coprod(
+        &url,
+        dir.path(),
+        &["import", "postcodes", good.to_str().unwrap()],
+        "",
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(
+        text(&imported).contains("Imported 1 postcodes"),
+        "{}",
+        text(&imported)
+    );
+    assert!(
+        text(&imported).contains("1 terminated"),
+        "{}",
+        text(&imported)
+    );
+
+    let bad = dir.path().join("broken.csv");
+    std::fs::write(
+        &bad,
+        "Postcode,Latitude,Longitude\nAV1 2AB,56.4,-5.5\nAV1 3AB,somewhere,-5.5\nZZZZ,56.4,-5.5\n",
+    )
+    .unwrap();
+    let refused = coprod(
+        &url,
+        dir.path(),
+        &["import", "postcodes", bad.to_str().unwrap()],
+        "",
+    );
+    assert!(!refused.status.success());
+    let shown = text(&refused);
+    assert!(shown.contains("line 3, column Latitude"), "{shown}");
+    assert!(shown.contains("line 4, column Postcode"), "{shown}");
+    assert!(shown.contains("nothing was imported"), "{shown}");
+    let again = coprod(
+        &url,
+        dir.path(),
+        &["import", "postcodes", good.to_str().unwrap()],
+        "",
+    );
+    assert!(
+        text(&again).contains("now holds 1"),
+        "AV1 2AB from the broken file was not stored: {}",
+        text(&again)
+    );
 }
 
 #[test]

@@ -7,5 +7,7 @@
 pub mod invalid;
 /// People, organisations and the roles that join them.
 pub mod people;
+/// Postcodes, coordinates, distances and GSS area codes.
+pub mod place;
 
 pub use invalid::Invalid;

@@ -21,7 +21,7 @@ use crate::{
     error::AppError,
     mail::Mailer,
     ops::{self, metrics::Metrics},
-    organisations, pages,
+    organisations, pages, places,
     settings::Settings,
     web::{self, i18n::Catalogues},
 };
@@ -78,6 +78,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(pages::routes());
     routes.extend(accounts::routes());
     routes.extend(organisations::routes());
+    routes.extend(places::routes());
     routes.extend(admin::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());

@@ -3,12 +3,15 @@
 //! across the three sectors, and people in every role. Every name and
 //! address is made up (the `.example` domain is reserved for exactly this).
 
+use std::fmt::Write as _;
+
 use coprod_engine::people::{EmailAddress, LineOfText, NewPassword, Role, Sector};
 
 use crate::{
     accounts::{password, store as accounts},
     db::Db,
     organisations::store as organisations,
+    places::{import as postcode_import, store as postcodes},
 };
 
 /// The partnership's name when the operator has not set one.
@@ -100,6 +103,41 @@ pub struct Seeded {
     pub already_present: bool,
     pub organisations: usize,
     pub accounts: usize,
+    pub postcodes: usize,
+}
+
+/// The fictional area's postcode directory, in the NRS file layout so the
+/// demo goes through the same importer an operator uses. "AV" is not a UK
+/// postcode area, so none of these can be mistaken for a real address; the
+/// data zone and council codes are in unassigned ranges for the same reason.
+/// Districts AV1 and AV2 lie on the coast, AV3 and AV4 in the glens.
+pub fn postcode_directory() -> String {
+    let mut csv =
+        String::from("Postcode,Latitude,Longitude,DataZone2011Code,CouncilArea2019Code\n");
+    let units = ["AB", "AD", "BA", "BE", "DA", "DE", "EA", "EB"];
+    for district in 1..=4_u32 {
+        let (base_lat, base_lon) = if district <= 2 {
+            (56.40, -5.52)
+        } else {
+            (56.47, -5.30)
+        };
+        for sector in 1..=4_u32 {
+            for (n, unit) in units.iter().enumerate() {
+                let n = u32::try_from(n).unwrap_or(0);
+                let latitude = base_lat
+                    + f64::from(district % 2) * 0.03
+                    + f64::from(sector) * 0.006
+                    + f64::from(n) * 0.0007;
+                let longitude = base_lon + f64::from(sector) * 0.011 - f64::from(n) * 0.0009;
+                let data_zone = 99_000 + (district - 1) * 4 + sector;
+                let _ = writeln!(
+                    csv,
+                    "AV{district} {sector}{unit},{latitude:.5},{longitude:.5},S01{data_zone:06},S12099001"
+                );
+            }
+        }
+    }
+    csv
 }
 
 /// Fills an empty database with the demo partnership. Run again, it changes
@@ -164,9 +202,12 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         accounts::grant(db, id, organisation.map(|i| organisation_ids[i]), *role).await?;
         created += 1;
     }
+    let directory = postcode_import::parse(postcode_directory().as_bytes())?;
+    let postcodes = postcodes::import(db, &directory.records).await?;
     Ok(Seeded {
         already_present: false,
         organisations: organisation_ids.len(),
         accounts: created,
+        postcodes: usize::try_from(postcodes).unwrap_or(usize::MAX),
     })
 }

@@ -17,6 +17,9 @@ pub enum AppError {
     /// The thing asked for does not exist (or the caller may not know it does).
     #[error("not found")]
     NotFound,
+    /// Not found, with a message that says what was missing.
+    #[error("not found: {0}")]
+    NotFoundKey(&'static str),
     /// Signed-in, but the roles held do not allow this.
     #[error("forbidden")]
     Forbidden,
@@ -85,6 +88,7 @@ impl AppError {
         };
         match self {
             AppError::NotFound => (StatusCode::NOT_FOUND, info("not_found", "error.not_found")),
+            AppError::NotFoundKey(key) => (StatusCode::NOT_FOUND, info("not_found", key)),
             AppError::Forbidden => (StatusCode::FORBIDDEN, info("forbidden", "error.forbidden")),
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,

@@ -29,6 +29,8 @@ pub mod ops;
 pub mod organisations;
 /// Pages that belong to no capability: home, accessibility, privacy.
 pub mod pages;
+/// The postcode directory: from a postcode to a place and its areas.
+pub mod places;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The page kernel: catalogue, shell, forms, assets, headers.
