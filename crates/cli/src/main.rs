@@ -76,6 +76,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Write data out in a standard format.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Write a consistent snapshot of the database.
     Backup {
         /// Where to write it [default: `DATA_DIR/backups/coprod`-<time>.(sqlite3|json)]
@@ -95,6 +100,21 @@ enum ImportWhat {
     /// holds; all or nothing.
     Postcodes {
         /// The CSV file.
+        file: PathBuf,
+    },
+    /// Open Referral HSDS 3.0 services: a JSON list of full service
+    /// documents, an HSDS page with `contents`, or one service. All or nothing.
+    Hsds {
+        /// The JSON file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// Every service as a JSON list of full HSDS 3.0 service documents.
+    Hsds {
+        /// Where to write it; `-` for standard output.
         file: PathBuf,
     },
 }
@@ -224,31 +244,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Postcodes { file },
         } => import_postcodes(&cli.common, &file).await,
-        Command::Backup { file } => {
-            let settings = settings(&cli.common, false)?;
-            let db = Db::connect(&settings.database_url()).await?;
-            let extension = match db.backend() {
-                coprod_server::db::Backend::Sqlite => "sqlite3",
-                coprod_server::db::Backend::Postgres => "json",
-            };
-            let target = if let Some(file) = file {
-                file
-            } else {
-                let dir = settings.data_dir.join("backups");
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("could not create {}", dir.display()))?;
-                dir.join(format!("coprod-{}.{extension}", coprod_server::db::now()))
-            };
-            let counts = backup::backup(&db, &target).await?;
-            db.close().await;
-            println!(
-                "Wrote {} ({} rows in {} tables).",
-                target.display(),
-                counts.values().sum::<i64>(),
-                counts.len()
-            );
-            Ok(())
-        }
+        Command::Import {
+            what: ImportWhat::Hsds { file },
+        } => import_hsds(&cli.common, &file).await,
+        Command::Export {
+            what: ExportWhat::Hsds { file },
+        } => export_hsds(&cli.common, &file).await,
+        Command::Backup { file } => backup_to(&cli.common, file).await,
         Command::Restore { file } => {
             let settings = settings(&cli.common, false)?;
             std::fs::create_dir_all(&settings.data_dir)
@@ -361,6 +363,90 @@ async fn import_postcodes(common: &Common, file: &Path) -> anyhow::Result<()> {
         "Imported {stored} postcodes from {} ({} terminated postcodes skipped); the directory now holds {total}.",
         file.display(),
         parsed.terminated
+    );
+    Ok(())
+}
+
+async fn connect(common: &Common) -> anyhow::Result<Db> {
+    let settings = settings(common, false)?;
+    let db = Db::connect(&settings.database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn import_hsds(common: &Common, file: &Path) -> anyhow::Result<()> {
+    use coprod_server::asset_map::interchange::{self, ImportError};
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("could not read {}", file.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not valid JSON", file.display()))?;
+    let db = connect(common).await?;
+    let result = interchange::import(&db, &value).await;
+    db.close().await;
+    match result {
+        Ok(count) => {
+            println!("Imported {count} services from {}.", file.display());
+            Ok(())
+        }
+        Err(ImportError::Invalid(problems)) => {
+            for problem in problems.iter().take(SHOW_PROBLEMS) {
+                eprintln!("{}: {problem}", file.display());
+            }
+            if problems.len() > SHOW_PROBLEMS {
+                eprintln!("… and {} more", problems.len() - SHOW_PROBLEMS);
+            }
+            bail!(
+                "{} has {} problem(s); nothing was imported",
+                file.display(),
+                problems.len()
+            )
+        }
+        Err(other) => bail!("{}: {other}", file.display()),
+    }
+}
+
+async fn export_hsds(common: &Common, file: &Path) -> anyhow::Result<()> {
+    let db = connect(common).await?;
+    let exported = coprod_server::asset_map::interchange::export(&db).await;
+    db.close().await;
+    let exported = exported?;
+    let count = exported.as_array().map_or(0, Vec::len);
+    let text = serde_json::to_string_pretty(&exported)?;
+    if file.as_os_str() == "-" {
+        println!("{text}");
+    } else {
+        let partial = file.with_extension("partial");
+        std::fs::write(&partial, text)
+            .with_context(|| format!("could not write {}", partial.display()))?;
+        std::fs::rename(&partial, file)
+            .with_context(|| format!("could not write {}", file.display()))?;
+        eprintln!("Exported {count} services to {}.", file.display());
+    }
+    Ok(())
+}
+
+async fn backup_to(common: &Common, file: Option<PathBuf>) -> anyhow::Result<()> {
+    let settings = settings(common, false)?;
+    let db = Db::connect(&settings.database_url()).await?;
+    let extension = match db.backend() {
+        coprod_server::db::Backend::Sqlite => "sqlite3",
+        coprod_server::db::Backend::Postgres => "json",
+    };
+    let target = if let Some(file) = file {
+        file
+    } else {
+        let dir = settings.data_dir.join("backups");
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
+        dir.join(format!("coprod-{}.{extension}", coprod_server::db::now()))
+    };
+    let counts = backup::backup(&db, &target).await?;
+    db.close().await;
+    println!(
+        "Wrote {} ({} rows in {} tables).",
+        target.display(),
+        counts.values().sum::<i64>(),
+        counts.len()
     );
     Ok(())
 }

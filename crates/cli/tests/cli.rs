@@ -280,6 +280,65 @@ fn postcode_directories_import_whole_or_not_at_all() {
 }
 
 #[test]
+fn hsds_export_then_import_gives_the_same_document() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/hsds/examples/service_full.json");
+    let first = tempfile::tempdir().unwrap();
+    let first_url = format!("sqlite://{}", first.path().join("coprod.sqlite3").display());
+    let imported = coprod(
+        &first_url,
+        first.path(),
+        &["import", "hsds", example.to_str().unwrap()],
+        "",
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(text(&imported).contains("Imported 1 services"));
+    let exported = first.path().join("export.json");
+    let out = coprod(
+        &first_url,
+        first.path(),
+        &["export", "hsds", exported.to_str().unwrap()],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    let second = tempfile::tempdir().unwrap();
+    let second_url = format!(
+        "sqlite://{}",
+        second.path().join("coprod.sqlite3").display()
+    );
+    let again = coprod(
+        &second_url,
+        second.path(),
+        &["import", "hsds", exported.to_str().unwrap()],
+        "",
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    let reexported = coprod(&second_url, second.path(), &["export", "hsds", "-"], "");
+    let first_doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    let second_doc: serde_json::Value = serde_json::from_slice(&reexported.stdout).unwrap();
+    assert_eq!(first_doc, second_doc);
+
+    let broken = first.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"[{"id": "x", "status": "active"}, {"id": "y", "name": "Y", "status": "gone"}]"#,
+    )
+    .unwrap();
+    let refused = coprod(
+        &second_url,
+        second.path(),
+        &["import", "hsds", broken.to_str().unwrap()],
+        "",
+    );
+    assert!(!refused.status.success());
+    let shown = text(&refused);
+    assert!(shown.contains("[0].name: is required"), "{shown}");
+    assert!(shown.contains("[1].status: must be one of"), "{shown}");
+}
+
+#[test]
 fn bad_flags_and_settings_say_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("coprod.sqlite3").display());

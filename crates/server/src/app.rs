@@ -16,7 +16,7 @@ use tower_http::{timeout::TimeoutLayer, trace::TraceLayer};
 
 use crate::{
     access::{self, Access, Route},
-    accounts, admin, api, audit,
+    accounts, admin, api, asset_map, audit,
     db::Db,
     error::AppError,
     mail::Mailer,
@@ -79,6 +79,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(accounts::routes());
     routes.extend(organisations::routes());
     routes.extend(places::routes());
+    routes.extend(asset_map::routes());
     routes.extend(admin::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             web::layers::render_errors,
         ))
+        .layer(from_fn(asset_map::hsds_api::allow_any_origin_on_hsds))
         .layer(from_fn_with_state(state.clone(), api::token_layer))
         .layer(from_fn_with_state(state.clone(), accounts::session::layer))
         .layer(from_fn_with_state(state.clone(), web::csrf::layer))

@@ -11,6 +11,8 @@ pub mod admin;
 pub mod api;
 /// Shared state, the router and serving.
 pub mod app;
+/// The community asset map and its HSDS interchange.
+pub mod asset_map;
 /// The append-only audit log.
 pub mod audit;
 /// Random tokens and their stored hashes.

@@ -317,7 +317,8 @@ async fn postgres_dump(db: &Db) -> Result<Dump, BackupError> {
         for table in tables {
             let columns: Vec<(String, String)> = sqlx::query_as(
                 "SELECT column_name::text, data_type::text FROM information_schema.columns \
-                 WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+                 WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' \
+                 ORDER BY ordinal_position",
             )
             .bind(&table)
             .fetch_all(&mut *conn)
@@ -339,9 +340,12 @@ async fn postgres_dump(db: &Db) -> Result<Dump, BackupError> {
             } else {
                 ""
             };
-            let rows: Vec<AnyRow> = sqlx::query(&format!("SELECT * FROM {table}{order}"))
-                .fetch_all(&mut *conn)
-                .await?;
+            // Generated columns (search vectors) are rebuilt on restore.
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            let rows: Vec<AnyRow> =
+                sqlx::query(&format!("SELECT {} FROM {table}{order}", names.join(", ")))
+                    .fetch_all(&mut *conn)
+                    .await?;
             let rows = rows
                 .iter()
                 .map(|row| {
@@ -429,7 +433,11 @@ async fn load_postgres_dump(db: &Db, dump: &Dump) -> Result<(), BackupError> {
             }
             query.execute(&mut *tx).await?;
         }
-        if table.columns.iter().any(|c| c.name == "id") {
+        if table
+            .columns
+            .iter()
+            .any(|c| c.name == "id" && c.kind == ColumnKind::Integer)
+        {
             tx.execute(
                 format!(
                     "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {0}",

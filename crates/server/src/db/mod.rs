@@ -7,6 +7,10 @@
 
 /// Consistent snapshots and their restoration.
 pub mod backup;
+/// Word search, where the backends differ.
+pub mod full_text;
+/// Queries whose filters depend on the request.
+pub mod params;
 /// Fresh, throw-away databases of either backend for tests.
 pub mod testing;
 

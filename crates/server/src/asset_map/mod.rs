@@ -1,0 +1,38 @@
+//! The community asset map ("Map it"): services, places and groups with
+//! where and when they run, shaped on Open Referral HSDS 3.0, with its
+//! public HSDS read API and faithful JSON import and export.
+
+/// The HSDS read API under `/api/hsds/`.
+pub mod hsds_api;
+/// Importing and exporting HSDS documents.
+pub mod interchange;
+/// Weekly opening times projected from HSDS schedules.
+mod openings;
+/// Storage of documents and their search projection.
+pub mod store;
+
+use axum::{http::Method, routing::get};
+
+use crate::access::{Access, Route};
+
+pub fn routes() -> Vec<Route> {
+    let public = |path, handler| Route::new(Method::GET, path, Access::Public, handler);
+    vec![
+        public("/api/hsds/", get(hsds_api::root)),
+        public("/api/hsds/services", get(hsds_api::services)),
+        public("/api/hsds/services/{id}", get(hsds_api::service)),
+        public(
+            "/api/hsds/service_at_locations",
+            get(hsds_api::service_at_locations),
+        ),
+        public("/api/hsds/organizations", get(hsds_api::organizations)),
+        public("/api/hsds/organizations/{id}", get(hsds_api::organization)),
+        public("/api/hsds/taxonomies", get(hsds_api::taxonomies)),
+        public("/api/hsds/taxonomies/{id}", get(hsds_api::taxonomy)),
+        public("/api/hsds/taxonomy_terms", get(hsds_api::taxonomy_terms)),
+        public(
+            "/api/hsds/taxonomy_terms/{id}",
+            get(hsds_api::taxonomy_term),
+        ),
+    ]
+}
