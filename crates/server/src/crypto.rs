@@ -35,3 +35,32 @@ mod tests {
         assert_ne!(token_hash(&a), a);
     }
 }
+
+/// A random (version 4) UUID, the id form HSDS documents use.
+pub fn uuid_v4() -> String {
+    let mut bytes = [0_u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex = hex::encode(bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod uuid_tests {
+    #[test]
+    fn uuids_have_the_version_4_shape() {
+        let id = super::uuid_v4();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+        assert_ne!(id, super::uuid_v4());
+    }
+}

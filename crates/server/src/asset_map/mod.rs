@@ -2,12 +2,20 @@
 //! where and when they run, shaped on Open Referral HSDS 3.0, with its
 //! public HSDS read API and faithful JSON import and export.
 
+/// Organisations asking to keep an unclaimed listing; admins decide.
+pub mod claims;
 /// The HSDS read API under `/api/hsds/`.
 pub mod hsds_api;
 /// Importing and exporting HSDS documents.
 pub mod interchange;
+/// The listing form, and turning it into an HSDS document and back.
+mod listing_form;
+/// Keeping listings up to date: the coordinators' pages.
+pub mod listings;
 /// Weekly opening times projected from HSDS schedules.
 mod openings;
+/// Problems the public reports with a listing, and their resolution.
+pub mod reports;
 /// Storage of documents and their search projection.
 pub mod store;
 
@@ -16,6 +24,14 @@ use axum::{http::Method, routing::get};
 use crate::access::{Access, Route};
 
 pub fn routes() -> Vec<Route> {
+    let mut routes = hsds_routes();
+    routes.extend(listings::routes());
+    routes.extend(claims::routes());
+    routes.extend(reports::routes());
+    routes
+}
+
+fn hsds_routes() -> Vec<Route> {
     let public = |path, handler| Route::new(Method::GET, path, Access::Public, handler);
     vec![
         public("/api/hsds/", get(hsds_api::root)),

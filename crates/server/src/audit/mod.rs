@@ -43,6 +43,8 @@ pub enum Action {
     OrganisationUpdated,
     ApiTokenCreated,
     ApiTokenRevoked,
+    ListingClaimApproved,
+    ListingClaimRefused,
 }
 
 impl Action {
@@ -64,6 +66,8 @@ impl Action {
             Action::OrganisationUpdated => "organisation_updated",
             Action::ApiTokenCreated => "api_token_created",
             Action::ApiTokenRevoked => "api_token_revoked",
+            Action::ListingClaimApproved => "listing_claim_approved",
+            Action::ListingClaimRefused => "listing_claim_refused",
         }
     }
 }

@@ -4,8 +4,16 @@
 
 use std::collections::HashMap;
 
-/// The catalogues compiled into the binary, by language tag.
-const BUILT_IN: &[(&str, &str)] = &[("en", include_str!("../../locales/en.toml"))];
+/// The catalogues compiled into the binary: (language tag, TOML text).
+/// A language may have several files, one per capability; they are merged.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("en", include_str!("../../locales/en.toml")),
+    ("en", include_str!("../../locales/en/asset_map_search.toml")),
+    (
+        "en",
+        include_str!("../../locales/en/asset_map_listings.toml"),
+    ),
+];
 
 /// One language's messages, flattened to dotted keys (`nav.home`).
 #[derive(Debug, Default)]
@@ -29,13 +37,12 @@ pub struct CatalogueError {
 
 impl Catalogues {
     pub fn load() -> Result<Self, CatalogueError> {
-        let mut by_language = HashMap::new();
+        let mut by_language: HashMap<&'static str, Catalogue> = HashMap::new();
         for (language, text) in BUILT_IN {
             let table: toml::Table =
                 toml::from_str(text).map_err(|source| CatalogueError { language, source })?;
-            let mut messages = HashMap::new();
-            flatten("", &table, &mut messages);
-            by_language.insert(*language, Catalogue { messages });
+            let catalogue: &mut Catalogue = by_language.entry(*language).or_default();
+            flatten("", &table, &mut catalogue.messages);
         }
         Ok(Self { by_language })
     }

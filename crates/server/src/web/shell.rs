@@ -38,6 +38,11 @@ pub struct Shell {
 const SECTIONS: &[(&str, &str, Access)] = &[
     ("/", "nav.home", Access::Public),
     ("/account", "nav.account", Access::SignedIn),
+    (
+        "/listings",
+        "nav.listings",
+        crate::asset_map::listings::KEEPERS,
+    ),
     ("/admin", "nav.admin", access::ADMIN),
 ];
 
