@@ -4,7 +4,10 @@
 use std::{path::Path, process::Command};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web");
+    // Read at run time, not baked in with env!: the compiled build script
+    // can be reused for a checkout at another path.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("../../web");
     let dist = root.join("node_modules/@scottish-government/design-system/dist");
     println!(
         "cargo:rerun-if-changed={}",

@@ -35,6 +35,9 @@ pub enum AppError {
         key: &'static str,
         field: Option<&'static str>,
     },
+    /// A submitted document has problems, each at a path (API clients).
+    #[error("{} problem(s) in the document", .0.len())]
+    Unprocessable(Vec<Problem>),
     /// Too many attempts; try again later.
     #[error("too many requests")]
     TooManyRequests,
@@ -60,6 +63,18 @@ impl From<askama::Error> for AppError {
         AppError::Internal(error.into())
     }
 }
+
+/// One problem in a submitted document, at a JSON path.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+/// The problems of an `Unprocessable` error, carried on the response for
+/// the renderer.
+#[derive(Debug, Clone)]
+pub struct Problems(pub Vec<Problem>);
 
 /// What the renderer needs to describe an error; attached to the response.
 #[derive(Debug, Clone)]
@@ -103,6 +118,10 @@ impl AppError {
                     field: *field,
                 },
             ),
+            AppError::Unprocessable(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                info("invalid", "error.invalid"),
+            ),
             AppError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 info("too_many_requests", "error.too_many_requests"),
@@ -123,6 +142,9 @@ impl IntoResponse for AppError {
         let (status, info) = self.status_and_info();
         let mut response = status.into_response();
         response.extensions_mut().insert(info);
+        if let AppError::Unprocessable(problems) = self {
+            response.extensions_mut().insert(Problems(problems));
+        }
         response
     }
 }

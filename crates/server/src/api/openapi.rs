@@ -39,7 +39,9 @@ impl Modify for BearerTokens {
     info(title = "coprod API", description = "Machine access to a coprod partnership. \
         Authenticate with `Authorization: Bearer <token>`; tokens are issued by administrators \
         and act for one organisation. Errors always use the `ErrorEnvelope` shape."),
-    paths(super::v1::token, super::v1::organisations, super::v1::organisation, super::v1::members, crate::places::api::lookup),
+    paths(super::v1::token, super::v1::organisations, super::v1::organisation, super::v1::members, crate::places::api::lookup,
+        crate::asset_map::api_v1::create, crate::asset_map::api_v1::replace,
+        crate::asset_map::api_v1::reports, crate::asset_map::api_v1::resolve),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens),
 )]

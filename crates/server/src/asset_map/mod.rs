@@ -2,6 +2,8 @@
 //! where and when they run, shaped on Open Referral HSDS 3.0, with its
 //! public HSDS read API and faithful JSON import and export.
 
+/// Listings and reports in coprod's own API, for organisations' systems.
+pub mod api_v1;
 /// Organisations asking to keep an unclaimed listing; admins decide.
 pub mod claims;
 /// The HSDS read API under `/api/hsds/`.
@@ -28,7 +30,18 @@ pub fn routes() -> Vec<Route> {
     routes.extend(listings::routes());
     routes.extend(claims::routes());
     routes.extend(reports::routes());
+    routes.extend(api_v1_routes());
     routes
+}
+
+fn api_v1_routes() -> Vec<Route> {
+    use axum::routing::{post, put};
+    vec![
+        Route::new(Method::POST, "/api/v1/services", Access::ApiToken, post(api_v1::create)),
+        Route::new(Method::PUT, "/api/v1/services/{id}", Access::ApiToken, put(api_v1::replace)),
+        Route::new(Method::GET, "/api/v1/reports", Access::ApiToken, get(api_v1::reports)),
+        Route::new(Method::POST, "/api/v1/reports/{id}/resolve", Access::ApiToken, post(api_v1::resolve)),
+    ]
 }
 
 fn hsds_routes() -> Vec<Route> {

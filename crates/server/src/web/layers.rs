@@ -13,7 +13,7 @@ use axum::{
 use crate::{
     accounts::CurrentUser,
     app::AppState,
-    error::{ErrorInfo, info_for_status},
+    error::{ErrorInfo, Problems, info_for_status},
     web::{Shell, csrf::CsrfToken, page_with_status, render::Rendered},
 };
 
@@ -87,9 +87,17 @@ pub async fn render_errors(
     let message = catalogue.text(info.message_key);
     let extra_headers = response.headers().clone();
     let mut rendered = if is_api {
-        let body = serde_json::json!({
-            "errors": [{ "code": info.code, "message": message, "field": info.field }]
-        });
+        let body = match response.extensions().get::<Problems>() {
+            Some(Problems(problems)) => serde_json::json!({
+                "errors": problems
+                    .iter()
+                    .map(|p| serde_json::json!({ "code": info.code, "message": p.message, "field": p.field }))
+                    .collect::<Vec<_>>()
+            }),
+            None => serde_json::json!({
+                "errors": [{ "code": info.code, "message": message, "field": info.field }]
+            }),
+        };
         (status, Json(body)).into_response()
     } else {
         let shell = Shell::new(&state, user, csrf.as_ref(), &path);

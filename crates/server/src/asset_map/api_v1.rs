@@ -1,0 +1,216 @@
+//! The asset map in coprod's own API, for an organisation's systems: put
+//! listings (as HSDS service documents) and deal with reported problems.
+//! A token acts for one organisation and may change only what it keeps.
+
+use axum::{
+    Extension, Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+use utoipa::ToSchema;
+
+use super::store::{self, SaveError};
+use crate::{
+    api::ApiClient,
+    app::AppState,
+    db,
+    error::{AppError, Problem, Result},
+    web::utc_time,
+};
+
+/// The body as JSON, or a clear error saying where it stopped parsing.
+fn json_body(body: &Bytes) -> Result<Value> {
+    serde_json::from_slice(body).map_err(|e| {
+        AppError::Unprocessable(vec![Problem {
+            field: String::new(),
+            message: format!("the body is not JSON: {e}"),
+        }])
+    })
+}
+
+/// Saves a listing the token's organisation keeps (or a new one).
+async fn put(state: &AppState, client: &ApiClient, document: &Value) -> Result<(StatusCode, Value)> {
+    let id = document.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let existing = sqlx::query("SELECT managed_by FROM services WHERE id = $1")
+        .bind(&id)
+        .fetch_optional(state.db.pool())
+        .await?;
+    if let Some(row) = &existing {
+        let managed_by: Option<i64> = row.try_get("managed_by")?;
+        if managed_by != Some(client.organisation_id) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let now = db::now();
+    let mut tx = state.db.pool().begin().await?;
+    let saved = store::save_service(&mut tx, state.db.backend(), document, "", now).await;
+    let projection = match saved {
+        Ok(projection) => projection,
+        Err(SaveError::Invalid(problems)) => {
+            return Err(AppError::Unprocessable(
+                problems.into_iter().map(|p| Problem { field: p.path, message: p.problem }).collect(),
+            ));
+        }
+        Err(SaveError::Database(error)) => return Err(error.into()),
+    };
+    sqlx::query("UPDATE services SET managed_by = $1, checked_at = $2 WHERE id = $3")
+        .bind(client.organisation_id)
+        .bind(now)
+        .bind(&projection.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let stored = store::service_document(&state.db, &projection.id).await?.ok_or(AppError::NotFound)?;
+    let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, stored))
+}
+
+/// Adds a listing kept by the token's organisation.
+#[utoipa::path(post, path = "/api/v1/services", tag = "asset map",
+    request_body(content = Object, description = "An HSDS 3.0 service document; `id` required."),
+    responses(
+        (status = 201, description = "The stored document", body = Object),
+        (status = 403, description = "Another organisation keeps a listing with that id", body = crate::api::openapi::ErrorEnvelope),
+        (status = 422, description = "Every problem with its JSON path", body = crate::api::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn create(State(state): State<AppState>, Extension(client): Extension<ApiClient>, body: Bytes) -> Result<(StatusCode, Json<Value>)> {
+    let document = json_body(&body)?;
+    let (status, stored) = put(&state, &client, &document).await?;
+    Ok((status, Json(stored)))
+}
+
+/// Replaces a listing the token's organisation keeps.
+#[utoipa::path(put, path = "/api/v1/services/{id}", tag = "asset map",
+    params(("id" = String, Path, description = "The service id")),
+    request_body(content = Object, description = "The whole HSDS 3.0 service document"),
+    responses(
+        (status = 200, description = "The stored document", body = Object),
+        (status = 403, description = "The listing is kept by another organisation, or by none", body = crate::api::openapi::ErrorEnvelope),
+        (status = 404, body = crate::api::openapi::ErrorEnvelope),
+        (status = 422, description = "Every problem with its JSON path", body = crate::api::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn replace(
+    State(state): State<AppState>,
+    Extension(client): Extension<ApiClient>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>> {
+    let mut document = json_body(&body)?;
+    let exists = sqlx::query("SELECT 1 FROM services WHERE id = $1").bind(&id).fetch_optional(state.db.pool()).await?;
+    if exists.is_none() {
+        return Err(AppError::NotFound);
+    }
+    match document.get("id").and_then(Value::as_str) {
+        Some(given) if given != id => {
+            return Err(AppError::Unprocessable(vec![Problem {
+                field: "id".into(),
+                message: "does not match the id in the address".into(),
+            }]));
+        }
+        Some(_) => {}
+        None => {
+            if let Some(object) = document.as_object_mut() {
+                object.insert("id".into(), Value::String(id));
+            }
+        }
+    }
+    Ok(Json(put(&state, &client, &document).await?.1))
+}
+
+/// A problem reported with one of the organisation's listings.
+#[derive(Serialize, ToSchema)]
+pub struct Report {
+    pub id: i64,
+    pub service_id: String,
+    pub service_name: String,
+    /// closed, wrong_contact, wrong_details, not_in_area or other
+    pub kind: String,
+    pub details: String,
+    /// When it was reported, UTC.
+    pub reported_at: String,
+}
+
+/// The open reports.
+#[derive(Serialize, ToSchema)]
+pub struct ReportList {
+    pub items: Vec<Report>,
+}
+
+/// Problems reported with the organisation's listings, oldest first.
+#[utoipa::path(get, path = "/api/v1/reports", tag = "asset map",
+    responses((status = 200, body = ReportList), (status = 401, body = crate::api::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn reports(State(state): State<AppState>, Extension(client): Extension<ApiClient>) -> Result<Json<ReportList>> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.service_id, s.name, r.kind, r.details, r.reported_at FROM listing_reports r \
+         JOIN services s ON s.id = r.service_id WHERE r.status = 'open' AND s.managed_by = $1 ORDER BY r.reported_at, r.id",
+    )
+    .bind(client.organisation_id)
+    .fetch_all(state.db.pool())
+    .await?;
+    let items = rows
+        .iter()
+        .map(|row| {
+            Ok(Report {
+                id: row.try_get("id")?,
+                service_id: row.try_get("service_id")?,
+                service_name: row.try_get("name")?,
+                kind: row.try_get("kind")?,
+                details: row.try_get("details")?,
+                reported_at: utc_time(row.try_get("reported_at")?),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Json(ReportList { items }))
+}
+
+/// How a report was dealt with.
+#[derive(Deserialize, ToSchema)]
+pub struct Resolution {
+    /// What was done about it.
+    pub note: String,
+}
+
+/// Marks a report on one of the organisation's listings as resolved.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/resolve", tag = "asset map",
+    params(("id" = i64, Path, description = "The report id")),
+    request_body = Resolution,
+    responses((status = 204), (status = 404, body = crate::api::openapi::ErrorEnvelope), (status = 422, body = crate::api::openapi::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    Extension(client): Extension<ApiClient>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<StatusCode> {
+    let resolution: Resolution = serde_json::from_value(json_body(&body)?).map_err(|e| {
+        AppError::Unprocessable(vec![Problem { field: "note".into(), message: e.to_string() }])
+    })?;
+    let note = resolution.note.trim();
+    if note.is_empty() || note.chars().count() > 2_000 {
+        return Err(AppError::Unprocessable(vec![Problem {
+            field: "note".into(),
+            message: "say what was done, in at most 2,000 characters".into(),
+        }]));
+    }
+    // Reports on other organisations' listings are "not found": a token
+    // learns nothing about what it does not keep.
+    let updated = sqlx::query(
+        "UPDATE listing_reports SET status = 'resolved', resolved_at = $1, resolution_note = $2 \
+         WHERE id = $3 AND status = 'open' AND service_id IN (SELECT id FROM services WHERE managed_by = $4)",
+    )
+    .bind(db::now())
+    .bind(note)
+    .bind(id)
+    .bind(client.organisation_id)
+    .execute(state.db.pool())
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
