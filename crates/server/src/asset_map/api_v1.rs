@@ -33,8 +33,16 @@ fn json_body(body: &Bytes) -> Result<Value> {
 }
 
 /// Saves a listing the token's organisation keeps (or a new one).
-async fn put(state: &AppState, client: &ApiClient, document: &Value) -> Result<(StatusCode, Value)> {
-    let id = document.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+async fn put(
+    state: &AppState,
+    client: &ApiClient,
+    document: &Value,
+) -> Result<(StatusCode, Value)> {
+    let id = document
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let existing = sqlx::query("SELECT managed_by FROM services WHERE id = $1")
         .bind(&id)
         .fetch_optional(state.db.pool())
@@ -52,7 +60,13 @@ async fn put(state: &AppState, client: &ApiClient, document: &Value) -> Result<(
         Ok(projection) => projection,
         Err(SaveError::Invalid(problems)) => {
             return Err(AppError::Unprocessable(
-                problems.into_iter().map(|p| Problem { field: p.path, message: p.problem }).collect(),
+                problems
+                    .into_iter()
+                    .map(|p| Problem {
+                        field: p.path,
+                        message: p.problem,
+                    })
+                    .collect(),
             ));
         }
         Err(SaveError::Database(error)) => return Err(error.into()),
@@ -64,8 +78,14 @@ async fn put(state: &AppState, client: &ApiClient, document: &Value) -> Result<(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    let stored = store::service_document(&state.db, &projection.id).await?.ok_or(AppError::NotFound)?;
-    let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
+    let stored = store::service_document(&state.db, &projection.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = if existing.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     Ok((status, stored))
 }
 
@@ -77,7 +97,11 @@ async fn put(state: &AppState, client: &ApiClient, document: &Value) -> Result<(
         (status = 403, description = "Another organisation keeps a listing with that id", body = crate::api::openapi::ErrorEnvelope),
         (status = 422, description = "Every problem with its JSON path", body = crate::api::openapi::ErrorEnvelope)),
     security(("bearer" = [])))]
-pub async fn create(State(state): State<AppState>, Extension(client): Extension<ApiClient>, body: Bytes) -> Result<(StatusCode, Json<Value>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(client): Extension<ApiClient>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>)> {
     let document = json_body(&body)?;
     let (status, stored) = put(&state, &client, &document).await?;
     Ok((status, Json(stored)))
@@ -100,7 +124,10 @@ pub async fn replace(
     body: Bytes,
 ) -> Result<Json<Value>> {
     let mut document = json_body(&body)?;
-    let exists = sqlx::query("SELECT 1 FROM services WHERE id = $1").bind(&id).fetch_optional(state.db.pool()).await?;
+    let exists = sqlx::query("SELECT 1 FROM services WHERE id = $1")
+        .bind(&id)
+        .fetch_optional(state.db.pool())
+        .await?;
     if exists.is_none() {
         return Err(AppError::NotFound);
     }
@@ -144,7 +171,10 @@ pub struct ReportList {
 #[utoipa::path(get, path = "/api/v1/reports", tag = "asset map",
     responses((status = 200, body = ReportList), (status = 401, body = crate::api::openapi::ErrorEnvelope)),
     security(("bearer" = [])))]
-pub async fn reports(State(state): State<AppState>, Extension(client): Extension<ApiClient>) -> Result<Json<ReportList>> {
+pub async fn reports(
+    State(state): State<AppState>,
+    Extension(client): Extension<ApiClient>,
+) -> Result<Json<ReportList>> {
     let rows = sqlx::query(
         "SELECT r.id, r.service_id, s.name, r.kind, r.details, r.reported_at FROM listing_reports r \
          JOIN services s ON s.id = r.service_id WHERE r.status = 'open' AND s.managed_by = $1 ORDER BY r.reported_at, r.id",
@@ -188,7 +218,10 @@ pub async fn resolve(
     body: Bytes,
 ) -> Result<StatusCode> {
     let resolution: Resolution = serde_json::from_value(json_body(&body)?).map_err(|e| {
-        AppError::Unprocessable(vec![Problem { field: "note".into(), message: e.to_string() }])
+        AppError::Unprocessable(vec![Problem {
+            field: "note".into(),
+            message: e.to_string(),
+        }])
     })?;
     let note = resolution.note.trim();
     if note.is_empty() || note.chars().count() > 2_000 {
