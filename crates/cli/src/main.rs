@@ -103,7 +103,9 @@ enum ImportWhat {
         file: PathBuf,
     },
     /// Open Referral HSDS 3.0 services: a JSON list of full service
-    /// documents, an HSDS page with `contents`, or one service. All or nothing.
+    /// documents, an HSDS page with `contents`, one service, or a folder
+    /// holding a tabular data package (services.csv and the other tables).
+    /// All or nothing.
     Hsds {
         /// The JSON file.
         file: PathBuf,
@@ -376,10 +378,15 @@ async fn connect(common: &Common) -> anyhow::Result<Db> {
 
 async fn import_hsds(common: &Common, file: &Path) -> anyhow::Result<()> {
     use coprod_server::asset_map::interchange::{self, ImportError};
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("could not read {}", file.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not valid JSON", file.display()))?;
+    // A folder is an HSDS tabular data package; a file is JSON.
+    let value = if file.is_dir() {
+        serde_json::Value::Array(coprod_server::asset_map::datapackage::read(file)?)
+    } else {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("could not read {}", file.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not valid JSON", file.display()))?
+    };
     let db = connect(common).await?;
     let result = interchange::import(&db, &value).await;
     db.close().await;

@@ -320,6 +320,29 @@ fn hsds_export_then_import_gives_the_same_document() {
     let second_doc: serde_json::Value = serde_json::from_slice(&reexported.stdout).unwrap();
     assert_eq!(first_doc, second_doc);
 
+    let package = example.parent().unwrap().join("csv");
+    let third = tempfile::tempdir().unwrap();
+    let third_url = format!("sqlite://{}", third.path().join("coprod.sqlite3").display());
+    let tabular = coprod(
+        &third_url,
+        third.path(),
+        &["import", "hsds", package.to_str().unwrap()],
+        "",
+    );
+    assert!(tabular.status.success(), "{}", text(&tabular));
+    assert!(text(&tabular).contains("Imported 1 services"));
+    let empty_folder = coprod(
+        &third_url,
+        third.path(),
+        &["import", "hsds", third.path().to_str().unwrap()],
+        "",
+    );
+    assert!(
+        text(&empty_folder).contains("no services.csv"),
+        "{}",
+        text(&empty_folder)
+    );
+
     let broken = first.path().join("broken.json");
     std::fs::write(
         &broken,

@@ -36,40 +36,33 @@ fn lunch_club(id: &str, name: &str) -> Value {
     json!({ "id": id, "name": name, "status": "active", "description": "Soup and company." })
 }
 
-async fn tokens_put_their_own_listings_only(backend: Backend) {
+/// An app with two organisations, each with an API token.
+struct Two {
+    app: TestApp,
+    mine: i64,
+    my_token: String,
+    their_token: String,
+}
+
+async fn two_organisations(backend: Backend) -> Two {
     let app = TestApp::new(backend).await;
-    let mine = organisations::create(
-        &app.state.db,
-        &LineOfText::parse("Mine").unwrap(),
-        Sector::Third,
-        None,
-    )
-    .await
-    .unwrap();
-    let theirs = organisations::create(
-        &app.state.db,
-        &LineOfText::parse("Theirs").unwrap(),
-        Sector::Third,
-        None,
-    )
-    .await
-    .unwrap();
-    let (_, my_token) = tokens::issue(
-        &app.state.db,
-        &LineOfText::parse("mine").unwrap(),
-        mine,
-        None,
-    )
-    .await
-    .unwrap();
-    let (_, their_token) = tokens::issue(
-        &app.state.db,
-        &LineOfText::parse("theirs").unwrap(),
-        theirs,
-        None,
-    )
-    .await
-    .unwrap();
+    let mut tokens_for = Vec::new();
+    let mut ids = Vec::new();
+    for name in ["Mine", "Theirs"] {
+        let id = organisations::create(&app.state.db, &LineOfText::parse(name).unwrap(), Sector::Third, None)
+            .await
+            .unwrap();
+        let (_, token) = tokens::issue(&app.state.db, &LineOfText::parse(name).unwrap(), id, None).await.unwrap();
+        ids.push(id);
+        tokens_for.push(token);
+    }
+    let their_token = tokens_for.pop().unwrap();
+    let my_token = tokens_for.pop().unwrap();
+    Two { app, mine: ids[0], my_token, their_token }
+}
+
+async fn tokens_put_their_own_listings_only(backend: Backend) {
+    let Two { app, mine, my_token, their_token } = two_organisations(backend).await;
     let mut client = app.client();
     let id = "5f0c6a1e-2b7d-4c3a-9e8f-1a2b3c4d5e6f";
 
@@ -180,39 +173,7 @@ async fn tokens_put_their_own_listings_only(backend: Backend) {
 }
 
 async fn tokens_see_and_resolve_their_reports(backend: Backend) {
-    let app = TestApp::new(backend).await;
-    let mine = organisations::create(
-        &app.state.db,
-        &LineOfText::parse("Mine").unwrap(),
-        Sector::Third,
-        None,
-    )
-    .await
-    .unwrap();
-    let theirs = organisations::create(
-        &app.state.db,
-        &LineOfText::parse("Theirs").unwrap(),
-        Sector::Third,
-        None,
-    )
-    .await
-    .unwrap();
-    let (_, my_token) = tokens::issue(
-        &app.state.db,
-        &LineOfText::parse("mine").unwrap(),
-        mine,
-        None,
-    )
-    .await
-    .unwrap();
-    let (_, their_token) = tokens::issue(
-        &app.state.db,
-        &LineOfText::parse("theirs").unwrap(),
-        theirs,
-        None,
-    )
-    .await
-    .unwrap();
+    let Two { app, my_token, their_token, .. } = two_organisations(backend).await;
     let mut client = app.client();
     let id = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     send(

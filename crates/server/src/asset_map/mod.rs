@@ -4,6 +4,8 @@
 
 /// Listings and reports in coprod's own API, for organisations' systems.
 pub mod api_v1;
+/// Reading HSDS tabular data packages (folders of CSV files).
+pub mod datapackage;
 /// Organisations asking to keep an unclaimed listing; admins decide.
 pub mod claims;
 /// The HSDS read API under `/api/hsds/`.
