@@ -208,11 +208,12 @@ async fn main() -> anyhow::Result<()> {
                 );
             } else {
                 println!(
-                    "Seeded {} with {} organisations, {} people and {} postcodes.",
+                    "Seeded {} with {} organisations, {} people, {} postcodes and {} services.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
-                    seeded.postcodes
+                    seeded.postcodes,
+                    seeded.services
                 );
             }
             println!(

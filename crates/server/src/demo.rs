@@ -104,6 +104,7 @@ pub struct Seeded {
     pub organisations: usize,
     pub accounts: usize,
     pub postcodes: usize,
+    pub services: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -204,10 +205,12 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     }
     let directory = postcode_import::parse(postcode_directory().as_bytes())?;
     let postcodes = postcodes::import(db, &directory.records).await?;
+    let services = crate::asset_map::demo_data::seed(db, &organisation_ids).await?;
     Ok(Seeded {
         already_present: false,
         organisations: organisation_ids.len(),
         accounts: created,
         postcodes: usize::try_from(postcodes).unwrap_or(usize::MAX),
+        services,
     })
 }

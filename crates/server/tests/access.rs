@@ -51,10 +51,17 @@ async fn every_route_admits_exactly_its_roles(backend: Backend) {
         let path = concrete(route.path, organisation_id, person_id);
         for (role, client) in &mut visitors {
             let role = *role;
-            let reply = if route.method == Method::GET {
-                client.get(&path).await
-            } else {
-                client.post(&path, &[]).await
+            let reply = match route.method.clone() {
+                Method::GET => client.get(&path).await,
+                Method::POST => client.post(&path, &[]).await,
+                other => {
+                    let request = axum::http::Request::builder()
+                        .method(other)
+                        .uri(&path)
+                        .body(axum::body::Body::empty())
+                        .unwrap();
+                    client.send(request).await
+                }
             };
             let status = reply.status;
             let admitted = match route.access {

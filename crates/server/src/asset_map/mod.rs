@@ -4,10 +4,12 @@
 
 /// Listings and reports in coprod's own API, for organisations' systems.
 pub mod api_v1;
-/// Reading HSDS tabular data packages (folders of CSV files).
-pub mod datapackage;
 /// Organisations asking to keep an unclaimed listing; admins decide.
 pub mod claims;
+/// Reading HSDS tabular data packages (folders of CSV files).
+pub mod datapackage;
+/// The demo partnership's services, as HSDS documents.
+pub mod demo_data;
 /// The HSDS read API under `/api/hsds/`.
 pub mod hsds_api;
 /// Importing and exporting HSDS documents.
@@ -18,8 +20,12 @@ mod listing_form;
 pub mod listings;
 /// Weekly opening times projected from HSDS schedules.
 mod openings;
+/// The public search and service pages.
+pub mod pages;
 /// Problems the public reports with a listing, and their resolution.
 pub mod reports;
+/// Finding services by words, category, place, time and need.
+pub mod search;
 /// Storage of documents and their search projection.
 pub mod store;
 
@@ -29,6 +35,7 @@ use crate::access::{Access, Route};
 
 pub fn routes() -> Vec<Route> {
     let mut routes = hsds_routes();
+    routes.extend(pages::routes());
     routes.extend(listings::routes());
     routes.extend(claims::routes());
     routes.extend(reports::routes());

@@ -6,7 +6,7 @@ use coprod_engine::hsds::{self, PathError, ServiceProjection};
 use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
 
-use crate::db::{self, Db, full_text};
+use crate::db::{self, BindReal, Db, full_text};
 
 /// Why a document could not be saved.
 #[derive(Debug, thiserror::Error)]
@@ -164,8 +164,8 @@ pub async fn save_service(
     .bind(&projection.description)
     .bind(&projection.status)
     .bind(projection.organization_id.clone())
-    .bind(projection.minimum_age)
-    .bind(projection.maximum_age)
+    .bind_real(projection.minimum_age)
+    .bind_real(projection.maximum_age)
     .bind(i64::from(projection.free))
     .bind(&categories)
     .bind(modified_at)
@@ -197,8 +197,8 @@ pub async fn save_service(
         .bind(&projection.id)
         .bind(&location.location_id)
         .bind(location.name.clone())
-        .bind(location.latitude)
-        .bind(location.longitude)
+        .bind_real(location.latitude)
+        .bind_real(location.longitude)
         .bind(location.postcode.clone())
         .execute(&mut **tx)
         .await?;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{Acquire, Executor, Row, any::AnyRow};
 
-use super::{Backend, Db, DbError};
+use super::{Backend, BindReal, Db, DbError};
 
 /// Marks a coprod `PostgreSQL` dump, so restore can refuse anything else.
 const DUMP_FORMAT: &str = "coprod-postgres-dump";
@@ -426,7 +426,7 @@ async fn load_postgres_dump(db: &Db, dump: &Dump) -> Result<(), BackupError> {
             for (value, column) in row.iter().zip(&table.columns) {
                 query = match (column.kind, value) {
                     (ColumnKind::Integer, v) => query.bind(v.as_i64()),
-                    (ColumnKind::Real, v) => query.bind(v.as_f64()),
+                    (ColumnKind::Real, v) => query.bind_real(v.as_f64()),
                     (ColumnKind::Boolean, v) => query.bind(v.as_bool()),
                     (ColumnKind::Text, v) => query.bind(v.as_str().map(str::to_owned)),
                 };

@@ -191,3 +191,22 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+/// Binding a real number that may be missing. sqlx 0.8's `Any` driver sends
+/// a missing `f64` to PostgreSQL typed as `float4`, and a prepared statement
+/// keeps the types of its first use, so a later present value would then be
+/// refused; a missing `f32` arrives as `float8`. Use `bind_real` for every
+/// optional real so both backends see one type.
+pub trait BindReal {
+    #[must_use]
+    fn bind_real(self, value: Option<f64>) -> Self;
+}
+
+impl<'q> BindReal for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_real(self, value: Option<f64>) -> Self {
+        match value {
+            Some(number) => self.bind(number),
+            None => self.bind(None::<f32>),
+        }
+    }
+}

@@ -37,6 +37,7 @@ pub struct Shell {
 /// Later capabilities add their sections here.
 const SECTIONS: &[(&str, &str, Access)] = &[
     ("/", "nav.home", Access::Public),
+    ("/services", "nav.services", Access::Public),
     ("/account", "nav.account", Access::SignedIn),
     (
         "/listings",
