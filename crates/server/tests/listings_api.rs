@@ -49,20 +49,37 @@ async fn two_organisations(backend: Backend) -> Two {
     let mut tokens_for = Vec::new();
     let mut ids = Vec::new();
     for name in ["Mine", "Theirs"] {
-        let id = organisations::create(&app.state.db, &LineOfText::parse(name).unwrap(), Sector::Third, None)
+        let id = organisations::create(
+            &app.state.db,
+            &LineOfText::parse(name).unwrap(),
+            Sector::Third,
+            None,
+        )
+        .await
+        .unwrap();
+        let (_, token) = tokens::issue(&app.state.db, &LineOfText::parse(name).unwrap(), id, None)
             .await
             .unwrap();
-        let (_, token) = tokens::issue(&app.state.db, &LineOfText::parse(name).unwrap(), id, None).await.unwrap();
         ids.push(id);
         tokens_for.push(token);
     }
     let their_token = tokens_for.pop().unwrap();
     let my_token = tokens_for.pop().unwrap();
-    Two { app, mine: ids[0], my_token, their_token }
+    Two {
+        app,
+        mine: ids[0],
+        my_token,
+        their_token,
+    }
 }
 
 async fn tokens_put_their_own_listings_only(backend: Backend) {
-    let Two { app, mine, my_token, their_token } = two_organisations(backend).await;
+    let Two {
+        app,
+        mine,
+        my_token,
+        their_token,
+    } = two_organisations(backend).await;
     let mut client = app.client();
     let id = "5f0c6a1e-2b7d-4c3a-9e8f-1a2b3c4d5e6f";
 
@@ -173,7 +190,12 @@ async fn tokens_put_their_own_listings_only(backend: Backend) {
 }
 
 async fn tokens_see_and_resolve_their_reports(backend: Backend) {
-    let Two { app, my_token, their_token, .. } = two_organisations(backend).await;
+    let Two {
+        app,
+        my_token,
+        their_token,
+        ..
+    } = two_organisations(backend).await;
     let mut client = app.client();
     let id = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     send(

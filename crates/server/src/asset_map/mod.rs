@@ -46,10 +46,30 @@ pub fn routes() -> Vec<Route> {
 fn api_v1_routes() -> Vec<Route> {
     use axum::routing::{post, put};
     vec![
-        Route::new(Method::POST, "/api/v1/services", Access::ApiToken, post(api_v1::create)),
-        Route::new(Method::PUT, "/api/v1/services/{id}", Access::ApiToken, put(api_v1::replace)),
-        Route::new(Method::GET, "/api/v1/reports", Access::ApiToken, get(api_v1::reports)),
-        Route::new(Method::POST, "/api/v1/reports/{id}/resolve", Access::ApiToken, post(api_v1::resolve)),
+        Route::new(
+            Method::POST,
+            "/api/v1/services",
+            Access::ApiToken,
+            post(api_v1::create),
+        ),
+        Route::new(
+            Method::PUT,
+            "/api/v1/services/{id}",
+            Access::ApiToken,
+            put(api_v1::replace),
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/reports",
+            Access::ApiToken,
+            get(api_v1::reports),
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/reports/{id}/resolve",
+            Access::ApiToken,
+            post(api_v1::resolve),
+        ),
     ]
 }
 
