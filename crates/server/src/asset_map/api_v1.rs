@@ -154,7 +154,7 @@ pub struct Report {
     pub id: i64,
     pub service_id: String,
     pub service_name: String,
-    /// closed, wrong_contact, wrong_details, not_in_area or other
+    /// `closed`, `wrong_contact`, `wrong_details`, `not_in_area` or `other`
     pub kind: String,
     pub details: String,
     /// When it was reported, UTC.

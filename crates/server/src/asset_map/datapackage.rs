@@ -137,239 +137,257 @@ const LINKS: &[&str] = &[
     "phone_id",
 ];
 
+/// Every table of a package, read once.
+struct Package {
+    services: Table,
+    organizations: HashMap<String, Map<String, Value>>,
+    locations: HashMap<String, Map<String, Value>>,
+    terms: HashMap<String, Map<String, Value>>,
+    taxonomies: HashMap<String, Map<String, Value>>,
+    places: Table,
+    addresses: Table,
+    accessibility: Table,
+    phones: Table,
+    languages: Table,
+    schedules: Table,
+    areas: Table,
+    costs: Table,
+    funding: Table,
+    documents: Table,
+    contacts: Table,
+    attributes: Table,
+    metadata: Table,
+}
+
 /// Reads the folder's tables and assembles one full document per service.
 pub fn read(folder: &Path) -> Result<Vec<Value>, PackageError> {
     if !folder.join("services.csv").exists() {
         return Err(PackageError::NoServices(folder.to_owned()));
     }
     let table = |name: &str| Table::read(folder, name);
-    let services = table("services")?;
-    let organizations = table("organizations")?.by_id();
-    let locations = table("locations")?.by_id();
-    let terms = table("taxonomy_terms")?.by_id();
-    let taxonomies = table("taxonomies")?.by_id();
-    let (sals, addresses, accessibility, phones, languages, schedules) = (
-        table("service_at_location")?,
-        table("addresses")?,
-        table("accessibility")?,
-        table("phones")?,
-        table("languages")?,
-        table("schedules")?,
-    );
-    let (areas, costs, funding, documents, contacts, attributes, metadata) = (
-        table("service_areas")?,
-        table("cost_options")?,
-        table("funding")?,
-        table("required_documents")?,
-        table("contacts")?,
-        table("attributes")?,
-        table("metadata")?,
-    );
-    // Phones carry their languages; contacts carry their phones.
-    let phone_with_languages = |phone: Value| -> Value {
-        let mut phone = phone;
-        if let Some(object) = phone.as_object_mut()
-            && let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned)
-        {
-            nest(
-                object,
-                "languages",
-                languages.children("phone_id", &id, LINKS),
-            );
-        }
-        phone
+    let package = Package {
+        services: table("services")?,
+        organizations: table("organizations")?.by_id(),
+        locations: table("locations")?.by_id(),
+        terms: table("taxonomy_terms")?.by_id(),
+        taxonomies: table("taxonomies")?.by_id(),
+        places: table("service_at_location")?,
+        addresses: table("addresses")?,
+        accessibility: table("accessibility")?,
+        phones: table("phones")?,
+        languages: table("languages")?,
+        schedules: table("schedules")?,
+        areas: table("service_areas")?,
+        costs: table("cost_options")?,
+        funding: table("funding")?,
+        documents: table("required_documents")?,
+        contacts: table("contacts")?,
+        attributes: table("attributes")?,
+        metadata: table("metadata")?,
     };
-    let phones_of = |key: &str, id: &str| -> Vec<Value> {
-        phones
+    Ok(package
+        .services
+        .rows
+        .iter()
+        .map(|row| package.service(row))
+        .collect())
+}
+
+fn text_of<'a>(row: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    row.get(key).and_then(Value::as_str)
+}
+
+impl Package {
+    /// The phones linked by `key`, each with its languages. A phone of a
+    /// contact belongs under that contact only.
+    fn phones_of(&self, key: &str, id: &str) -> Vec<Value> {
+        self.phones
             .rows
             .iter()
-            .filter(|p| p.get(key).and_then(Value::as_str) == Some(id))
-            // A phone of a contact belongs under that contact only.
+            .filter(|p| text_of(p, key) == Some(id))
             .filter(|p| key == "contact_id" || !p.contains_key("contact_id"))
+            .filter(|p| {
+                key == "service_at_location_id" || !p.contains_key("service_at_location_id")
+            })
             .map(|p| {
-                let mut p = p.clone();
+                let mut phone = p.clone();
                 for column in LINKS {
-                    p.remove(*column);
+                    phone.remove(*column);
                 }
-                phone_with_languages(Value::Object(p))
+                if let Some(phone_id) = text_of(p, "id") {
+                    nest(
+                        &mut phone,
+                        "languages",
+                        self.languages.children("phone_id", phone_id, LINKS),
+                    );
+                }
+                Value::Object(phone)
             })
             .collect()
-    };
-    let contacts_of = |key: &str, id: &str| -> Vec<Value> {
-        contacts
+    }
+
+    /// The contacts linked by `key`, each with its phones.
+    fn contacts_of(&self, key: &str, id: &str) -> Vec<Value> {
+        self.contacts
             .children(key, id, LINKS)
             .into_iter()
             .map(|mut contact| {
                 if let Some(object) = contact.as_object_mut()
-                    && let Some(cid) = object.get("id").and_then(Value::as_str).map(str::to_owned)
+                    && let Some(contact_id) =
+                        object.get("id").and_then(Value::as_str).map(str::to_owned)
                 {
-                    nest(object, "phones", phones_of("contact_id", &cid));
+                    nest(object, "phones", self.phones_of("contact_id", &contact_id));
                 }
                 contact
             })
             .collect()
-    };
-    let mut documents_out = Vec::with_capacity(services.rows.len());
-    for row in &services.rows {
-        let mut service = row.clone();
-        let Some(id) = service.get("id").and_then(Value::as_str).map(str::to_owned) else {
-            documents_out.push(Value::Object(service));
-            continue;
-        };
+    }
+
+    /// A location with everything that hangs off it.
+    fn location(&self, id: &str) -> Option<Value> {
+        let mut location = self.locations.get(id)?.clone();
+        location.remove("organization_id");
         nest(
-            &mut service,
-            "phones",
-            phones_of("service_id", &id)
-                .into_iter()
-                .filter(|p| p.get("service_at_location_id").is_none())
-                .collect(),
+            &mut location,
+            "languages",
+            self.languages.children("location_id", id, LINKS),
         );
+        nest(
+            &mut location,
+            "addresses",
+            self.addresses.children("location_id", id, LINKS),
+        );
+        nest(
+            &mut location,
+            "contacts",
+            self.contacts_of("location_id", id),
+        );
+        nest(
+            &mut location,
+            "accessibility",
+            self.accessibility.children("location_id", id, LINKS),
+        );
+        nest(&mut location, "phones", self.phones_of("location_id", id));
+        nest(
+            &mut location,
+            "schedules",
+            self.schedules.children("location_id", id, LINKS),
+        );
+        Some(Value::Object(location))
+    }
+
+    /// One service-at-location row, with its location nested.
+    fn place(&self, row: &Map<String, Value>) -> Value {
+        let mut place = row.clone();
+        let id = text_of(row, "id").unwrap_or_default();
+        place.remove("service_id");
+        place.remove("location_id");
+        nest(
+            &mut place,
+            "contacts",
+            self.contacts_of("service_at_location_id", id),
+        );
+        nest(
+            &mut place,
+            "phones",
+            self.phones_of("service_at_location_id", id),
+        );
+        nest(
+            &mut place,
+            "schedules",
+            self.schedules.children("service_at_location_id", id, LINKS),
+        );
+        if let Some(location) = text_of(row, "location_id").and_then(|l| self.location(l)) {
+            place.insert("location".into(), location);
+        }
+        Value::Object(place)
+    }
+
+    /// The service's attributes, each with its taxonomy term (and the
+    /// term's taxonomy) nested.
+    fn attributes_of(&self, id: &str) -> Vec<Value> {
+        self.attributes
+            .children("link_id", id, &["link_id"])
+            .into_iter()
+            .map(|mut attribute| {
+                if let Some(object) = attribute.as_object_mut()
+                    && let Some(term) = object
+                        .get("taxonomy_term_id")
+                        .and_then(Value::as_str)
+                        .and_then(|t| self.terms.get(t))
+                {
+                    let mut term = term.clone();
+                    if let Some(taxonomy) =
+                        text_of(&term, "taxonomy_id").and_then(|t| self.taxonomies.get(t))
+                    {
+                        term.insert("taxonomy_detail".into(), Value::Object(taxonomy.clone()));
+                    }
+                    object.insert("taxonomy_term".into(), Value::Object(term));
+                }
+                attribute
+            })
+            .collect()
+    }
+
+    /// One full service document.
+    fn service(&self, row: &Map<String, Value>) -> Value {
+        let mut service = row.clone();
+        let Some(id) = text_of(row, "id") else {
+            return Value::Object(service);
+        };
+        nest(&mut service, "phones", self.phones_of("service_id", id));
         nest(
             &mut service,
             "schedules",
-            schedules
-                .children("service_id", &id, LINKS)
-                .into_iter()
-                .collect(),
+            self.schedules.children("service_id", id, LINKS),
         );
         nest(
             &mut service,
             "service_areas",
-            areas.children("service_id", &id, LINKS),
+            self.areas.children("service_id", id, LINKS),
         );
-        let mut places = Vec::new();
-        for sal in sals
+        let places = self
+            .places
             .rows
             .iter()
-            .filter(|r| r.get("service_id").and_then(Value::as_str) == Some(id.as_str()))
-        {
-            let mut place = sal.clone();
-            let sal_id = place
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let location_id = place
-                .get("location_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            place.remove("service_id");
-            place.remove("location_id");
-            nest(
-                &mut place,
-                "contacts",
-                contacts_of("service_at_location_id", &sal_id),
-            );
-            nest(
-                &mut place,
-                "phones",
-                phones_of("service_at_location_id", &sal_id),
-            );
-            nest(
-                &mut place,
-                "schedules",
-                schedules.children("service_at_location_id", &sal_id, LINKS),
-            );
-            if let Some(location_id) = location_id
-                && let Some(found) = locations.get(&location_id)
-            {
-                let mut location = found.clone();
-                location.remove("organization_id");
-                nest(
-                    &mut location,
-                    "languages",
-                    languages.children("location_id", &location_id, LINKS),
-                );
-                nest(
-                    &mut location,
-                    "addresses",
-                    addresses.children("location_id", &location_id, LINKS),
-                );
-                nest(
-                    &mut location,
-                    "contacts",
-                    contacts_of("location_id", &location_id),
-                );
-                nest(
-                    &mut location,
-                    "accessibility",
-                    accessibility.children("location_id", &location_id, LINKS),
-                );
-                nest(
-                    &mut location,
-                    "phones",
-                    phones_of("location_id", &location_id),
-                );
-                nest(
-                    &mut location,
-                    "schedules",
-                    schedules.children("location_id", &location_id, LINKS),
-                );
-                place.insert("location".into(), Value::Object(location));
-            }
-            places.push(Value::Object(place));
-        }
+            .filter(|r| text_of(r, "service_id") == Some(id))
+            .map(|r| self.place(r))
+            .collect();
         nest(&mut service, "service_at_locations", places);
-        nest(
-            &mut service,
-            "languages",
-            languages
-                .children("service_id", &id, LINKS)
-                .into_iter()
-                .filter(|l| l.get("phone_id").is_none())
-                .collect(),
-        );
-        if let Some(organization_id) = service.get("organization_id").and_then(Value::as_str)
-            && let Some(organization) = organizations.get(organization_id)
+        let languages = self
+            .languages
+            .children("service_id", id, LINKS)
+            .into_iter()
+            .filter(|l| l.get("phone_id").is_none())
+            .collect();
+        nest(&mut service, "languages", languages);
+        if let Some(organization) =
+            text_of(row, "organization_id").and_then(|o| self.organizations.get(o))
         {
             service.insert("organization".into(), Value::Object(organization.clone()));
         }
         nest(
             &mut service,
             "funding",
-            funding.children("service_id", &id, LINKS),
+            self.funding.children("service_id", id, LINKS),
         );
         nest(
             &mut service,
             "cost_options",
-            costs.children("service_id", &id, LINKS),
+            self.costs.children("service_id", id, LINKS),
         );
         nest(
             &mut service,
             "required_documents",
-            documents.children("service_id", &id, LINKS),
+            self.documents.children("service_id", id, LINKS),
         );
-        nest(&mut service, "contacts", contacts_of("service_id", &id));
-        let linked: Vec<Value> = attributes
-            .children("link_id", &id, &[])
-            .into_iter()
-            .map(|mut attribute| {
-                if let Some(object) = attribute.as_object_mut() {
-                    object.remove("link_id");
-                    if let Some(term_id) = object.get("taxonomy_term_id").and_then(Value::as_str)
-                        && let Some(term) = terms.get(term_id)
-                    {
-                        let mut term = term.clone();
-                        if let Some(taxonomy) = term
-                            .get("taxonomy_id")
-                            .and_then(Value::as_str)
-                            .and_then(|t| taxonomies.get(t))
-                        {
-                            term.insert("taxonomy_detail".into(), Value::Object(taxonomy.clone()));
-                        }
-                        object.insert("taxonomy_term".into(), Value::Object(term));
-                    }
-                }
-                attribute
-            })
-            .collect();
-        nest(&mut service, "attributes", linked);
+        nest(&mut service, "contacts", self.contacts_of("service_id", id));
+        nest(&mut service, "attributes", self.attributes_of(id));
         nest(
             &mut service,
             "metadata",
-            metadata.children("resource_id", &id, &["resource_id"]),
+            self.metadata.children("resource_id", id, &["resource_id"]),
         );
-        documents_out.push(Value::Object(service));
+        Value::Object(service)
     }
-    Ok(documents_out)
 }

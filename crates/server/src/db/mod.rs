@@ -192,8 +192,8 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// Binding a real number that may be missing. sqlx 0.8's `Any` driver sends
-/// a missing `f64` to PostgreSQL typed as `float4`, and a prepared statement
+/// Binding a real number that may be missing. `sqlx` 0.8's `Any` driver sends
+/// a missing `f64` to `PostgreSQL` typed as `float4`, and a prepared statement
 /// keeps the types of its first use, so a later present value would then be
 /// refused; a missing `f32` arrives as `float8`. Use `bind_real` for every
 /// optional real so both backends see one type.
