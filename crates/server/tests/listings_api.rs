@@ -73,7 +73,10 @@ async fn two_organisations(backend: Backend) -> Two {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "one token's whole life with its listings")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one token's whole life with its listings"
+)]
 async fn tokens_put_their_own_listings_only(backend: Backend) {
     let Two {
         app,
