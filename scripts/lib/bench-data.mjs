@@ -419,10 +419,10 @@ function service(n) {
         doc.minimum_age = pick([16, 18, 50, 60, 65]);
     } else if (n % opt.chunk === 0) {
         // Each file starts with an age. sqlx 0.8 binds a missing f64 as a
-        // PostgreSQL float4 NULL, and the statement it prepares first then
-        // refuses a later float8 value ("incorrect binary data format"), so
-        // an import whose first service has no minimum_age fails on
-        // PostgreSQL. This keeps the benchmark clear of that bug.
+        // PostgreSQL float4 NULL, and the statement prepared on first use
+        // then refuses a later float8 value ("incorrect binary data
+        // format"), so an import whose first service has no minimum_age
+        // fails on PostgreSQL in builds without db::BindReal.
         doc.minimum_age = 16;
     }
     return doc;

@@ -2,11 +2,15 @@
 //! SQL: SQLite keeps an FTS5 table that the application fills; PostgreSQL
 //! keeps a generated `tsvector` column with a GIN index. Both stem English.
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 use super::Backend;
 
 /// Keeps the word index of one service in step with its projection.
+///
+/// On `SQLite` the service's row in `services_fts` is found through
+/// `services_fts_rows`, which keeps its rowid: `service_id` is not indexed in
+/// the FTS table, so finding it there would read the whole index.
 pub async fn index_service(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
@@ -16,17 +20,29 @@ pub async fn index_service(
     description: &str,
 ) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
-        sqlx::query("DELETE FROM services_fts WHERE service_id = $1")
-            .bind(id)
+        let row_id: i64 = sqlx::query(
+            "INSERT INTO services_fts_rows (service_id) VALUES ($1) \
+             ON CONFLICT (service_id) DO UPDATE SET service_id = excluded.service_id RETURNING row_id",
+        )
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+        sqlx::query("DELETE FROM services_fts WHERE rowid = $1")
+            .bind(row_id)
             .execute(&mut **tx)
             .await?;
-        sqlx::query("INSERT INTO services_fts (service_id, name, categories, description) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(name)
-            .bind(categories)
-            .bind(description)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO services_fts (rowid, service_id, name, categories, description) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(row_id)
+        .bind(id)
+        .bind(name)
+        .bind(categories)
+        .bind(description)
+        .execute(&mut **tx)
+        .await?;
     }
     // PostgreSQL's search_vector is a generated column: nothing to do.
     Ok(())
@@ -39,7 +55,14 @@ pub async fn remove_service(
     id: &str,
 ) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
-        sqlx::query("DELETE FROM services_fts WHERE service_id = $1")
+        sqlx::query(
+            "DELETE FROM services_fts WHERE rowid IN \
+             (SELECT row_id FROM services_fts_rows WHERE service_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("DELETE FROM services_fts_rows WHERE service_id = $1")
             .bind(id)
             .execute(&mut **tx)
             .await?;
@@ -58,6 +81,23 @@ pub fn matching_services(backend: Backend) -> &'static str {
         }
         Backend::Postgres => {
             "SELECT id, ts_rank(search_vector, websearch_to_tsquery('english', $1))::float8 AS rank \
+             FROM services WHERE search_vector @@ websearch_to_tsquery('english', $1)"
+        }
+    }
+}
+
+/// As [`matching_services`], with each service's name too:
+/// `SELECT id, name, rank FROM (…)`. The word index holds the name, so a
+/// search by words alone can be ranked, ordered and counted without
+/// reading the services table.
+pub fn matching_services_named(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "SELECT service_id AS id, name, -bm25(services_fts, 0.0, 10.0, 4.0, 1.0) AS rank \
+             FROM services_fts WHERE services_fts MATCH $1"
+        }
+        Backend::Postgres => {
+            "SELECT id, name, ts_rank(search_vector, websearch_to_tsquery('english', $1))::float8 AS rank \
              FROM services WHERE search_vector @@ websearch_to_tsquery('english', $1)"
         }
     }
