@@ -16,7 +16,9 @@ use tower_http::{timeout::TimeoutLayer, trace::TraceLayer};
 
 use crate::{
     access::{self, Access, Route},
-    accounts, admin, api, asset_map, audit,
+    accounts, admin, api, asset_map,
+    asset_map::hsds_cache::HsdsCache,
+    audit,
     db::Db,
     error::AppError,
     mail::Mailer,
@@ -34,6 +36,7 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     pub catalogues: Arc<Catalogues>,
     pub metrics: Arc<Metrics>,
+    pub hsds_cache: Arc<HsdsCache>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -66,6 +69,7 @@ impl AppState {
             mailer: Arc::new(Mailer::from_settings(&settings)?),
             catalogues: Arc::new(Catalogues::load()?),
             metrics: Metrics::new(),
+            hsds_cache: Arc::new(HsdsCache::new()),
             settings: Arc::new(settings),
             db,
         })
@@ -113,6 +117,10 @@ pub fn router(state: AppState) -> Router {
             web::layers::render_errors,
         ))
         .layer(from_fn(asset_map::hsds_api::allow_any_origin_on_hsds))
+        .layer(from_fn_with_state(
+            state.clone(),
+            asset_map::hsds_cache::layer,
+        ))
         .layer(from_fn_with_state(state.clone(), api::token_layer))
         .layer(from_fn_with_state(state.clone(), accounts::session::layer))
         .layer(from_fn_with_state(state.clone(), web::csrf::layer))

@@ -12,6 +12,8 @@ pub mod datapackage;
 pub mod demo_data;
 /// The HSDS read API under `/api/hsds/`.
 pub mod hsds_api;
+/// HSDS answers kept in memory until the directory changes.
+pub mod hsds_cache;
 /// Importing and exporting HSDS documents.
 pub mod interchange;
 /// The listing form, and turning it into an HSDS document and back.
