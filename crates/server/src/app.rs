@@ -69,7 +69,9 @@ impl AppState {
             mailer: Arc::new(Mailer::from_settings(&settings)?),
             catalogues: Arc::new(Catalogues::load()?),
             metrics: Metrics::new(),
-            hsds_cache: Arc::new(HsdsCache::new()),
+            hsds_cache: Arc::new(HsdsCache::new(
+                settings.hsds_cache_megabytes.saturating_mul(1024 * 1024),
+            )),
             settings: Arc::new(settings),
             db,
         })

@@ -40,6 +40,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Memory for the public HSDS API's kept answers, in megabytes; 0 turns
+    /// keeping them off.
+    pub hsds_cache_megabytes: u64,
     /// Outgoing mail.
     pub mail: MailSettings,
 }
@@ -90,6 +93,7 @@ impl Default for Settings {
             throttle_window_minutes: 15,
             trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
+            hsds_cache_megabytes: 32,
             mail: MailSettings::default(),
         }
     }
@@ -192,6 +196,7 @@ impl Settings {
                     .collect::<Result<_, _>>()?;
             }
             "MAX_BODY_BYTES" => self.max_body_bytes = number(value)?,
+            "HSDS_CACHE_MEGABYTES" => self.hsds_cache_megabytes = number(value)?,
             "MAIL_TRANSPORT" => {
                 self.mail.transport = match value {
                     "smtp" => MailTransport::Smtp,

@@ -194,7 +194,29 @@ async fn only_whole_good_answers_are_kept(backend: Backend) {
     assert!(generation(db).await > before);
 }
 
+async fn no_memory_means_every_answer_is_computed(backend: Backend) {
+    let app = TestApp::with_settings(backend, |s| s.hsds_cache_megabytes = 0).await;
+    let db = &app.state.db;
+    let mut client = app.client();
+    interchange::import(db, &json!([service("a1", "Friendship Club")]))
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&client.get("/api/hsds/services").await),
+        ["Friendship Club"]
+    );
+    // No refresh: with nothing kept there is nothing to go stale.
+    interchange::import(db, &json!([service("b2", "Walking Group")]))
+        .await
+        .unwrap();
+    let fresh = client.get("/api/hsds/services").await;
+    assert_eq!(names(&fresh), ["Friendship Club", "Walking Group"]);
+    assert!(app.state.hsds_cache.is_empty());
+    assert_eq!(fresh.headers[header::CACHE_CONTROL], "no-store");
+}
+
 on_both_backends!(
+    no_memory_means_every_answer_is_computed,
     an_answer_is_kept_until_the_directory_changes,
     a_change_through_the_app_is_seen_at_once,
     only_whole_good_answers_are_kept,

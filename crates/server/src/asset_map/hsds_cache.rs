@@ -49,11 +49,6 @@ use crate::{app::AppState, db::Db};
 /// here has written.
 pub const RECHECK_AFTER: Duration = Duration::from_secs(1);
 
-/// Memory the kept answers may take, in bytes of body. At national scale a
-/// page of 50 services is about 60 KB, so this holds some five hundred
-/// pages, well under the server's memory budget.
-const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
-
 /// Answers larger than this are not kept: a few such pages would push out
 /// hundreds of ordinary ones.
 const LARGEST_KEPT_BYTES: usize = 1024 * 1024;
@@ -81,6 +76,9 @@ impl Weighter<String, Arc<Kept>> for BodySize {
 
 /// The kept answers and the generation they are checked against.
 pub struct HsdsCache {
+    /// False when the operator set no memory for it: every answer is
+    /// computed afresh.
+    enabled: bool,
     generation: AtomicI64,
     /// When the generation was last read, in milliseconds after `started`.
     read_at_millis: AtomicU64,
@@ -98,14 +96,19 @@ impl std::fmt::Debug for HsdsCache {
 }
 
 impl HsdsCache {
-    /// An empty cache that knows no generation yet: nothing is served from
-    /// memory until the generation has been read once.
-    pub fn new() -> Self {
+    /// An empty cache holding up to `capacity_bytes` of answers (0 keeps
+    /// none). It knows no generation yet: nothing is served from memory
+    /// until the generation has been read once.
+    ///
+    /// At national scale a page of 50 services is about 60 KB, so the
+    /// default 32 MB holds some five hundred pages.
+    pub fn new(capacity_bytes: u64) -> Self {
         Self {
+            enabled: capacity_bytes > 0,
             generation: AtomicI64::new(UNKNOWN),
             read_at_millis: AtomicU64::new(0),
             started: Instant::now(),
-            answers: Cache::with_weighter(1024, CAPACITY_BYTES, BodySize),
+            answers: Cache::with_weighter(1024, capacity_bytes.max(1), BodySize),
         }
     }
 
@@ -161,12 +164,6 @@ impl HsdsCache {
     }
 }
 
-impl Default for HsdsCache {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// The generation before it has been read: never matches a kept answer.
 const UNKNOWN: i64 = i64::MIN;
 
@@ -194,7 +191,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return response;
     }
     let path = request.uri().path();
-    if !path.starts_with(HSDS_PREFIX) {
+    if !cache.enabled || !path.starts_with(HSDS_PREFIX) {
         return next.run(request).await;
     }
     let key = request
