@@ -377,6 +377,12 @@ async fn filters_search_and_distance_order(backend: Backend) {
     let (status, body) = json_get(&mut client, "/api/hsds/services?per_page=5000").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["errors"][0]["field"], "per_page");
+    for page in ["0", "9223372036854775807", "1000001"] {
+        let (status, body) =
+            json_get(&mut client, &format!("/api/hsds/services?page={page}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "page={page}");
+        assert_eq!(body["errors"][0]["field"], "page");
+    }
     let (status, _) = json_get(&mut client, "/api/hsds/services/no-such-id").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -21,6 +21,7 @@ use crate::{
     db::{Db, full_text, params::Params},
     error::{AppError, Result},
     places::store as places,
+    web::paging::LAST_POSSIBLE_PAGE,
 };
 
 /// The HSDS version these endpoints follow.
@@ -100,7 +101,7 @@ impl PageRequest {
     fn from(query: &ListQuery) -> Result<Self> {
         let number = integer(query.page.as_deref(), "page")?.unwrap_or(1);
         let size = integer(query.per_page.as_deref(), "per_page")?.unwrap_or(DEFAULT_PER_PAGE);
-        if number < 1 {
+        if !(1..=LAST_POSSIBLE_PAGE).contains(&number) {
             return Err(AppError::bad_request("error.query.page", "page"));
         }
         if !(1..=MAX_PER_PAGE).contains(&size) {

@@ -1,3 +1,7 @@
+/// No list has this many pages; asking for a later one is asking for a
+/// page past the end, and must not overflow the arithmetic of offsets.
+pub const LAST_POSSIBLE_PAGE: i64 = 1_000_000;
+
 /// Which page of a long list is shown, and how many there are.
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {
@@ -7,10 +11,11 @@ pub struct Paging {
 }
 
 impl Paging {
-    /// The page asked for (anything below 1 means the first).
+    /// The page asked for (anything below 1 means the first; anything past
+    /// [`LAST_POSSIBLE_PAGE`] means that one, which is empty).
     pub fn requested(page: i64, size: i64) -> Self {
         Self {
-            page: page.max(1),
+            page: page.clamp(1, LAST_POSSIBLE_PAGE),
             pages: 1,
             size,
         }
@@ -63,5 +68,8 @@ mod tests {
         assert_eq!(Paging::requested(3, 50).of(0).pages, 1);
         assert_eq!(Paging::requested(3, 50).offset(), 100);
         assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
+        let far = Paging::requested(i64::MAX, 50);
+        assert_eq!(far.page, LAST_POSSIBLE_PAGE);
+        assert_eq!(far.offset(), (LAST_POSSIBLE_PAGE - 1) * 50);
     }
 }
