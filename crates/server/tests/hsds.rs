@@ -397,7 +397,143 @@ impl ParsePostcode for str {
     }
 }
 
+/// A directory of `count` services made up for the test: shared
+/// organisations and taxonomy terms, one or two locations each, weekly
+/// sessions (some past midnight), ages, costs, languages and phones. Every
+/// value comes from the service's number, so the set is the same each run.
+fn generated_directory(count: usize) -> Value {
+    const KINDS: [&str; 6] = [
+        "Lunch Club",
+        "Walking Group",
+        "Carers' Cafe",
+        "Money Advice",
+        "Men's Shed",
+        "Night Shelter",
+    ];
+    const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let term = |n: usize| {
+        json!({
+            "id": format!("00000000-0000-4000-8000-{n:012}"),
+            "code": format!("kind-{n}"),
+            "name": KINDS[n % KINDS.len()],
+            "description": format!("Services of kind {n}"),
+            "taxonomy": "coprod-test",
+            "language": "en",
+        })
+    };
+    let services: Vec<Value> = (0..count)
+        .map(|n| {
+            let kind = KINDS[n % KINDS.len()];
+            let organisation = n % 37;
+            let locations: Vec<Value> = (0..1 + n % 2)
+                .map(|l| {
+                    let step = f64::from(u32::try_from((n * 7 + l * 13) % 997).unwrap());
+                    json!({
+                        "id": format!("sal-{n}-{l}"),
+                        "location": {
+                            "id": format!("loc-{}", (n + l) % 613),
+                            "location_type": "physical",
+                            "name": format!("Hall {}", (n + l) % 613),
+                            "latitude": 55.8 + step / 10_000.0,
+                            "longitude": -4.3 + step / 5_000.0,
+                            "addresses": [{
+                                "id": format!("addr-{}", (n + l) % 613),
+                                "address_1": format!("{} High Street", 1 + (n + l) % 613),
+                                "city": "Avonbridge",
+                                "state_province": "Scotland",
+                                "postal_code": "AV1 0AA",
+                                "country": "GB",
+                                "address_type": "physical",
+                            }],
+                        },
+                    })
+                })
+                .collect();
+            let overnight = kind == "Night Shelter";
+            let mut service = json!({
+                "id": format!("svc-{n:05}"),
+                "name": format!("{kind} {n}"),
+                "description": format!("{kind} number {n}: everyone welcome."),
+                "status": if n % 23 == 0 { "inactive" } else { "active" },
+                "organization": {
+                    "id": format!("org-{organisation}"),
+                    "name": format!("Avonbridge Trust {organisation}"),
+                    "description": "A community trust.",
+                },
+                "service_at_locations": locations,
+                "schedules": [{
+                    "id": format!("sch-{n}"),
+                    "freq": "WEEKLY",
+                    "byday": DAYS[n % 7],
+                    "opens_at": if overnight { "22:00" } else { "10:00" },
+                    "closes_at": if overnight { "06:00" } else { "12:30" },
+                }],
+                "attributes": [{
+                    "id": format!("attr-{n}"),
+                    "link_type": "service",
+                    "link_id": format!("svc-{n:05}"),
+                    "link_entity": "service",
+                    "taxonomy_term": term(n % KINDS.len()),
+                }],
+                "languages": [{ "id": format!("lang-{n}"), "name": "English", "code": "en" }],
+                "phones": [{ "id": format!("ph-{n}"), "number": format!("01234 {:06}", n) }],
+            });
+            if n % 3 == 0 {
+                service["minimum_age"] = json!(16 + n % 50);
+                service["maximum_age"] = json!(70 + n % 30);
+            }
+            if n % 4 == 1 {
+                service["cost_options"] = json!([{
+                    "id": format!("cost-{n}"),
+                    "amount": f64::from(u32::try_from(n % 9).unwrap()) + 0.5,
+                    "currency": "GBP",
+                    "option": "Per session",
+                }]);
+            }
+            service
+        })
+        .collect();
+    Value::Array(services)
+}
+
+async fn a_large_generated_directory_round_trips(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let directory = generated_directory(1_500);
+    let imported = interchange::import(&app.state.db, &directory)
+        .await
+        .unwrap();
+    assert_eq!(imported, 1_500);
+    assert_eq!(app.count("services").await, 1_500);
+    assert_eq!(app.count("directory_organizations").await, 37);
+    assert_eq!(app.count("taxonomy_terms").await, 6);
+
+    let first = interchange::export(&app.state.db).await.unwrap();
+    assert_same(&first, &directory, "the export is what was imported");
+    let fresh = TestApp::new(backend).await;
+    interchange::import(&fresh.state.db, &first).await.unwrap();
+    let second = interchange::export(&fresh.state.db).await.unwrap();
+    assert_same(&first, &second, "export, import, export");
+
+    // The API pages through all of it, and every page validates.
+    let list = validator("compiled/service_list.json");
+    let mut client = fresh.client();
+    let mut seen = 0;
+    for page in 1..=8 {
+        let (status, body) = json_get(
+            &mut client,
+            &format!("/api/hsds/services?per_page=200&page={page}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["total_items"], 1_500);
+        assert_page(&body, &list, "a page of the generated directory");
+        seen += body["contents"].as_array().unwrap().len();
+    }
+    assert_eq!(seen, 1_500);
+}
+
 on_both_backends!(
+    a_large_generated_directory_round_trips,
     the_specification_example_round_trips_and_validates,
     a_malformed_import_reports_everything_and_stores_nothing,
     filters_search_and_distance_order,
