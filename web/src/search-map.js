@@ -74,21 +74,29 @@
     return holder.innerHTML;
   }
 
-  /** A popup's content, built as elements so no name is read as HTML. */
+  /**
+   * A popup's content: a link to each service at the pin, with its place.
+   * Built as elements, so no name is ever read as HTML.
+   */
   function popupContent(pin) {
-    const content = document.createElement('div');
-    const link = document.createElement('a');
-    link.href = pin.href;
-    link.textContent = pin.name;
-    link.className = 'coprod-search-map__popup-link';
-    content.append(link);
-    if (pin.place) {
-      const place = document.createElement('p');
-      place.className = 'coprod-search-map__popup-place';
-      place.textContent = pin.place;
-      content.append(place);
+    const list = document.createElement('ul');
+    list.className = 'coprod-search-map__popup-list';
+    for (const service of pin.services) {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = service.href;
+      link.textContent = service.name;
+      link.className = 'coprod-search-map__popup-link';
+      item.append(link);
+      if (service.place) {
+        const place = document.createElement('span');
+        place.className = 'coprod-search-map__popup-place';
+        place.textContent = service.place;
+        item.append(place);
+      }
+      list.append(item);
     }
-    return content;
+    return list;
   }
 
   /**
