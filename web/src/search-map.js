@@ -20,6 +20,12 @@
   // servers seldom draw further in.
   const MAX_ZOOM = 18;
   const SINGLE_PIN_ZOOM = 15;
+  // Leaflet's marker image, in pixels: pins closer than this overlap.
+  const PIN_WIDTH = 25;
+  const PIN_HEIGHT = 41;
+  // A pin standing for many services scrolls its list rather than
+  // overflowing the map.
+  const POPUP_MAX_HEIGHT = 240;
 
   const container = document.querySelector('[data-search-map]');
   if (!container) return;
@@ -75,13 +81,13 @@
   }
 
   /**
-   * A popup's content: a link to each service at the pin, with its place.
+   * A popup's content: a link to each service at a pin, with its place.
    * Built as elements, so no name is ever read as HTML.
    */
-  function popupContent(pin) {
+  function popupContent(services) {
     const list = document.createElement('ul');
     list.className = 'coprod-search-map__popup-list';
-    for (const service of pin.services) {
+    for (const service of services) {
       const item = document.createElement('li');
       const link = document.createElement('a');
       link.href = service.href;
@@ -110,10 +116,51 @@
       event.popup.getElement()?.querySelector('a.coprod-search-map__popup-link')?.focus();
     });
     marker.on('popupclose', (event) => {
-      if (event.popup.getElement()?.contains(document.activeElement)) {
+      // Focus still in the fading popup, or dropped to the page when the
+      // popup went: either way it was in the popup, so it goes to the pin.
+      const active = document.activeElement;
+      if (event.popup.getElement()?.contains(active) || active === document.body) {
         marker.getElement()?.focus();
       }
     });
+  }
+
+  /**
+   * Pins that would overlap at the map's zoom, grouped: each group keeps
+   * the place of its first pin and the services of all. Every pin joins
+   * the first group whose pin it would cover, or starts one, so no two
+   * pins drawn overlap and each stays easy to pick, by finger or pointer.
+   * Groups follow the order of the results.
+   */
+  function groupPins(map) {
+    const groups = [];
+    for (const pin of data.pins) {
+      const point = map.latLngToLayerPoint([pin.latitude, pin.longitude]);
+      const covered = groups.find(
+        (group) => Math.abs(group.point.x - point.x) < PIN_WIDTH && Math.abs(group.point.y - point.y) < PIN_HEIGHT,
+      );
+      if (covered) {
+        covered.pins.push(pin);
+      } else {
+        groups.push({ point, pins: [pin] });
+      }
+    }
+    return groups;
+  }
+
+  /** (Re)draws the pins as they group at the map's zoom. */
+  function placePins(map, layer) {
+    const L = window.L;
+    layer.clearLayers();
+    for (const group of groupPins(map)) {
+      const [first] = group.pins;
+      const services = group.pins.flatMap((pin) => pin.services);
+      const label = group.pins.length === 1 ? first.label : data.words.pins_near.replace('{}', String(services.length));
+      const marker = L.marker([first.latitude, first.longitude], { alt: label, title: label, riseOnHover: true });
+      marker.bindPopup(() => popupContent(services), { maxHeight: POPUP_MAX_HEIGHT });
+      keepFocusWithPopups(marker);
+      layer.addLayer(marker);
+    }
   }
 
   function drawMap() {
@@ -134,22 +181,19 @@
       }).addTo(map);
     }
 
-    const bounds = L.latLngBounds([]);
-    for (const pin of data.pins) {
-      const marker = L.marker([pin.latitude, pin.longitude], {
-        alt: pin.label,
-        title: pin.label,
-        riseOnHover: true,
-      });
-      marker.bindPopup(() => popupContent(pin));
-      keepFocusWithPopups(marker);
-      marker.addTo(map);
-      bounds.extend(marker.getLatLng());
-    }
+    // Leaflet closes a popup on Escape only while the map itself has the
+    // focus; from a pin or a link in the popup, Escape should close it too.
+    mapElement.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') map.closePopup();
+    });
 
+    const bounds = L.latLngBounds(data.pins.map((pin) => [pin.latitude, pin.longitude]));
     if (data.near) {
       const centre = [data.near.latitude, data.near.longitude];
-      const circle = L.circle(centre, {
+      // A circle measures its bounds only once the map has a view, so
+      // the view comes from the centre and radius themselves.
+      map.fitBounds(L.latLng(centre).toBounds(data.near.radius_metres * 2), { padding: [16, 16] });
+      L.circle(centre, {
         radius: data.near.radius_metres,
         interactive: false,
         className: 'coprod-search-map__radius',
@@ -159,12 +203,15 @@
         interactive: false,
         className: 'coprod-search-map__centre',
       }).addTo(map);
-      map.fitBounds(circle.getBounds());
     } else if (data.pins.length === 1) {
       map.setView(bounds.getCenter(), SINGLE_PIN_ZOOM);
     } else {
       map.fitBounds(bounds, { padding: [32, 32] });
     }
+
+    const markers = L.layerGroup().addTo(map);
+    placePins(map, markers);
+    map.on('zoomend', () => placePins(map, markers));
     return map;
   }
 

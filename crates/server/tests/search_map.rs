@@ -224,6 +224,7 @@ async fn every_place_of_each_result_with_coordinates_is_on_a_pin_in_result_order
     assert_eq!(data["tiles"], Value::Null);
     assert_eq!(data["near"], Value::Null);
     assert_eq!(data["words"]["zoom_in"], "Zoom in");
+    assert_eq!(data["words"]["pins_near"], "{} services near here");
 }
 
 async fn a_pin_shared_by_one_place_names_it_and_nothing_to_map_means_no_map(backend: Backend) {

@@ -72,6 +72,9 @@ struct Circle {
 struct Words {
     zoom_in: String,
     zoom_out: String,
+    /// The name of a pin standing for several spots too close to tell
+    /// apart at the map's zoom.
+    pins_near: String,
 }
 
 #[derive(Serialize)]
@@ -109,6 +112,7 @@ pub async fn for_results(
         words: Words {
             zoom_in: shell.t("find_help.map.zoom_in"),
             zoom_out: shell.t("find_help.map.zoom_out"),
+            pins_near: shell.t("find_help.map.pins_near"),
         },
     };
     Ok(Some(SearchMap {
