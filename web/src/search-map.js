@@ -221,7 +221,6 @@
     toggle.setAttribute('aria-expanded', 'true');
     toggle.textContent = toggle.dataset.labelHide;
     panel.hidden = false;
-    container.classList.add('coprod-search-map--open');
     try {
       await loadLeaflet();
     } catch (error) {
@@ -229,6 +228,9 @@
       container.hidden = true; // offer nothing that cannot work
       throw error;
     }
+    // Hidden again while Leaflet loaded: a map drawn now would measure a
+    // box of no size. It is drawn when next opened.
+    if (panel.hidden) return;
     if (map) {
       map.invalidateSize(); // the panel was hidden, so Leaflet measured nothing
     } else {
@@ -240,7 +242,6 @@
     toggle.setAttribute('aria-expanded', 'false');
     toggle.textContent = toggle.dataset.labelShow;
     panel.hidden = true;
-    container.classList.remove('coprod-search-map--open');
   }
 
   function remember(isOpen) {

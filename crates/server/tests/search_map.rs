@@ -267,6 +267,43 @@ async fn a_pin_shared_by_one_place_names_it_and_nothing_to_map_means_no_map(back
     assert!(map_data(&reply.body).is_none());
 }
 
+async fn a_service_with_hundreds_of_places_does_not_flood_the_map(backend: Backend) {
+    let app = app(backend, None).await;
+    let mut chain = service(&app, 1, "Everywhere Advice", &[]).await;
+    let sid = id(1);
+    chain["service_at_locations"] = (0..250)
+        .map(|i| {
+            json!({"id": format!("{sid}-sal{i}"), "location": {
+                "id": format!("{sid}-loc{i}"), "location_type": "physical",
+                "name": format!("Branch {i}"),
+                "latitude": 55.0 + f64::from(i) * 0.01, "longitude": -4.0,
+            }})
+        })
+        .collect();
+    let nearby = service(
+        &app,
+        2,
+        "Harbour Lunch Club",
+        &[("Harbour Hall", Some("AV1 2AD"))],
+    )
+    .await;
+    interchange::import(&app.state.db, &json!([chain, nearby]))
+        .await
+        .unwrap();
+    let reply = app.client().get("/services").await;
+    let data = map_data(&reply.body).unwrap();
+    let pins = data["pins"].as_array().unwrap();
+    assert_eq!(pins.len(), 200, "the first 200 spots, in result order");
+    assert_eq!(pins[0]["label"], "Everywhere Advice at Branch 0");
+    assert!(
+        !pins
+            .iter()
+            .any(|p| p["label"] == "Harbour Lunch Club at Harbour Hall"),
+        "a later result past the limit has no pin; the list still has it"
+    );
+    assert!(reply.body.contains(">Harbour Lunch Club</a>"));
+}
+
 async fn a_postcode_search_gives_the_map_its_centre_and_radius(backend: Backend) {
     let app = app(backend, None).await;
     let services = vec![
@@ -413,6 +450,7 @@ async fn the_map_library_and_script_are_served_from_the_binary(backend: Backend)
 on_both_backends!(
     every_place_of_each_result_with_coordinates_is_on_a_pin_in_result_order,
     a_pin_shared_by_one_place_names_it_and_nothing_to_map_means_no_map,
+    a_service_with_hundreds_of_places_does_not_flood_the_map,
     a_postcode_search_gives_the_map_its_centre_and_radius,
     a_tile_server_reaches_the_map_and_the_policy_but_nothing_else,
     the_map_library_and_script_are_served_from_the_binary,

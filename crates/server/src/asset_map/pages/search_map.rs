@@ -16,9 +16,9 @@ use crate::{
     web::Shell,
 };
 
-/// Most pins one page draws. Twenty services rarely have more than a few
-/// places each; a national chain with hundreds should not make the page
-/// heavy, and its first places (in the order the results come) are kept.
+/// Most spots one page's map pins. Twenty services rarely have more than a
+/// few places each; a national chain with hundreds should not make the
+/// page heavy, so the first spots, in the order of the results, are kept.
 const MAX_PINS: usize = 200;
 
 /// What the template needs to offer the map.
@@ -35,7 +35,7 @@ pub struct SearchMap {
 
 /// One spot on the map, with every service on the page found there:
 /// services sharing a hall share a pin, so none hides another.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Serialize)]
 struct Pin {
     latitude: f64,
     longitude: f64,
@@ -46,7 +46,7 @@ struct Pin {
 }
 
 /// A service at a pin: its popup's link.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Serialize)]
 struct ServiceThere {
     name: String,
     href: String,
