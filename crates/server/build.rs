@@ -1,5 +1,6 @@
-//! Installs the Scottish Government Design System from npm (never copied
-//! into the repository) and tells the asset embedder where it is.
+//! Installs the front-end packages from npm (never copied into the
+//! repository) — the Scottish Government Design System and Leaflet — and
+//! tells the asset embedder where they and our own scripts are.
 
 use std::{path::Path, process::Command};
 
@@ -8,13 +9,20 @@ fn main() {
     // can be reused for a checkout at another path.
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&manifest_dir).join("../../web");
-    let dist = root.join("node_modules/@scottish-government/design-system/dist");
+    let modules = root.join("node_modules");
+    let design_system = modules.join("@scottish-government/design-system/dist");
+    let leaflet = modules.join("leaflet/dist");
+    let own_source = root.join("src");
     println!(
         "cargo:rerun-if-changed={}",
         root.join("package-lock.json").display()
     );
-    println!("cargo:rerun-if-changed={}", dist.display());
-    if !dist.join("css/design-system.min.css").exists() {
+    for folder in [&design_system, &leaflet, &own_source] {
+        println!("cargo:rerun-if-changed={}", folder.display());
+    }
+    let installed = design_system.join("css/design-system.min.css").exists()
+        && leaflet.join("leaflet.js").exists();
+    if !installed {
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--prefix"])
             .arg(&root)
@@ -22,14 +30,18 @@ fn main() {
         match status {
             Ok(s) if s.success() => {}
             other => panic!(
-                "coprod needs the design system from npm: `npm ci --prefix web` failed ({other:?}). \
+                "coprod needs the design system and Leaflet from npm: `npm ci --prefix web` failed ({other:?}). \
                  Install Node.js and npm, then build again."
             ),
         }
     }
-    let dist = dist.canonicalize().expect("design system folder");
-    println!(
-        "cargo:rustc-env=COPROD_DESIGN_SYSTEM_DIST={}",
-        dist.display()
-    );
+    for (variable, folder) in [
+        ("COPROD_DESIGN_SYSTEM_DIST", &design_system),
+        ("COPROD_LEAFLET_DIST", &leaflet),
+        ("COPROD_WEB_SRC", &own_source),
+    ] {
+        // A folder that is missing is reported by the embedder, naming it.
+        let folder = folder.canonicalize().unwrap_or_else(|_| folder.clone());
+        println!("cargo:rustc-env={variable}={}", folder.display());
+    }
 }

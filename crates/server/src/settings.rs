@@ -45,6 +45,8 @@ pub struct Settings {
     pub hsds_cache_megabytes: u64,
     /// Outgoing mail.
     pub mail: MailSettings,
+    /// The map beside the search results.
+    pub map: MapSettings,
 }
 
 /// How mail leaves the service.
@@ -61,6 +63,100 @@ pub struct MailSettings {
     pub smtp_security: SmtpSecurity,
     pub smtp_username: Option<String>,
     pub smtp_password: Option<SecretString>,
+}
+
+/// Where the search page's map draws its background from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MapSettings {
+    /// A tile server's URL template (`https://tiles.example.org/{z}/{x}/{y}.png`).
+    /// None draws the pins on a plain background: no third party learns
+    /// where anyone searched until an operator chooses a tile provider.
+    pub tile_url: Option<TileUrl>,
+    /// The credit the tile provider asks for, shown on the map as plain text.
+    pub tile_attribution: String,
+}
+
+/// A tile server's URL template with `{z}`, `{x}` and `{y}` (and optionally
+/// `{s}` for the leftmost part of the host, `{r}` for high-density tiles),
+/// known to name one http(s) origin that a Content-Security-Policy can allow.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TileUrl {
+    template: String,
+    source: String,
+}
+
+impl TileUrl {
+    /// Checks the template and works out the origin its tiles come from.
+    pub fn parse(template: &str) -> Result<Self, String> {
+        let template = template.trim();
+        for placeholder in ["{z}", "{x}", "{y}"] {
+            if !template.contains(placeholder) {
+                return Err(format!(
+                    "a tile URL needs {{z}}, {{x}} and {{y}}, like https://tiles.example.org/{{z}}/{{x}}/{{y}}.png; {template:?} has no {placeholder}"
+                ));
+            }
+        }
+        let (scheme, rest) = template
+            .split_once("://")
+            .filter(|(scheme, _)| matches!(*scheme, "http" | "https"))
+            .ok_or_else(|| {
+                format!("a tile URL starts with https:// or http://, not {template:?}")
+            })?;
+        // Leaflet puts one of a few letters in place of `{s}` to spread the
+        // load over mirrors; the policy then allows any one-label subdomain
+        // of the rest of the host, and nothing above it.
+        let (any_subdomain, rest) = match rest.strip_prefix("{s}.") {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        let url = url::Url::parse(&format!("{scheme}://{rest}"))
+            .map_err(|e| format!("{template:?} is not a URL: {e}"))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!(
+                "a tile URL is sent to every visitor's browser, so it must not hold a user name or password: {template:?}"
+            ));
+        }
+        let host = match url.host() {
+            Some(url::Host::Domain(name))
+                if name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') =>
+            {
+                name.to_owned()
+            }
+            Some(url::Host::Ipv4(address)) if !any_subdomain => address.to_string(),
+            Some(url::Host::Ipv6(address)) if !any_subdomain => format!("[{address}]"),
+            _ => return Err(format!("{template:?} does not name a tile server's host")),
+        };
+        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let wildcard = if any_subdomain { "*." } else { "" };
+        Ok(Self {
+            template: template.to_owned(),
+            source: format!("{scheme}://{wildcard}{host}{port}"),
+        })
+    }
+
+    /// The template as configured, for Leaflet.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// The origin tiles are fetched from, as a Content-Security-Policy
+    /// source: `https://tiles.example.org`, or `https://*.tiles.example.org`
+    /// for a template with `{s}`.
+    pub fn policy_source(&self) -> &str {
+        &self.source
+    }
+}
+
+impl TryFrom<String> for TileUrl {
+    type Error = String;
+
+    fn try_from(template: String) -> Result<Self, Self::Error> {
+        Self::parse(&template)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -95,6 +191,7 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             hsds_cache_megabytes: 32,
             mail: MailSettings::default(),
+            map: MapSettings::default(),
         }
     }
 }
@@ -217,6 +314,10 @@ impl Settings {
             }
             "SMTP_USERNAME" => self.mail.smtp_username = Some(value.to_owned()),
             "SMTP_PASSWORD" => self.mail.smtp_password = Some(SecretString::from(value.to_owned())),
+            // Empty turns a tile server set in the file off again.
+            "MAP_TILE_URL" if value.trim().is_empty() => self.map.tile_url = None,
+            "MAP_TILE_URL" => self.map.tile_url = Some(TileUrl::parse(value)?),
+            "MAP_TILE_ATTRIBUTION" => value.trim().clone_into(&mut self.map.tile_attribution),
             // Variables for other tools (the test harness, the CLI's own
             // flags) share the prefix; they are not settings.
             _ => {}
@@ -313,6 +414,84 @@ mod tests {
         std::fs::write(&file, "listne = 1\n").unwrap();
         let err = Settings::load(Some(&file), Vec::new()).unwrap_err();
         assert!(err.to_string().contains("bad.toml"), "{err}");
+    }
+
+    #[test]
+    fn no_tile_server_unless_one_is_configured() {
+        let settings = Settings::load(None, env(&[])).unwrap();
+        assert!(settings.map.tile_url.is_none());
+        let settings = Settings::load(
+            None,
+            env(&[
+                (
+                    "COPROD_MAP_TILE_URL",
+                    "https://Tiles.Example.org/styles/{z}/{x}/{y}{r}.png",
+                ),
+                ("COPROD_MAP_TILE_ATTRIBUTION", " © Example Maps "),
+            ]),
+        )
+        .unwrap();
+        let tiles = settings.map.tile_url.unwrap();
+        assert_eq!(
+            tiles.template(),
+            "https://Tiles.Example.org/styles/{z}/{x}/{y}{r}.png"
+        );
+        assert_eq!(tiles.policy_source(), "https://tiles.example.org");
+        assert_eq!(settings.map.tile_attribution, "© Example Maps");
+    }
+
+    #[test]
+    fn a_tile_server_comes_from_the_file_and_an_empty_variable_turns_it_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("coprod.toml");
+        std::fs::write(
+            &file,
+            "[map]\ntile_url = \"http://127.0.0.1:8099/{z}/{x}/{y}.png\"\ntile_attribution = \"Local tiles\"\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file), Vec::new()).unwrap();
+        let tiles = settings.map.tile_url.as_ref().unwrap();
+        assert_eq!(tiles.policy_source(), "http://127.0.0.1:8099");
+        assert_eq!(settings.map.tile_attribution, "Local tiles");
+        let settings = Settings::load(Some(&file), env(&[("COPROD_MAP_TILE_URL", "")])).unwrap();
+        assert!(settings.map.tile_url.is_none());
+
+        std::fs::write(&file, "[map]\ntile_url = \"ftp://tiles/{z}/{x}/{y}\"\n").unwrap();
+        let err = Settings::load(Some(&file), Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
+    }
+
+    #[test]
+    fn a_tile_url_names_one_origin_or_is_refused() {
+        let origin =
+            |template: &str| TileUrl::parse(template).map(|t| t.policy_source().to_owned());
+        assert_eq!(
+            origin("https://{s}.tile.example.org/{z}/{x}/{y}.png").unwrap(),
+            "https://*.tile.example.org"
+        );
+        assert_eq!(
+            origin("https://tiles.example.org:8443/{z}/{x}/{y}.png?key=abc").unwrap(),
+            "https://tiles.example.org:8443"
+        );
+        assert_eq!(
+            origin("http://[::1]:9000/{z}/{x}/{y}.png").unwrap(),
+            "http://[::1]:9000"
+        );
+        for refused in [
+            "https://tiles.example.org/{z}/{x}.png",
+            "tiles.example.org/{z}/{x}/{y}.png",
+            "javascript://tiles/{z}/{x}/{y}",
+            "https://user:secret@tiles.example.org/{z}/{x}/{y}.png",
+            "https://tile-{s}.example.org/{z}/{x}/{y}.png",
+            "https://{s}.127.0.0.1/{z}/{x}/{y}.png",
+            "https://tiles.example.org;script-src *;/{z}/{x}/{y}.png",
+            "https:///{z}/{x}/{y}.png",
+        ] {
+            assert!(origin(refused).is_err(), "{refused} was taken");
+        }
+        let err =
+            Settings::load(None, env(&[("COPROD_MAP_TILE_URL", "https://x/{z}")])).unwrap_err();
+        assert!(err.to_string().contains("COPROD_MAP_TILE_URL"), "{err}");
     }
 
     #[test]

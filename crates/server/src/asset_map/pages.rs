@@ -27,6 +27,8 @@ use crate::{
     web::{FieldErrors, Paging, Shell, page_with_status},
 };
 
+/// The map of the results, for browsers that run JavaScript.
+mod search_map;
 /// A service's own page.
 mod service;
 
@@ -426,6 +428,8 @@ struct SearchPage {
     features: Vec<Choice>,
     /// None when the form has an error: the page shows the error instead.
     results: Option<Results>,
+    /// The same results on a map, offered when a result has a place.
+    map: Option<search_map::SearchMap>,
 }
 
 /// `GET /services`
@@ -438,14 +442,22 @@ async fn search_page(
     let categories = search::categories(&state.db).await?;
     let mut errors = FieldErrors::default();
     let filters = read_filters(&state.db, &shell, &form, &categories, &mut errors).await?;
-    let results = if errors.is_empty() {
+    let (results, map) = if errors.is_empty() {
         let paging = Paging::requested(form.page, search::PAGE_SIZE);
         let at = uk_local(db::now());
         let found =
             search::search(&state.db, &filters, at, paging.limit(), paging.offset()).await?;
-        Some(Results::new(&shell, found, paging, &form))
+        let map = search_map::for_results(
+            &state.db,
+            &state.settings.map,
+            &shell,
+            &found.hits,
+            filters.near,
+        )
+        .await?;
+        (Some(Results::new(&shell, found, paging, &form)), map)
     } else {
-        None
+        (None, None)
     };
     let radius = if form.radius.is_empty() {
         DEFAULT_RADIUS_KM.to_string()
@@ -488,6 +500,7 @@ async fn search_page(
         shell,
         form,
         results,
+        map,
         errors,
     };
     let status = if page.errors.is_empty() {

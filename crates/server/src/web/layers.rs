@@ -14,25 +14,64 @@ use crate::{
     accounts::CurrentUser,
     app::AppState,
     error::{ErrorInfo, Problems, info_for_status},
+    settings::Settings,
     web::{Shell, csrf::CsrfToken, page_with_status, render::Rendered},
 };
 
-/// No inline script or style, nothing from other origins, never framed.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+/// The policy's directives up to the image sources, and after them: no
+/// inline script or style, nothing from other origins, never framed.
+const POLICY_UP_TO_IMAGES: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:";
+const POLICY_AFTER_IMAGES: &str = "; font-src 'self'; connect-src 'self'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The Content-Security-Policy every response carries. Images may also
+/// come from the one map tile server configured, and from nowhere else.
+/// Built once, with the router.
+#[derive(Debug, Clone)]
+pub struct ContentSecurityPolicy(HeaderValue);
+
+impl ContentSecurityPolicy {
+    /// The policy for these settings.
+    pub fn for_settings(settings: &Settings) -> Self {
+        let without_tiles = || {
+            HeaderValue::from_str(&format!("{POLICY_UP_TO_IMAGES}{POLICY_AFTER_IMAGES}"))
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+        };
+        let Some(tiles) = &settings.map.tile_url else {
+            return Self(without_tiles());
+        };
+        // A parsed `TileUrl`'s source is only a scheme, a host of letters,
+        // digits, dots and hyphens (or an IP address) and a port: it can
+        // neither end the directive nor fail to make a header.
+        let policy = format!(
+            "{POLICY_UP_TO_IMAGES} {}{POLICY_AFTER_IMAGES}",
+            tiles.policy_source()
+        );
+        Self(HeaderValue::from_str(&policy).unwrap_or_else(|_| {
+            tracing::error!("the map tile server cannot be put in a Content-Security-Policy; tiles will not load");
+            without_tiles()
+        }))
+    }
+}
+
 /// Adds the headers every response carries.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(policy): State<ContentSecurityPolicy>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(policy.0);
     let mut set = |name: header::HeaderName, value: &'static str| {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     };
-    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");

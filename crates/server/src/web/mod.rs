@@ -2,7 +2,7 @@
 //! page shell, cookies, forms with CSRF protection, static assets and the
 //! response headers every page carries.
 
-/// Design-system assets embedded in the binary.
+/// Static files embedded in the binary: the design system, Leaflet, our scripts.
 pub mod assets;
 /// Reading and writing cookies.
 pub mod cookies;
