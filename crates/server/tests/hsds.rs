@@ -425,7 +425,7 @@ fn generated_directory(count: usize) -> Value {
         .map(|n| {
             let kind = KINDS[n % KINDS.len()];
             let organisation = n % 37;
-            let locations: Vec<Value> = (0..1 + n % 2)
+            let locations: Vec<Value> = (0..=(n % 2))
                 .map(|l| {
                     let step = f64::from(u32::try_from((n * 7 + l * 13) % 997).unwrap());
                     json!({
