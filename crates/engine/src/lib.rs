@@ -13,5 +13,7 @@ pub mod people;
 pub mod place;
 /// Opening times: weekly rules, exceptions, and UK local time.
 pub mod schedule;
+/// Surveys: building, answering, templates, validated measures and results.
+pub mod surveys;
 
 pub use invalid::Invalid;

@@ -1,0 +1,553 @@
+//! Answers to a survey, which questions a respondent is shown, and the
+//! check that turns a filled-in form into a list of problems by question.
+//!
+//! Every problem is reported at once, each against its question id, so a
+//! page can show each message next to its question and a paper response
+//! typed in by staff can be corrected in one pass.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::definition::Survey;
+use super::question::{Audience, Code, Question, QuestionKind};
+
+/// One answer, shaped by the kind of question it answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Answer {
+    /// Single choice, frequency and Likert questions: the chosen code.
+    Choice(Code),
+    /// Multiple choice: every chosen code.
+    Choices(BTreeSet<Code>),
+    /// A 0–10 rating.
+    Rating(u8),
+    Number(f64),
+    Text(String),
+    /// A battery: the scale code chosen for each item.
+    Items(BTreeMap<Code, Code>),
+}
+
+impl Answer {
+    /// Whether the respondent left it blank: nothing chosen, nothing typed.
+    /// A blank answer counts as no answer.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Self::Choices(codes) => codes.is_empty(),
+            Self::Text(text) => text.trim().is_empty(),
+            Self::Items(items) => items.is_empty(),
+            Self::Choice(_) | Self::Rating(_) | Self::Number(_) => false,
+        }
+    }
+
+    /// Whether this answer picked `option`, the test a display condition
+    /// makes.
+    fn picked(&self, option: &Code) -> bool {
+        match self {
+            Self::Choice(code) => code == option,
+            Self::Choices(codes) => codes.contains(option),
+            _ => false,
+        }
+    }
+}
+
+/// A respondent's answers, by question id.
+pub type AnswerSet = BTreeMap<Code, Answer>;
+
+/// How a response reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Online,
+    EasyRead,
+    /// A paper form typed in by staff.
+    Paper,
+}
+
+/// One person's completed survey, with the facts used to break results
+/// down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub audience: Audience,
+    pub channel: Channel,
+    #[serde(default)]
+    pub facts: super::breakdown::RespondentFacts,
+    pub answers: AnswerSet,
+}
+
+/// What is wrong with one answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum AnswerFault {
+    /// A required question that was shown was not answered.
+    Missing,
+    /// An answer was given to a question the respondent was not shown.
+    AnsweredWhileHidden,
+    /// An answer to a question the survey does not have.
+    UnknownQuestion,
+    /// The answer is of another kind (text for a choice, say).
+    WrongKind,
+    OptionNotOffered {
+        option: Code,
+    },
+    TooManyChoices {
+        max: u16,
+    },
+    RatingOutOfRange {
+        rating: u8,
+    },
+    NotANumber,
+    NumberOutOfRange {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    NotAWholeNumber,
+    TextTooLong {
+        max_chars: u32,
+    },
+    UnknownItem {
+        item: Code,
+    },
+    ItemOptionNotOffered {
+        item: Code,
+        option: Code,
+    },
+    /// A required battery was answered in part.
+    ItemMissing {
+        item: Code,
+    },
+}
+
+impl AnswerFault {
+    /// The message catalogue key.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::Missing => "error.survey.answer.missing",
+            Self::AnsweredWhileHidden => "error.survey.answer.hidden",
+            Self::UnknownQuestion => "error.survey.answer.unknown_question",
+            Self::WrongKind => "error.survey.answer.wrong_kind",
+            Self::OptionNotOffered { .. } => "error.survey.answer.option",
+            Self::TooManyChoices { .. } => "error.survey.answer.too_many",
+            Self::RatingOutOfRange { .. } => "error.survey.answer.rating_range",
+            Self::NotANumber => "error.survey.answer.not_a_number",
+            Self::NumberOutOfRange { .. } => "error.survey.answer.number_range",
+            Self::NotAWholeNumber => "error.survey.answer.whole_number",
+            Self::TextTooLong { .. } => "error.survey.answer.too_long",
+            Self::UnknownItem { .. } => "error.survey.answer.unknown_item",
+            Self::ItemOptionNotOffered { .. } => "error.survey.answer.item_option",
+            Self::ItemMissing { .. } => "error.survey.answer.item_missing",
+        }
+    }
+}
+
+/// One problem with a set of answers, against its question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerProblem {
+    pub question: Code,
+    #[serde(flatten)]
+    pub fault: AnswerFault,
+}
+
+/// The questions this respondent is shown, given their answers.
+///
+/// Questions are walked in order. A question with a condition is shown when
+/// the question it depends on was itself shown and its answer picked the
+/// named option; an answer to a hidden question counts for nothing, so
+/// hiding cascades down a chain of conditions.
+pub fn shown_questions<'a>(survey: &'a Survey, answers: &AnswerSet) -> BTreeSet<&'a Code> {
+    let mut shown: HashMap<&Code, bool> = HashMap::new();
+    for question in survey.questions() {
+        let visible = match &question.show_if {
+            None => true,
+            Some(condition) => {
+                shown.get(&condition.question).copied().unwrap_or(false)
+                    && answers
+                        .get(&condition.question)
+                        .is_some_and(|answer| answer.picked(&condition.equals))
+            }
+        };
+        shown.insert(&question.id, visible);
+    }
+    shown
+        .into_iter()
+        .filter_map(|(id, visible)| visible.then_some(id))
+        .collect()
+}
+
+/// Checks a respondent's answers against the survey and reports every
+/// problem, in survey order (answers to unknown questions last).
+pub fn check_answers(survey: &Survey, answers: &AnswerSet) -> Result<(), Vec<AnswerProblem>> {
+    let shown = shown_questions(survey, answers);
+    let mut problems = Vec::new();
+    for question in survey.questions() {
+        let answer = answers.get(&question.id).filter(|a| !a.is_blank());
+        let faults = match (shown.contains(&question.id), answer) {
+            (false, Some(_)) => vec![AnswerFault::AnsweredWhileHidden],
+            (true, None) if question.required => vec![AnswerFault::Missing],
+            (_, None) => vec![],
+            (true, Some(answer)) => answer_faults(question, answer),
+        };
+        problems.extend(faults.into_iter().map(|fault| AnswerProblem {
+            question: question.id.clone(),
+            fault,
+        }));
+    }
+    for id in answers.keys() {
+        if survey.question(id).is_none() {
+            problems.push(AnswerProblem {
+                question: id.clone(),
+                fault: AnswerFault::UnknownQuestion,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn answer_faults(question: &Question, answer: &Answer) -> Vec<AnswerFault> {
+    let not_offered = |option: &Code| AnswerFault::OptionNotOffered {
+        option: option.clone(),
+    };
+    match (&question.kind, answer) {
+        (
+            QuestionKind::SingleChoice { .. }
+            | QuestionKind::Frequency { .. }
+            | QuestionKind::Likert { .. },
+            Answer::Choice(option),
+        ) => {
+            if question.kind.offers(option) {
+                vec![]
+            } else {
+                vec![not_offered(option)]
+            }
+        }
+        (QuestionKind::MultipleChoice { max_choices, .. }, Answer::Choices(options)) => {
+            let mut faults: Vec<AnswerFault> = options
+                .iter()
+                .filter(|option| !question.kind.offers(option))
+                .map(not_offered)
+                .collect();
+            if let Some(max) = *max_choices
+                && options.len() > usize::from(max)
+            {
+                faults.push(AnswerFault::TooManyChoices { max });
+            }
+            faults
+        }
+        (QuestionKind::ZeroToTen { .. }, Answer::Rating(rating)) => {
+            if *rating <= 10 {
+                vec![]
+            } else {
+                vec![AnswerFault::RatingOutOfRange { rating: *rating }]
+            }
+        }
+        (
+            QuestionKind::Number {
+                min,
+                max,
+                whole_numbers,
+            },
+            Answer::Number(value),
+        ) => number_faults(*value, *min, *max, *whole_numbers),
+        (QuestionKind::FreeText { max_chars }, Answer::Text(text)) => {
+            let too_long = text.chars().count() > usize::try_from(*max_chars).unwrap_or(usize::MAX);
+            if too_long {
+                vec![AnswerFault::TextTooLong {
+                    max_chars: *max_chars,
+                }]
+            } else {
+                vec![]
+            }
+        }
+        (QuestionKind::Battery { scale, items }, Answer::Items(given)) => {
+            let mut faults = Vec::new();
+            for (item, option) in given {
+                if !items.iter().any(|i| &i.code == item) {
+                    faults.push(AnswerFault::UnknownItem { item: item.clone() });
+                } else if scale.point(option).is_none() {
+                    faults.push(AnswerFault::ItemOptionNotOffered {
+                        item: item.clone(),
+                        option: option.clone(),
+                    });
+                }
+            }
+            if question.required {
+                faults.extend(
+                    items
+                        .iter()
+                        .filter(|i| !given.contains_key(&i.code))
+                        .map(|i| AnswerFault::ItemMissing {
+                            item: i.code.clone(),
+                        }),
+                );
+            }
+            faults
+        }
+        _ => vec![AnswerFault::WrongKind],
+    }
+}
+
+fn number_faults(value: f64, min: Option<f64>, max: Option<f64>, whole: bool) -> Vec<AnswerFault> {
+    if !value.is_finite() {
+        return vec![AnswerFault::NotANumber];
+    }
+    let mut faults = Vec::new();
+    let below = min.is_some_and(|lo| value < lo);
+    let above = max.is_some_and(|hi| value > hi);
+    if below || above {
+        faults.push(AnswerFault::NumberOutOfRange { min, max });
+    }
+    if whole && value.fract() != 0.0 {
+        faults.push(AnswerFault::NotAWholeNumber);
+    }
+    faults
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surveys::definition::Section;
+    use crate::surveys::question::{BatteryItem, Choice, Condition, Prompt, Scale, Wording};
+
+    fn code(raw: &str) -> Code {
+        Code::parse(raw).unwrap()
+    }
+
+    fn prompt() -> Prompt {
+        Prompt::same_for_all(Wording::plain("Question"))
+    }
+
+    fn options(codes: &[&str]) -> Vec<Choice> {
+        codes
+            .iter()
+            .map(|c| Choice {
+                code: code(c),
+                label: Wording::plain(c),
+            })
+            .collect()
+    }
+
+    /// carer (required single choice) → hours (number, shown if carer = yes)
+    /// → who (multiple choice, at most 2, shown if carer = yes)
+    /// → habits (required battery) → wellbeing (0–10) → story (text ≤ 20).
+    fn survey() -> Survey {
+        let mut carer = Question::new(
+            code("carer"),
+            prompt(),
+            QuestionKind::SingleChoice {
+                options: options(&["yes", "no"]),
+            },
+        );
+        carer.required = true;
+        let when_carer = Some(Condition {
+            question: code("carer"),
+            equals: code("yes"),
+        });
+        let mut hours = Question::new(
+            code("hours"),
+            prompt(),
+            QuestionKind::Number {
+                min: Some(0.0),
+                max: Some(168.0),
+                whole_numbers: true,
+            },
+        );
+        hours.required = true;
+        hours.show_if.clone_from(&when_carer);
+        let mut who = Question::new(
+            code("who"),
+            prompt(),
+            QuestionKind::MultipleChoice {
+                options: options(&["parent", "child", "partner"]),
+                max_choices: Some(2),
+            },
+        );
+        who.show_if = when_carer;
+        let mut habits = Question::new(
+            code("habits"),
+            prompt(),
+            QuestionKind::Battery {
+                scale: Scale::frequency(),
+                items: ["1", "2"]
+                    .iter()
+                    .map(|c| BatteryItem {
+                        code: code(c),
+                        prompt: prompt(),
+                    })
+                    .collect(),
+            },
+        );
+        habits.required = true;
+        let wellbeing = Question::new(
+            code("wellbeing"),
+            prompt(),
+            QuestionKind::ZeroToTen {
+                low_anchor: None,
+                high_anchor: None,
+            },
+        );
+        let story = Question::new(
+            code("story"),
+            prompt(),
+            QuestionKind::FreeText { max_chars: 20 },
+        );
+        Survey::new(
+            BTreeSet::from([Audience::Citizens]),
+            vec![Section::new(
+                Wording::plain("You"),
+                vec![carer, hours, who, habits, wellbeing, story],
+            )],
+        )
+        .unwrap()
+    }
+
+    fn items(pairs: &[(&str, &str)]) -> Answer {
+        Answer::Items(pairs.iter().map(|(i, o)| (code(i), code(o))).collect())
+    }
+
+    fn problems(answers: &[(&str, Answer)]) -> Vec<(String, AnswerFault)> {
+        let set: AnswerSet = answers.iter().map(|(q, a)| (code(q), a.clone())).collect();
+        match check_answers(&survey(), &set) {
+            Ok(()) => vec![],
+            Err(problems) => problems
+                .into_iter()
+                .map(|p| (p.question.to_string(), p.fault))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_complete_carer_response_passes() {
+        let found = problems(&[
+            ("carer", Answer::Choice(code("yes"))),
+            ("hours", Answer::Number(35.0)),
+            (
+                "who",
+                Answer::Choices(BTreeSet::from([code("parent"), code("child")])),
+            ),
+            ("habits", items(&[("1", "often"), ("2", "never")])),
+            ("wellbeing", Answer::Rating(10)),
+            ("story", Answer::Text("Twenty characters ok".into())),
+        ]);
+        assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn follow_ups_stay_hidden_unless_their_condition_holds() {
+        let survey = survey();
+        let with = |carer: &str| {
+            let answers = AnswerSet::from([(code("carer"), Answer::Choice(code(carer)))]);
+            shown_questions(&survey, &answers)
+                .into_iter()
+                .map(Code::as_str)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            with("yes"),
+            ["carer", "habits", "hours", "story", "wellbeing", "who"]
+        );
+        assert_eq!(with("no"), ["carer", "habits", "story", "wellbeing"]);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_question() {
+        let found = problems(&[
+            ("carer", Answer::Choice(code("no"))),
+            ("hours", Answer::Number(3.0)),
+            ("habits", items(&[("1", "always"), ("9", "often")])),
+            ("wellbeing", Answer::Rating(11)),
+            ("story", Answer::Number(4.0)),
+            ("shoe_size", Answer::Number(9.0)),
+        ]);
+        assert_eq!(
+            found,
+            vec![
+                ("hours".into(), AnswerFault::AnsweredWhileHidden),
+                (
+                    "habits".into(),
+                    AnswerFault::ItemOptionNotOffered {
+                        item: code("1"),
+                        option: code("always")
+                    }
+                ),
+                (
+                    "habits".into(),
+                    AnswerFault::UnknownItem { item: code("9") }
+                ),
+                (
+                    "habits".into(),
+                    AnswerFault::ItemMissing { item: code("2") }
+                ),
+                (
+                    "wellbeing".into(),
+                    AnswerFault::RatingOutOfRange { rating: 11 }
+                ),
+                ("story".into(), AnswerFault::WrongKind),
+                ("shoe_size".into(), AnswerFault::UnknownQuestion),
+            ]
+        );
+    }
+
+    #[test]
+    fn required_questions_must_be_answered_when_shown() {
+        let found = problems(&[
+            ("carer", Answer::Choice(code("yes"))),
+            ("hours", Answer::Number(-1.5)),
+            (
+                "who",
+                Answer::Choices(BTreeSet::from([
+                    code("parent"),
+                    code("child"),
+                    code("friend"),
+                ])),
+            ),
+            ("habits", Answer::Items(BTreeMap::new())),
+            ("story", Answer::Text("x".repeat(21))),
+        ]);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "hours".into(),
+                    AnswerFault::NumberOutOfRange {
+                        min: Some(0.0),
+                        max: Some(168.0)
+                    }
+                ),
+                ("hours".into(), AnswerFault::NotAWholeNumber),
+                (
+                    "who".into(),
+                    AnswerFault::OptionNotOffered {
+                        option: code("friend")
+                    }
+                ),
+                ("who".into(), AnswerFault::TooManyChoices { max: 2 }),
+                ("habits".into(), AnswerFault::Missing),
+                ("story".into(), AnswerFault::TextTooLong { max_chars: 20 }),
+            ]
+        );
+        assert_eq!(
+            problems(&[])
+                .into_iter()
+                .map(|(q, f)| (q, f.key()))
+                .collect::<Vec<_>>(),
+            vec![
+                ("carer".to_owned(), "error.survey.answer.missing"),
+                ("habits".to_owned(), "error.survey.answer.missing"),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_must_be_finite() {
+        let found = problems(&[
+            ("carer", Answer::Choice(code("yes"))),
+            ("hours", Answer::Number(f64::NAN)),
+            ("habits", items(&[("1", "often"), ("2", "often")])),
+        ]);
+        assert_eq!(found, vec![("hours".into(), AnswerFault::NotANumber)]);
+    }
+}

@@ -1,0 +1,25 @@
+//! Surveys and consultations: the model a survey is built from, the checks
+//! on its design and its answers, the built-in templates, and the
+//! arithmetic of its results.
+//!
+//! Co-design starts by asking, and by asking both sides the same question.
+//! Everything here is pure, so the pages, the storage and the
+//! `coprod survey score` command stay thin, and the numbers a council
+//! publishes can be checked against hand-worked tests.
+//!
+//! Read in this order: [`question`] and [`definition`] (what a survey is),
+//! [`answers`] (what a response is and when it is valid), then
+//! [`breakdown`] (results by group, with small cells withheld).
+
+/// Answers, responses, which questions are shown, and answer checks.
+pub mod answers;
+/// Results by area, deprivation quintile or age, with small cells withheld.
+pub mod breakdown;
+/// A whole survey and the checks on its design.
+pub mod definition;
+/// Codes, wording, scales and the kinds of question.
+pub mod question;
+
+pub use answers::{Answer, AnswerSet, Channel, Response, check_answers};
+pub use definition::{Section, Survey};
+pub use question::{Audience, Code, Question, QuestionKind};
