@@ -180,6 +180,18 @@ impl Survey {
         }
     }
 
+    /// A survey written into this crate as a template. Templates are
+    /// checked by their tests; checking them again at run time could only
+    /// turn a programming error into a crash, so debug builds assert and
+    /// release builds trust.
+    pub(crate) fn built_in(audiences: BTreeSet<Audience>, sections: Vec<Section>) -> Self {
+        debug_assert_eq!(design_problems(&audiences, &sections), vec![]);
+        Self {
+            audiences,
+            sections,
+        }
+    }
+
     pub fn audiences(&self) -> &BTreeSet<Audience> {
         &self.audiences
     }

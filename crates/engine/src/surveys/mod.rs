@@ -8,17 +8,26 @@
 //! publishes can be checked against hand-worked tests.
 //!
 //! Read in this order: [`question`] and [`definition`] (what a survey is),
-//! [`answers`] (what a response is and when it is valid), then
-//! [`breakdown`] (results by group, with small cells withheld).
+//! [`answers`] (what a response is and when it is valid), the templates and
+//! their scores ([`coproduction`], [`willingness`], [`perception_gap`]),
+//! then the results helpers ([`statistics`], [`breakdown`]).
 
 /// Answers, responses, which questions are shown, and answer checks.
 pub mod answers;
 /// Results by area, deprivation quintile or age, with small cells withheld.
 pub mod breakdown;
+/// The co-production survey and its 0–100 index per domain.
+pub mod coproduction;
 /// A whole survey and the checks on its design.
 pub mod definition;
+/// What citizens say they need beside what staff think they need.
+pub mod perception_gap;
 /// Codes, wording, scales and the kinds of question.
 pub mod question;
+/// Means with 95% t-intervals.
+pub mod statistics;
+/// Willingness to do more, in hours a month.
+pub mod willingness;
 
 pub use answers::{Answer, AnswerSet, Channel, Response, check_answers};
 pub use definition::{Section, Survey};

@@ -371,6 +371,12 @@ impl Question {
     }
 }
 
+/// Codes written in this crate's templates, known to be well formed.
+pub(crate) fn known_code(code: &str) -> Code {
+    debug_assert!(Code::parse(code).is_ok(), "bad built-in code {code}");
+    Code(code.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
