@@ -9,8 +9,9 @@
 //!
 //! Read in this order: [`question`] and [`definition`] (what a survey is),
 //! [`answers`] (what a response is and when it is valid), the templates and
-//! their scores ([`coproduction`], [`willingness`], [`perception_gap`]),
-//! then the results helpers ([`statistics`], [`breakdown`]).
+//! their scores ([`coproduction`], [`willingness`], [`perception_gap`],
+//! [`instruments`]), then the results helpers ([`statistics`],
+//! [`breakdown`]).
 
 /// Answers, responses, which questions are shown, and answer checks.
 pub mod answers;
@@ -20,6 +21,8 @@ pub mod breakdown;
 pub mod coproduction;
 /// A whole survey and the checks on its design.
 pub mod definition;
+/// SWEMWBS, ONS4 and UCLA-3, scored as published.
+pub mod instruments;
 /// What citizens say they need beside what staff think they need.
 pub mod perception_gap;
 /// Codes, wording, scales and the kinds of question.
