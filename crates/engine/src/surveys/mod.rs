@@ -11,7 +11,7 @@
 //! [`answers`] (what a response is and when it is valid), the templates and
 //! their scores ([`coproduction`], [`willingness`], [`perception_gap`],
 //! [`instruments`]), then the results helpers ([`statistics`],
-//! [`breakdown`]).
+//! [`breakdown`], [`results`], [`tables`]).
 
 /// Answers, responses, which questions are shown, and answer checks.
 pub mod answers;
@@ -27,8 +27,12 @@ pub mod instruments;
 pub mod perception_gap;
 /// Codes, wording, scales and the kinds of question.
 pub mod question;
+/// Response counts and per-question distributions.
+pub mod results;
 /// Means with 95% t-intervals.
 pub mod statistics;
+/// Responses and results as rows for CSV.
+pub mod tables;
 /// Willingness to do more, in hours a month.
 pub mod willingness;
 
