@@ -5,7 +5,8 @@
 //! across initiatives.
 //!
 //! Read [`model`] (the inputs and their checks), then [`appraisal`] (the
-//! arithmetic, including the payback period's definition).
+//! arithmetic, including the payback period's definition),
+//! [`sensitivity`] and [`ranking`].
 //!
 //! ## Arithmetic and rounding
 //!
@@ -23,6 +24,10 @@
 pub mod appraisal;
 /// What a business case is made of, and its checks.
 pub mod model;
+/// Initiatives ranked by SROI ratio, net value or present value.
+pub mod ranking;
+/// The ratio with each assumption moved 25% down and up.
+pub mod sensitivity;
 
 pub use appraisal::{Appraisal, appraise};
 pub use model::{BusinessCase, FieldError, FinancialProxy, Inputs, Outcome};
