@@ -15,6 +15,8 @@ pub mod people;
 pub mod place;
 /// Opening times: weekly rules, exceptions, and UK local time.
 pub mod schedule;
+/// The Co-Production Star self-assessment: ratings combined per Co and Step.
+pub mod self_assessment;
 /// Surveys: building, answering, templates, validated measures and results.
 pub mod surveys;
 
