@@ -5,7 +5,7 @@
 //! page can show each message next to its question and a paper response
 //! typed in by staff can be corrected in one pass.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -148,29 +148,77 @@ pub struct AnswerProblem {
     pub fault: AnswerFault,
 }
 
-/// The questions this respondent is shown, given their answers.
+/// Which questions a respondent is shown, worked out for many respondents
+/// at once: the conditions are resolved to question positions once per
+/// survey, so each response costs one walk over the questions and, for a
+/// survey without conditions, no work at all.
 ///
 /// Questions are walked in order. A question with a condition is shown when
 /// the question it depends on was itself shown and its answer picked the
 /// named option; an answer to a hidden question counts for nothing, so
 /// hiding cascades down a chain of conditions.
-pub fn shown_questions<'a>(survey: &'a Survey, answers: &AnswerSet) -> BTreeSet<&'a Code> {
-    let mut shown: HashMap<&Code, bool> = HashMap::new();
-    for question in survey.questions() {
-        let visible = match &question.show_if {
-            None => true,
-            Some(condition) => {
-                shown.get(&condition.question).copied().unwrap_or(false)
-                    && answers
-                        .get(&condition.question)
-                        .is_some_and(|answer| answer.picked(&condition.equals))
-            }
-        };
-        shown.insert(&question.id, visible);
+#[derive(Debug, Clone)]
+pub struct Visibility<'a> {
+    /// Per question, in survey order: the position and id of the question
+    /// it depends on, and the option that shows it.
+    conditions: Vec<Option<(usize, &'a Code, &'a Code)>>,
+    unconditional: bool,
+}
+
+impl<'a> Visibility<'a> {
+    pub fn of(survey: &'a Survey) -> Self {
+        let questions: Vec<&Question> = survey.questions().collect();
+        let conditions: Vec<Option<(usize, &Code, &Code)>> = questions
+            .iter()
+            .map(|question| {
+                let condition = question.show_if.as_ref()?;
+                // A checked survey's conditions always name an earlier
+                // question; one that does not is treated as never met.
+                let position = questions.iter().position(|q| q.id == condition.question)?;
+                Some((position, &condition.question, &condition.equals))
+            })
+            .collect();
+        let unconditional = questions.iter().all(|q| q.show_if.is_none());
+        Self {
+            conditions,
+            unconditional,
+        }
     }
-    shown
-        .into_iter()
-        .filter_map(|(id, visible)| visible.then_some(id))
+
+    /// Whether each question is shown, in survey order.
+    pub fn flags(&self, answers: &AnswerSet) -> Vec<bool> {
+        if self.unconditional {
+            return vec![true; self.conditions.len()];
+        }
+        let mut shown = Vec::with_capacity(self.conditions.len());
+        for condition in &self.conditions {
+            let visible = match condition {
+                None => true,
+                Some((position, question, option)) => {
+                    shown.get(*position).copied().unwrap_or(false)
+                        && answers
+                            .get(*question)
+                            .is_some_and(|answer| answer.picked(option))
+                }
+            };
+            shown.push(visible);
+        }
+        shown
+    }
+
+    /// Whether the question at `position` (in survey order) is shown.
+    pub fn is_shown(&self, position: usize, answers: &AnswerSet) -> bool {
+        self.unconditional || self.flags(answers).get(position).copied().unwrap_or(false)
+    }
+}
+
+/// The ids of the questions this respondent is shown; see [`Visibility`].
+pub fn shown_questions<'a>(survey: &'a Survey, answers: &AnswerSet) -> BTreeSet<&'a Code> {
+    let flags = Visibility::of(survey).flags(answers);
+    survey
+        .questions()
+        .zip(flags)
+        .filter_map(|(question, shown)| shown.then_some(&question.id))
         .collect()
 }
 
@@ -450,6 +498,41 @@ mod tests {
             ["carer", "habits", "hours", "story", "wellbeing", "who"]
         );
         assert_eq!(with("no"), ["carer", "habits", "story", "wellbeing"]);
+    }
+
+    #[test]
+    fn hiding_cascades_down_a_chain_of_conditions() {
+        // who (shown if carer = yes) → why (shown if who = parent). A
+        // non-carer's leftover answers to `who` must not reveal `why`.
+        let mut survey = survey();
+        let mut sections = survey.sections().to_vec();
+        let mut why = Question::new(
+            code("why"),
+            prompt(),
+            QuestionKind::FreeText { max_chars: 50 },
+        );
+        why.show_if = Some(Condition {
+            question: code("who"),
+            equals: code("parent"),
+        });
+        sections[0].questions.push(why);
+        survey = Survey::new(BTreeSet::from([Audience::Citizens]), sections).unwrap();
+        let answers = |carer: &str| {
+            AnswerSet::from([
+                (code("carer"), Answer::Choice(code(carer))),
+                (
+                    code("who"),
+                    Answer::Choices(BTreeSet::from([code("parent")])),
+                ),
+            ])
+        };
+        assert!(shown_questions(&survey, &answers("yes")).contains(&code("why")));
+        let hidden = shown_questions(&survey, &answers("no"));
+        assert!(!hidden.contains(&code("who")) && !hidden.contains(&code("why")));
+        let visibility = Visibility::of(&survey);
+        let position = survey.position(&code("why")).unwrap();
+        assert!(visibility.is_shown(position, &answers("yes")));
+        assert!(!visibility.is_shown(position, &answers("no")));
     }
 
     #[test]

@@ -16,7 +16,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::{Answer, AnswerSet, Response, shown_questions};
+use super::answers::{Answer, AnswerSet, Response, Visibility};
+use super::breakdown::{GroupCell, Grouping, RespondentFacts, breakdown};
 use super::definition::{Section, Survey};
 use super::question::{
     Audience, BatteryItem, Code, Prompt, Question, QuestionKind, Scale, Wording, known_code,
@@ -237,13 +238,18 @@ pub fn min_max_index(values: &[i32], lowest: i32, highest: i32) -> Result<f64, I
             highest,
         });
     }
-    let items = i64::try_from(values.len()).map_err(|_| IndexError::NoItems)?;
     let above_lowest: i64 = values
         .iter()
         .map(|&v| i64::from(v) - i64::from(lowest))
         .sum();
-    let widest = items * (i64::from(highest) - i64::from(lowest));
-    Ok(100.0 * exact_f64(above_lowest) / exact_f64(widest))
+    Ok(scaled_to_100(above_lowest, values.len(), lowest, highest))
+}
+
+/// 100 × `above_lowest` ∕ (items × (highest − lowest)), for checked values.
+fn scaled_to_100(above_lowest: i64, items: usize, lowest: i32, highest: i32) -> f64 {
+    let widest =
+        i64::try_from(items).unwrap_or(i64::MAX) * (i64::from(highest) - i64::from(lowest));
+    100.0 * exact_f64(above_lowest) / exact_f64(widest)
 }
 
 /// An integer as a float; the sums here are far below 2⁵³.
@@ -263,29 +269,55 @@ pub fn battery_index(question: &Question, answer: &Answer) -> Option<f64> {
     else {
         return None;
     };
-    let values: Vec<i32> = items
-        .iter()
-        .map(|item| Some(scale.point(given.get(&item.code)?)?.value))
-        .collect::<Option<_>>()?;
     let (lowest, highest) = scale.value_range()?;
-    min_max_index(&values, lowest, highest).ok()
+    if items.is_empty() || lowest >= highest {
+        return None;
+    }
+    let mut above_lowest = 0_i64;
+    for item in items {
+        let value = scale.point(given.get(&item.code)?)?.value;
+        above_lowest += i64::from(value) - i64::from(lowest);
+    }
+    Some(scaled_to_100(above_lowest, items.len(), lowest, highest))
+}
+
+/// The domain batteries a survey holds, found once for many respondents.
+struct DomainBatteries<'a> {
+    visibility: Visibility<'a>,
+    /// Each domain the survey asks about, with its battery's position.
+    batteries: Vec<(Domain, usize, &'a Question)>,
+}
+
+impl<'a> DomainBatteries<'a> {
+    fn of(survey: &'a Survey) -> Self {
+        let batteries = Domain::ALL
+            .into_iter()
+            .filter_map(|domain| {
+                let id = domain.question_id();
+                Some((domain, survey.position(&id)?, survey.question(&id)?))
+            })
+            .collect();
+        Self {
+            visibility: Visibility::of(survey),
+            batteries,
+        }
+    }
+
+    fn indices(&self, answers: &AnswerSet) -> impl Iterator<Item = (Domain, f64)> {
+        let shown = self.visibility.flags(answers);
+        self.batteries
+            .iter()
+            .filter(move |(_, position, _)| shown.get(*position).copied().unwrap_or(false))
+            .filter_map(|&(domain, _, question)| {
+                Some((domain, battery_index(question, answers.get(&question.id)?)?))
+            })
+    }
 }
 
 /// One respondent's index per domain; a domain is absent when its battery
 /// is missing from the survey, was not shown, or was not fully answered.
 pub fn respondent_indices(survey: &Survey, answers: &AnswerSet) -> BTreeMap<Domain, f64> {
-    let shown = shown_questions(survey, answers);
-    Domain::ALL
-        .into_iter()
-        .filter_map(|domain| {
-            let id = domain.question_id();
-            let question = survey.question(&id)?;
-            if !shown.contains(&id) {
-                return None;
-            }
-            Some((domain, battery_index(question, answers.get(&id)?)?))
-        })
-        .collect()
+    DomainBatteries::of(survey).indices(answers).collect()
 }
 
 /// The mean index per domain over the respondents who have one, with its
@@ -295,12 +327,13 @@ pub fn domain_indices<'a>(
     survey: &Survey,
     responses: impl IntoIterator<Item = &'a Response>,
 ) -> BTreeMap<Domain, MeanEstimate> {
+    let batteries = DomainBatteries::of(survey);
     let mut running: BTreeMap<Domain, RunningMean> = Domain::ALL
         .into_iter()
         .map(|d| (d, RunningMean::default()))
         .collect();
     for response in responses {
-        for (domain, index) in respondent_indices(survey, &response.answers) {
+        for (domain, index) in batteries.indices(&response.answers) {
             if let Some(mean) = running.get_mut(&domain) {
                 mean.add(index);
             }
@@ -309,6 +342,37 @@ pub fn domain_indices<'a>(
     running
         .into_iter()
         .map(|(domain, mean)| (domain, mean.estimate().within(0.0, 100.0)))
+        .collect()
+}
+
+/// The mean index per domain broken down by `grouping`, each group's mean
+/// with its interval, and groups under the anonymity threshold withheld
+/// (see [`super::breakdown`]). A respondent counts in a domain's groups
+/// only if they have an index for that domain.
+pub fn domain_indices_by<'a>(
+    survey: &Survey,
+    responses: impl IntoIterator<Item = &'a Response>,
+    grouping: Grouping,
+) -> BTreeMap<Domain, Vec<GroupCell<MeanEstimate>>> {
+    let batteries = DomainBatteries::of(survey);
+    let mut per_domain: BTreeMap<Domain, Vec<(&RespondentFacts, f64)>> =
+        Domain::ALL.into_iter().map(|d| (d, Vec::new())).collect();
+    for response in responses {
+        for (domain, index) in batteries.indices(&response.answers) {
+            per_domain
+                .entry(domain)
+                .or_default()
+                .push((&response.facts, index));
+        }
+    }
+    per_domain
+        .into_iter()
+        .map(|(domain, rows)| {
+            let cells = breakdown(rows, grouping, |indices: &[f64]| {
+                MeanEstimate::of(indices.iter().copied()).within(0.0, 100.0)
+            });
+            (domain, cells)
+        })
         .collect()
 }
 
@@ -424,6 +488,47 @@ mod tests {
         assert_eq!((environment.n, environment.mean), (1, Some(50.0)));
         assert_eq!(environment.interval, None);
         assert_eq!(indices[&Domain::Health].n, 0);
+    }
+
+    #[test]
+    fn domain_means_by_quintile_withhold_small_groups() {
+        // Quintile 1: five people at 50 (all "sometimes") and one at 100,
+        // so 5 × 50 + 100 = 350 over 6 people, mean 58.33. Quintile 5 has
+        // three people and is withheld; that leaves the five people of
+        // unknown quintile as the smallest group shown, withheld too so
+        // quintile 5 cannot be found by subtraction.
+        use crate::surveys::breakdown::{Cell, GroupKey, SimdQuintile};
+        let survey = coproduction_survey();
+        let in_quintile = |q: Option<u8>, codes: &[&str]| {
+            let mut person = response([codes, &[], &[]]);
+            person.facts.simd_quintile = q.map(|q| SimdQuintile::parse(q).unwrap());
+            person
+        };
+        let mut people: Vec<Response> = (0..5)
+            .map(|_| in_quintile(Some(1), &["sometimes"; 4]))
+            .collect();
+        people.push(in_quintile(Some(1), &["often"; 4]));
+        people.extend((0..3).map(|_| in_quintile(Some(5), &["often"; 4])));
+        people.extend((0..5).map(|_| in_quintile(None, &["never"; 4])));
+        let by_quintile = domain_indices_by(&survey, &people, Grouping::SimdQuintile);
+        let safety = &by_quintile[&Domain::CommunitySafety];
+        assert_eq!(safety.len(), 3);
+        assert_eq!(
+            safety[0].group,
+            GroupKey::SimdQuintile(SimdQuintile::parse(1).unwrap())
+        );
+        let Cell::Shown { respondents, value } = &safety[0].cell else {
+            panic!("quintile 1 has six people and is shown");
+        };
+        assert_eq!(*respondents, 6);
+        assert!((value.mean.unwrap() - 350.0 / 6.0).abs() < 1e-12);
+        assert_eq!(safety[1].cell, Cell::Suppressed);
+        assert_eq!(
+            (&safety[2].group, &safety[2].cell),
+            (&GroupKey::NotKnown, &Cell::Suppressed)
+        );
+        // Nobody answered the other domains, so they have no groups.
+        assert!(by_quintile[&Domain::Health].is_empty());
     }
 
     proptest! {

@@ -209,6 +209,12 @@ impl Survey {
     pub fn question(&self, id: &Code) -> Option<&Question> {
         self.questions().find(|q| &q.id == id)
     }
+
+    /// Where the question with this id comes, counting from 0 in the order
+    /// of [`Survey::questions`].
+    pub fn position(&self, id: &Code) -> Option<usize> {
+        self.questions().position(|q| &q.id == id)
+    }
 }
 
 fn design_problems(audiences: &BTreeSet<Audience>, sections: &[Section]) -> Vec<DefinitionProblem> {

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::{Answer, Response, shown_questions};
+use super::answers::{Answer, Response, Visibility};
 use super::breakdown::MIN_CELL_RESPONDENTS;
 use super::definition::{Section, Survey};
 use super::question::{
@@ -162,13 +162,15 @@ pub fn perception_gap<'a>(
         _ => return Err(GapError::NotAChoiceQuestion(question.clone())),
     };
 
+    let visibility = Visibility::of(survey);
+    let position = survey.position(question);
     let mut citizens = Tally::new(options.len());
     let mut staff = Tally::new(options.len());
     for response in responses {
         let Some(answer) = response.answers.get(question).filter(|a| !a.is_blank()) else {
             continue;
         };
-        if !shown_questions(survey, &response.answers).contains(question) {
+        if !position.is_some_and(|at| visibility.is_shown(at, &response.answers)) {
             continue;
         }
         let tally = match response.audience {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::{Answer, Channel, Response, shown_questions};
+use super::answers::{Answer, Channel, Response, Visibility};
 use super::definition::Survey;
 use super::question::{Audience, Code, Question, QuestionKind, Scale};
 use super::statistics::{MeanEstimate, RunningMean, count_as_f64};
@@ -116,10 +116,11 @@ pub fn distributions<'a>(
     let mut answered = vec![0_u64; questions.len()];
     let mut tallies: Vec<Tally> = questions.iter().map(|q| empty_tally(&q.kind)).collect();
 
+    let visibility = Visibility::of(survey);
     for response in responses {
-        let shown = shown_questions(survey, &response.answers);
-        for (at, question) in questions.iter().enumerate() {
-            if !shown.contains(&question.id) {
+        let shown = visibility.flags(&response.answers);
+        for ((at, question), visible) in questions.iter().enumerate().zip(shown) {
+            if !visible {
                 continue;
             }
             shown_to[at] += 1;

@@ -17,7 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::{Answer, Response, shown_questions};
+use super::answers::{Answer, Response, Visibility};
 use super::breakdown::GroupKey;
 use super::definition::Survey;
 use super::question::{Question, QuestionKind};
@@ -40,6 +40,7 @@ pub fn responses_table<'a>(
 ) -> Table {
     let mut header: Vec<String> = FACT_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     header.extend(survey.questions().flat_map(Question::csv_columns));
+    let visibility = Visibility::of(survey);
     let rows = responses
         .into_iter()
         .map(|response| {
@@ -63,12 +64,9 @@ pub fn responses_table<'a>(
                     .map(|b| b.key().to_owned())
                     .unwrap_or_default(),
             ];
-            let shown = shown_questions(survey, &response.answers);
-            for question in survey.questions() {
-                let answer = response
-                    .answers
-                    .get(&question.id)
-                    .filter(|_| shown.contains(&question.id));
+            let shown = visibility.flags(&response.answers);
+            for (question, visible) in survey.questions().zip(shown) {
+                let answer = response.answers.get(&question.id).filter(|_| visible);
                 row.extend(answer_cells(question, answer));
             }
             row

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::answers::{Answer, Response, shown_questions};
+use super::answers::{Answer, Response, Visibility};
 use super::definition::{Section, Survey};
 use super::question::{
     Audience, Choice, Code, Prompt, Question, QuestionKind, Wording, known_code,
@@ -171,6 +171,8 @@ pub fn willingness_potential<'a>(
     population: Option<u64>,
 ) -> WillingnessPotential {
     let id = known_code(WILLINGNESS_QUESTION);
+    let visibility = Visibility::of(survey);
+    let position = survey.position(&id);
     let mut answers: BTreeMap<Willingness, u64> =
         Willingness::ALL.into_iter().map(|w| (w, 0)).collect();
     for response in responses {
@@ -180,7 +182,7 @@ pub fn willingness_potential<'a>(
         let Some(answer) = Willingness::from_code(code) else {
             continue;
         };
-        if shown_questions(survey, &response.answers).contains(&id) {
+        if position.is_some_and(|at| visibility.is_shown(at, &response.answers)) {
             *answers.entry(answer).or_default() += 1;
         }
     }
