@@ -3,6 +3,8 @@
 //! matching, counting, scoring. Nothing here does I/O or async work, so every
 //! rule can be unit- and property-tested and benchmarked on its own.
 
+/// Business cases for co-production initiatives: SROI, payback, sensitivity.
+pub mod business_case;
 /// Open Referral HSDS service documents: checks and search projection.
 pub mod hsds;
 /// Validation errors shared by every `parse` in this crate.
@@ -13,5 +15,9 @@ pub mod people;
 pub mod place;
 /// Opening times: weekly rules, exceptions, and UK local time.
 pub mod schedule;
+/// The Co-Production Star self-assessment: ratings combined per Co and Step.
+pub mod self_assessment;
+/// Surveys: building, answering, templates, validated measures and results.
+pub mod surveys;
 
 pub use invalid::Invalid;
