@@ -11,6 +11,8 @@ pub mod invalid;
 pub mod people;
 /// Postcodes, coordinates, distances and GSS area codes.
 pub mod place;
+/// Plain English for dates, lengths of time and distances.
+pub mod plain;
 /// Opening times: weekly rules, exceptions, and UK local time.
 pub mod schedule;
 
