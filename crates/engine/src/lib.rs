@@ -7,6 +7,8 @@
 pub mod hsds;
 /// Validation errors shared by every `parse` in this crate.
 pub mod invalid;
+/// Matching offers of help to requests: one at a time and in batches.
+pub mod matching;
 /// People, organisations and the roles that join them.
 pub mod people;
 /// Postcodes, coordinates, distances and GSS area codes.
