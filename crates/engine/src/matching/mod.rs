@@ -2,24 +2,34 @@
 //! co-production, which today coordinators do with spreadsheets and phone
 //! calls.
 //!
-//! [`vocabulary`], [`time`], [`offer`] and [`request`] describe the two
-//! sides; [`history`] and [`rules`] are what the matcher is told besides;
-//! [`reasons`] are what it answers with.
+//! Read it in this order. [`vocabulary`], [`time`], [`offer`] and
+//! [`request`] describe the two sides; [`history`] and [`rules`] are what
+//! the matcher is told besides. `constraints` holds the hard rules an offer
+//! must meet (skill, time, distance, capacity, safeguarding, language,
+//! preferences), [`score`] weighs the offers that meet them, and
+//! [`reasons`] says why, in data and in plain English. [`rank`] puts these
+//! together for one request.
 //!
 //! Everything here is pure: the caller loads offers, requests and history,
 //! and stores what a coordinator accepts. Types derive serde so they can be
 //! stored and sent as they are.
 
+/// The hard constraints an offer must meet.
+mod constraints;
 /// Who has helped whom, and when helpers were last matched.
 pub mod history;
 /// What people offer.
 pub mod offer;
+/// Ranking the offers for one request.
+pub mod rank;
 /// Why an offer was proposed or left out.
 pub mod reasons;
 /// What people ask for.
 pub mod request;
 /// The weights and settings a partnership tunes.
 pub mod rules;
+/// The score and its parts.
+pub mod score;
 /// Weekly slots and windows.
 pub mod time;
 /// Ids, languages and genders.
@@ -30,8 +40,13 @@ pub use offer::{
     Availability, Booking, Capacity, CapacityUnit, Commitment, Offer, OfferKind, OfferPreferences,
     PvgCheck, WheelchairAccess,
 };
+pub use rank::{Assessment, Candidate, Exclusion, Matcher, Ranking};
 pub use reasons::{Reason, SlotFit, Unmet};
 pub use request::{Needs, Request, Urgency, When};
 pub use rules::{MatchingRules, UrgencyBonus, Weights};
+pub use score::Score;
 pub use time::{SlotId, TimeWindow, WeeklySlot, WeeklyWindow};
 pub use vocabulary::{CategoryId, Gender, Language, OfferId, PersonId, RequestId};
+
+#[cfg(test)]
+mod fixtures;
