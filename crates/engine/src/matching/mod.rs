@@ -8,14 +8,22 @@
 //! must meet (skill, time, distance, capacity, safeguarding, language,
 //! preferences), [`score`] weighs the offers that meet them, and
 //! [`reasons`] says why, in data and in plain English. [`rank`] puts these
-//! together for one request.
+//! together for one request; [`batch`] assigns many requests at once with
+//! the exact optimiser in `assignment`, built on the minimum-cost flow in
+//! `flow`.
 //!
 //! Everything here is pure: the caller loads offers, requests and history,
 //! and stores what a coordinator accepts. Types derive serde so they can be
 //! stored and sent as they are.
 
+/// The exact optimiser: bookings under slot and capacity limits.
+mod assignment;
+/// Assigning many requests at once.
+pub mod batch;
 /// The hard constraints an offer must meet.
 mod constraints;
+/// Minimum-cost flow, the exact method under the batch.
+mod flow;
 /// Who has helped whom, and when helpers were last matched.
 pub mod history;
 /// What people offer.
@@ -35,6 +43,7 @@ pub mod time;
 /// Ids, languages and genders.
 pub mod vocabulary;
 
+pub use batch::{Assignment, BatchGoal, BatchPlan, Unassigned};
 pub use history::{History, PastMatch};
 pub use offer::{
     Availability, Booking, Capacity, CapacityUnit, Commitment, Offer, OfferKind, OfferPreferences,
