@@ -59,3 +59,7 @@ pub use vocabulary::{CategoryId, Gender, Language, OfferId, PersonId, RequestId}
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod towns;
