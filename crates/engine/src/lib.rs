@@ -17,5 +17,7 @@ pub mod place;
 pub mod plain;
 /// Opening times: weekly rules, exceptions, and UK local time.
 pub mod schedule;
+/// Time credits in a double-entry ledger.
+pub mod timebank;
 
 pub use invalid::Invalid;
