@@ -6,12 +6,22 @@
 //! account is where gifted hours come from, and the balances of all
 //! accounts, the organisation's included, always add up to nothing.
 //!
-//! [`ledger`] holds the accounts, limits and transfers.
+//! [`ledger`] holds the accounts, limits and transfers; [`statement`] and
+//! [`report`] read them back for a member and for an area.
 
 /// Accounts, limits and transfers.
 pub mod ledger;
+/// Hours given and received by area.
+pub mod report;
+/// A member's movements over a period.
+pub mod statement;
 
 pub use ledger::{
     AccountId, Ledger, LedgerError, Limits, MemberId, MemberRecord, Movement, Purpose, Transfer,
     TransferId,
 };
+pub use report::AreaTotals;
+pub use statement::{Statement, StatementLine};
+
+#[cfg(test)]
+mod properties;
