@@ -190,8 +190,9 @@ fn check_gender(request: &Request, offer: &Offer, unmet: &mut Vec<Unmet>, facts:
     }
 }
 
-/// The offer must stand on every day of the help. Days away rule out a
-/// one-off on that day; during weekly help they are cover to arrange.
+/// The help must still lie ahead, and the offer must stand on every day of
+/// it. Days away rule out a one-off on that day; during weekly help they
+/// are cover to arrange.
 fn check_dates(
     request: &Request,
     offer: &Offer,
@@ -202,6 +203,10 @@ fn check_dates(
 ) {
     let availability = &offer.availability;
     let (first, last) = request.days_to_check(today, rules.open_ended_check_days);
+    if first < today || last < first {
+        unmet.push(Unmet::DatesPassed);
+        return;
+    }
     if !availability.stands_throughout(first, last) {
         unmet.push(Unmet::NotAvailableThen {
             needed: DateRange { first, last },

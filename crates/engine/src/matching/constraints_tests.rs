@@ -437,3 +437,28 @@ fn every_failed_rule_is_listed() {
         ]
     );
 }
+
+#[test]
+fn help_whose_days_have_passed_suits_nobody() {
+    let mut lift = lift("r2", "ann");
+    lift.when = When::Once {
+        date: date("2026-02-24"),
+        window: window("10:00", "12:00"),
+    };
+    assert_eq!(unmet(&lift, &volunteer("jean")), [Unmet::DatesPassed]);
+    let mut ended = shopping("r1", "ann");
+    ended.when = When::Weekly {
+        windows: ended.windows(),
+        first: date("2026-01-06"),
+        last: Some(date("2026-02-24")),
+    };
+    assert_eq!(unmet(&ended, &volunteer("jean")), [Unmet::DatesPassed]);
+    // Weekly help that began before today still has its weeks ahead.
+    let mut running = shopping("r1", "ann");
+    running.when = When::Weekly {
+        windows: running.windows(),
+        first: date("2026-01-06"),
+        last: None,
+    };
+    assert!(unmet(&running, &volunteer("jean")).is_empty());
+}

@@ -140,7 +140,9 @@ fn meets_every_rule(request: &Request, offer: &Offer, rules: &MatchingRules) -> 
             .any(|away| away.contains(*date)),
         When::Weekly { .. } => true,
     };
+    let ahead = first >= today() && first <= last;
     offer.person != request.requester
+        && ahead
         && offer.categories.contains(&request.category)
         && near_enough
         && commitment

@@ -159,6 +159,9 @@ pub enum Unmet {
     /// person's gender is different or not recorded.
     HelpsOwnGenderOnly,
     NotWheelchairAccessible,
+    /// Every day of the help is before today (or a weekly request ends
+    /// before it starts), so no offer can meet it.
+    DatesPassed,
     /// The offer does not stand on every day the help needs.
     NotAvailableThen {
         needed: DateRange,
@@ -238,6 +241,7 @@ impl fmt::Display for Unmet {
             Unmet::NotSameGender => f.write_str("not the same gender, which the person asked for"),
             Unmet::HelpsOwnGenderOnly => f.write_str("helps people of their own gender only"),
             Unmet::NotWheelchairAccessible => f.write_str("not wheelchair accessible"),
+            Unmet::DatesPassed => f.write_str("the days this help was wanted have passed"),
             Unmet::NotAvailableThen { needed } => write!(
                 f,
                 "not available for every day from {} to {}",

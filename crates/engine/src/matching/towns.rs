@@ -186,10 +186,13 @@ pub(crate) fn offer(index: usize) -> impl Strategy<Value = Offer> {
 
 fn when() -> impl Strategy<Value = When> {
     prop_oneof![
-        // Monday 2 March 2026 and the weeks after, on the days slots use.
-        (0_i64..6, prop::bool::ANY, time_window()).prop_map(|(week, tuesday, window)| When::Once {
-            date: days_from_today(1 + 7 * week + i64::from(tuesday)),
-            window,
+        // The week before Monday 2 March 2026 (already past) and the weeks after,
+        // on the days slots use.
+        (-1_i64..6, prop::bool::ANY, time_window()).prop_map(|(week, tuesday, window)| {
+            When::Once {
+                date: days_from_today(1 + 7 * week + i64::from(tuesday)),
+                window,
+            }
         }),
         (
             prop::collection::vec((weekday(), time_window()), 1..=2),
