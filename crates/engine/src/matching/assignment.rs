@@ -5,15 +5,20 @@
 //! With capacity counted in people this is a minimum-cost flow, solved
 //! exactly: source → request → slot → offer → sink, where each request and
 //! each slot carries one unit and each offer as many as it has room for.
-//! Capacity in minutes a week is a knapsack inside the flow, which no flow
-//! can express. For those, the flow is first solved with each offer's
-//! minutes turned into the most requests that could fit (a relaxation:
-//! every true plan is still allowed). If a plan it returns overfills some
-//! offer, at least one of the requests it put there must go elsewhere in
-//! any true plan, so the search branches on which one, and discards any
-//! branch whose relaxed value cannot beat the best true plan found. Real
-//! rounds rarely overfill, so the search is short; it has a limit, and the
-//! plan says whether it was proven best.
+//!
+//! Capacity in minutes a week turns it into the generalised assignment
+//! problem, which is NP-hard: a knapsack inside the flow, which no flow can
+//! express. For those, the flow is first solved with each offer's minutes
+//! turned into the most requests that could fit (a relaxation: every true
+//! plan is still allowed, so its value bounds theirs). If a plan it returns
+//! overfills some offer, at least one of the requests it put there must go
+//! elsewhere in any true plan, so the search branches on which one, and
+//! discards any branch whose relaxed value cannot beat the best true plan
+//! found. Each relaxed plan is also turned into a true one (overfilled
+//! offers keep their most valuable bookings, and the requests dropped are
+//! planned again into what is left), so a search cut short by its limit
+//! still returns a good plan, and says it is not proven best. Small rounds
+//! finish the search; large ones with many hours-counted helpers rarely do.
 
 use super::flow::{EdgeId, FlowNetwork, Stop};
 use serde::{Deserialize, Serialize};
@@ -91,23 +96,32 @@ pub(crate) fn solve(problem: &Problem, goal: BatchGoal, search_limit: u32) -> So
             break;
         }
         solves += 1;
-        let relaxed = solve_relaxed(problem, &ruled_out, goal);
+        let allowed: Vec<usize> = (0..problem.choices.len())
+            .filter(|&c| {
+                let choice = problem.choices[c];
+                !ruled_out.contains(&(choice.request, choice.offer))
+            })
+            .collect();
+        let relaxed = solve_relaxed(problem, &allowed, &problem.budgets, goal);
         let bound = rank_key(problem, &relaxed, goal);
         if best.as_ref().is_some_and(|(key, _)| bound <= *key) {
             continue;
         }
-        let Some((offer, crowded)) = first_overfilled(problem, &relaxed) else {
+        let Some((offer, mut crowded)) = first_overfilled(problem, &relaxed) else {
             best = Some((bound, relaxed));
             continue;
         };
-        let repaired = repair(problem, relaxed);
-        let key = rank_key(problem, &repaired, goal);
+        let plan = feasible_plan(problem, &allowed, relaxed, goal);
+        let key = rank_key(problem, &plan, goal);
         if best.as_ref().is_none_or(|(best_key, _)| key > *best_key) {
-            best = Some((key, repaired));
+            best = Some((key, plan));
         }
-        for request in crowded {
+        // The least valuable booking is the likeliest to be the one that
+        // must go, so its branch is pushed last and explored first.
+        crowded.sort_by_key(|&c| (std::cmp::Reverse(problem.choices[c].value), c));
+        for c in crowded {
             let mut narrower = ruled_out.clone();
-            narrower.push((request, offer));
+            narrower.push((problem.choices[c].request, offer));
             branches.push(narrower);
         }
     }
@@ -119,14 +133,65 @@ pub(crate) fn solve(problem: &Problem, goal: BatchGoal, search_limit: u32) -> So
     }
 }
 
-/// The flow solution with minute budgets loosened to request counts.
-fn solve_relaxed(problem: &Problem, ruled_out: &[(usize, usize)], goal: BatchGoal) -> Vec<usize> {
-    let allowed: Vec<usize> = (0..problem.choices.len())
-        .filter(|&c| {
-            let choice = problem.choices[c];
-            !ruled_out.contains(&(choice.request, choice.offer))
-        })
-        .collect();
+/// A true plan close to a relaxed one: each overfilled offer keeps its most
+/// valuable bookings that fit, then the requests left out are planned again
+/// into what is left, for as long as that places anyone.
+fn feasible_plan(
+    problem: &Problem,
+    allowed: &[usize],
+    relaxed: Vec<usize>,
+    goal: BatchGoal,
+) -> Vec<usize> {
+    let mut chosen = keep_what_fits(problem, relaxed, &problem.budgets);
+    loop {
+        let left = budgets_left(problem, &chosen);
+        let mut placed = vec![false; problem.requests];
+        let mut taken = vec![false; problem.slot_offer.len()];
+        for &c in &chosen {
+            placed[problem.choices[c].request] = true;
+            taken[problem.choices[c].slot] = true;
+        }
+        let open: Vec<usize> = allowed
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let choice = problem.choices[c];
+                !placed[choice.request] && !taken[choice.slot]
+            })
+            .collect();
+        if open.is_empty() {
+            break;
+        }
+        let more = keep_what_fits(problem, solve_relaxed(problem, &open, &left, goal), &left);
+        if more.is_empty() {
+            break;
+        }
+        chosen.extend(more);
+    }
+    chosen
+}
+
+/// Each offer's budget less what `chosen` already takes from it.
+fn budgets_left(problem: &Problem, chosen: &[usize]) -> Vec<Budget> {
+    let mut left = problem.budgets.clone();
+    for &c in chosen {
+        let choice = problem.choices[c];
+        left[choice.offer] = match left[choice.offer] {
+            Budget::Requests(count) => Budget::Requests(count.saturating_sub(1)),
+            Budget::Minutes(minutes) => Budget::Minutes(minutes.saturating_sub(choice.minutes)),
+        };
+    }
+    left
+}
+
+/// The flow solution over the `allowed` choices, with minute budgets
+/// loosened to request counts.
+fn solve_relaxed(
+    problem: &Problem,
+    allowed: &[usize],
+    budgets: &[Budget],
+    goal: BatchGoal,
+) -> Vec<usize> {
     let most_value = allowed
         .iter()
         .map(|&c| problem.choices[c].value)
@@ -161,8 +226,8 @@ fn solve_relaxed(problem: &Problem, ruled_out: &[(usize, usize)], goal: BatchGoa
     for (slot, &offer) in problem.slot_offer.iter().enumerate() {
         network.add_edge(slot_node(slot), offer_node(offer), 1, 0);
     }
-    for (offer, budget) in problem.budgets.iter().enumerate() {
-        let room = most_requests_that_fit(problem, &allowed, offer, *budget);
+    for (offer, budget) in budgets.iter().enumerate() {
+        let room = most_requests_that_fit(problem, allowed, offer, *budget);
         network.add_edge(offer_node(offer), sink, i64::from(room), 0);
     }
     let stop = match goal {
@@ -214,7 +279,7 @@ fn most_requests_that_fit(
     count
 }
 
-/// An offer whose minutes the plan overfills, with the requests it put there.
+/// An offer whose minutes the plan overfills, with the bookings it holds.
 fn first_overfilled(problem: &Problem, chosen: &[usize]) -> Option<(usize, Vec<usize>)> {
     problem
         .budgets
@@ -224,35 +289,35 @@ fn first_overfilled(problem: &Problem, chosen: &[usize]) -> Option<(usize, Vec<u
             let Budget::Minutes(limit) = *budget else {
                 return None;
             };
-            let here: Vec<Choice> = chosen
+            let here: Vec<usize> = chosen
                 .iter()
-                .map(|&c| problem.choices[c])
-                .filter(|choice| choice.offer == offer)
+                .copied()
+                .filter(|&c| problem.choices[c].offer == offer)
                 .collect();
-            let used: u64 = here.iter().map(|choice| u64::from(choice.minutes)).sum();
-            (used > u64::from(limit))
-                .then(|| (offer, here.iter().map(|choice| choice.request).collect()))
+            let used: u64 = here
+                .iter()
+                .map(|&c| u64::from(problem.choices[c].minutes))
+                .sum();
+            (used > u64::from(limit)).then_some((offer, here))
         })
 }
 
-/// A true plan from an overfilled one: each overfilled offer keeps its most
-/// valuable bookings that fit and drops the rest.
-fn repair(problem: &Problem, mut chosen: Vec<usize>) -> Vec<usize> {
+/// Keeps, offer by offer, the most valuable bookings whose minutes fit
+/// the budget, and drops the rest. Counted budgets the flow already kept.
+fn keep_what_fits(problem: &Problem, mut chosen: Vec<usize>, budgets: &[Budget]) -> Vec<usize> {
     chosen.sort_by_key(|&c| (std::cmp::Reverse(problem.choices[c].value), c));
-    let mut used = vec![0_u64; problem.budgets.len()];
+    let mut used = vec![0_u64; budgets.len()];
     chosen.retain(|&c| {
         let choice = problem.choices[c];
-        let needed = match problem.budgets[choice.offer] {
-            Budget::Requests(_) => return true,
-            Budget::Minutes(limit) => (u64::from(choice.minutes), u64::from(limit)),
+        let Budget::Minutes(limit) = budgets[choice.offer] else {
+            return true;
         };
-        let (minutes, limit) = needed;
-        if used[choice.offer] + minutes <= limit {
+        let minutes = u64::from(choice.minutes);
+        let fits = used[choice.offer] + minutes <= u64::from(limit);
+        if fits {
             used[choice.offer] += minutes;
-            true
-        } else {
-            false
         }
+        fits
     });
     chosen
 }
@@ -435,6 +500,39 @@ mod tests {
             rank_key(&problem, &cut.chosen, BatchGoal::MostRequestsMet),
             (1, 100)
         );
+    }
+
+    /// Offer 0 has 90 minutes: the relaxed plan gives it the long request
+    /// and a short one (two requests could fit, had both been short). The
+    /// short one is dropped to fit, then planned again into offer 1.
+    #[test]
+    fn a_request_dropped_to_fit_the_minutes_is_placed_elsewhere() {
+        let choice = |request, offer, slot, value, minutes| Choice {
+            request,
+            offer,
+            slot,
+            value,
+            minutes,
+        };
+        let problem = Problem {
+            requests: 4,
+            slot_offer: vec![0, 0, 1, 1],
+            budgets: vec![Budget::Minutes(90), Budget::Requests(2)],
+            choices: vec![
+                choice(0, 0, 0, 100, 90),
+                choice(1, 0, 1, 60, 30),
+                choice(1, 1, 2, 10, 30),
+                choice(2, 1, 3, 20, 30),
+                choice(3, 0, 1, 1, 30),
+            ],
+        };
+        let goal = BatchGoal::HighestTotalScore;
+        let first = solve(&problem, goal, 1);
+        assert!(!first.proven_optimal);
+        assert_eq!(first.chosen, vec![0, 2, 3]);
+        let full = solve(&problem, goal, 100);
+        assert!(full.proven_optimal);
+        assert_eq!(full.chosen, first.chosen);
     }
 
     #[test]

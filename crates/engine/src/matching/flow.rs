@@ -79,16 +79,14 @@ impl FlowNetwork {
     pub(crate) fn send(&mut self, source: usize, sink: usize, stop: Stop) -> (i64, i64) {
         let nodes = self.outgoing.len();
         let mut potential = vec![0_i64; nodes];
+        let mut search = Search::new(nodes);
         let (mut sent, mut total_cost) = (0, 0);
-        loop {
-            let (distance, via) = self.shortest_paths(source, &potential);
-            if distance[sink] == i64::MAX {
-                break;
-            }
-            for (node, d) in distance.iter().enumerate() {
-                if *d < i64::MAX {
-                    potential[node] += d;
-                }
+        while let Some(to_sink) = self.shortest_path(source, sink, &potential, &mut search) {
+            // Nodes the search did not settle are at least as far as the
+            // sink; counting them as exactly that far keeps every residual
+            // arc's reduced cost non-negative, so the search can stop early.
+            for (node, p) in potential.iter_mut().enumerate() {
+                *p += search.distance[node].min(to_sink);
             }
             // With the potentials updated, a path's true cost is the
             // potential difference between its ends.
@@ -101,13 +99,13 @@ impl FlowNetwork {
             let mut amount = i64::MAX;
             let mut node = sink;
             while node != source {
-                let arc = via[node];
+                let arc = search.via[node];
                 amount = amount.min(self.arcs[arc].room);
                 node = self.arcs[arc ^ 1].to;
             }
             let mut node = sink;
             while node != source {
-                let arc = via[node];
+                let arc = search.via[node];
                 self.arcs[arc].room -= amount;
                 self.arcs[arc ^ 1].room += amount;
                 node = self.arcs[arc ^ 1].to;
@@ -118,18 +116,25 @@ impl FlowNetwork {
         (sent, total_cost)
     }
 
-    /// Dijkstra on reduced costs. Returns each node's reduced distance
-    /// (`i64::MAX` if unreachable) and the arc each was reached by.
-    fn shortest_paths(&self, source: usize, potential: &[i64]) -> (Vec<i64>, Vec<usize>) {
-        let nodes = self.outgoing.len();
-        let mut distance = vec![i64::MAX; nodes];
-        let mut via = vec![usize::MAX; nodes];
-        let mut queue = BinaryHeap::new();
-        distance[source] = 0;
-        queue.push(Reverse((0_i64, source)));
-        while let Some(Reverse((d, node))) = queue.pop() {
-            if d > distance[node] {
+    /// Dijkstra on reduced costs, stopping once the sink is settled.
+    /// Returns the sink's reduced distance, or `None` if it is out of reach.
+    fn shortest_path(
+        &self,
+        source: usize,
+        sink: usize,
+        potential: &[i64],
+        search: &mut Search,
+    ) -> Option<i64> {
+        search.distance.fill(i64::MAX);
+        search.queue.clear();
+        search.distance[source] = 0;
+        search.queue.push(Reverse((0_i64, source)));
+        while let Some(Reverse((d, node))) = search.queue.pop() {
+            if d > search.distance[node] {
                 continue;
+            }
+            if node == sink {
+                return Some(d);
             }
             for &arc in &self.outgoing[node] {
                 let Arc { to, room, cost } = self.arcs[arc];
@@ -137,14 +142,33 @@ impl FlowNetwork {
                     continue;
                 }
                 let next = d + cost + potential[node] - potential[to];
-                if next < distance[to] {
-                    distance[to] = next;
-                    via[to] = arc;
-                    queue.push(Reverse((next, to)));
+                if next < search.distance[to] {
+                    search.distance[to] = next;
+                    search.via[to] = arc;
+                    search.queue.push(Reverse((next, to)));
                 }
             }
         }
-        (distance, via)
+        None
+    }
+}
+
+/// The working space of one shortest-path search, kept between searches so
+/// each round does not allocate afresh.
+struct Search {
+    distance: Vec<i64>,
+    /// The arc each node was reached by.
+    via: Vec<usize>,
+    queue: BinaryHeap<Reverse<(i64, usize)>>,
+}
+
+impl Search {
+    fn new(nodes: usize) -> Self {
+        Self {
+            distance: vec![i64::MAX; nodes],
+            via: vec![usize::MAX; nodes],
+            queue: BinaryHeap::new(),
+        }
     }
 }
 

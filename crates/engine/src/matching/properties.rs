@@ -301,7 +301,8 @@ proptest! {
         offers in offers(3),
         history in history(),
     ) {
-        let rules = MatchingRules::default();
+        // Room to search to the end, so the plan is always proven best.
+        let rules = MatchingRules { batch_search_limit: 100_000, ..MatchingRules::default() };
         let matcher = Matcher::new(&rules, &history, today());
         for goal in [BatchGoal::MostRequestsMet, BatchGoal::HighestTotalScore] {
             let plan = matcher.assign(&requests, &offers, goal);
