@@ -9,15 +9,21 @@ pub mod business_case;
 pub mod hsds;
 /// Validation errors shared by every `parse` in this crate.
 pub mod invalid;
+/// Matching offers of help to requests: one at a time and in batches.
+pub mod matching;
 /// People, organisations and the roles that join them.
 pub mod people;
 /// Postcodes, coordinates, distances and GSS area codes.
 pub mod place;
+/// Plain English for dates, lengths of time and distances.
+pub mod plain;
 /// Opening times: weekly rules, exceptions, and UK local time.
 pub mod schedule;
 /// The Co-Production Star self-assessment: ratings combined per Co and Step.
 pub mod self_assessment;
 /// Surveys: building, answering, templates, validated measures and results.
 pub mod surveys;
+/// Time credits in a double-entry ledger.
+pub mod timebank;
 
 pub use invalid::Invalid;

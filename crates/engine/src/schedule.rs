@@ -194,6 +194,12 @@ impl Date {
         Self::from_days_since_epoch(self.days_since_epoch() + 1)
     }
 
+    /// The date a number of days later (earlier, when negative).
+    #[must_use]
+    pub fn add_days(self, days: i64) -> Self {
+        Self::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
     /// The inverse of [`Date::days_since_epoch`]. Only day counts far beyond
     /// any instant [`uk_local`] produces could leave the `i32` year range,
     /// and those saturate rather than wrap.
@@ -220,6 +226,46 @@ impl From<Date> for String {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A stretch of whole days, both ends included: when a volunteer is away,
+/// the weeks an offer stands, the period of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DateRange {
+    /// The first day in the range.
+    pub first: Date,
+    /// The last day in the range; before `first`, the range is empty.
+    pub last: Date,
+}
+
+impl DateRange {
+    /// Refuses a range that ends before it starts, which is almost always two
+    /// dates typed the wrong way round rather than a wish for nothing.
+    pub fn new(first: Date, last: Date) -> Result<Self, Invalid> {
+        if first <= last {
+            Ok(Self { first, last })
+        } else {
+            Err(Invalid::new("error.schedule.date"))
+        }
+    }
+
+    /// Whether `date` is one of the days in the range.
+    pub fn contains(&self, date: Date) -> bool {
+        self.first <= date && date <= self.last
+    }
+
+    /// Whether the two ranges share at least one day.
+    pub fn overlaps(&self, other: &DateRange) -> bool {
+        self.first <= other.last
+            && other.first <= self.last
+            && !self.is_empty()
+            && !other.is_empty()
+    }
+
+    /// Whether the range holds no day at all.
+    pub fn is_empty(&self) -> bool {
+        self.last < self.first
     }
 }
 
@@ -675,6 +721,34 @@ mod tests {
         assert_eq!(date("2026-03-01").previous_day(), date("2026-02-28"));
         assert_eq!(date("2024-02-28").next_day(), date("2024-02-29"));
         assert_eq!(date("2026-12-31").next_day(), date("2027-01-01"));
+    }
+
+    #[test]
+    fn adding_days_crosses_months_years_and_leap_days() {
+        assert_eq!(date("2024-02-28").add_days(1), date("2024-02-29"));
+        assert_eq!(date("2026-12-31").add_days(1), date("2027-01-01"));
+        assert_eq!(date("2026-03-01").add_days(-1), date("2026-02-28"));
+        assert_eq!(date("2026-01-01").add_days(365), date("2027-01-01"));
+        assert_eq!(date("2026-05-05").add_days(0), date("2026-05-05"));
+    }
+
+    #[test]
+    fn date_ranges() {
+        let march = DateRange::new(date("2026-03-01"), date("2026-03-31")).unwrap();
+        assert!(march.contains(date("2026-03-01")));
+        assert!(march.contains(date("2026-03-31")));
+        assert!(!march.contains(date("2026-04-01")));
+        let spring = DateRange::new(date("2026-03-31"), date("2026-05-31")).unwrap();
+        let april = DateRange::new(date("2026-04-01"), date("2026-04-30")).unwrap();
+        assert!(march.overlaps(&spring) && spring.overlaps(&march));
+        assert!(!march.overlaps(&april));
+        assert!(DateRange::new(date("2026-04-01"), date("2026-03-31")).is_err());
+        let backwards = DateRange {
+            first: date("2026-03-10"),
+            last: date("2026-03-01"),
+        };
+        assert!(backwards.is_empty());
+        assert!(!backwards.overlaps(&march) && !march.overlaps(&backwards));
     }
 
     #[test]
