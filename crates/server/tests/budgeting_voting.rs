@@ -482,6 +482,37 @@ async fn nothing_links_a_person_to_their_ballot(backend: Backend) {
     assert_eq!(chosen(&app).await, [benches], "the vote itself is kept");
 }
 
+async fn housekeeping_seals_votes_once_they_close(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    with_postcodes(&app).await;
+    let mut organiser = app.as_role(Role::Manager).await;
+    let (process, [benches, ..]) = voting_process(&app, &mut organiser, &[]).await;
+    let mut isla = citizen(&app, "isla@example.org").await;
+    confirm_eligible(&mut isla, process).await;
+    isla.post(
+        &format!("/budgeting/{process}/vote"),
+        &[(&*format!("p{benches}"), "on")],
+    )
+    .await;
+    let now = coprod_server::db::now();
+    let before = coprod_server::ops::housekeeping::sweep(&app.state.db, now)
+        .await
+        .unwrap();
+    assert_eq!(before.votes_sealed, 0, "still voting");
+    assert!(ballots(&app).await[0].1.is_some());
+    let after_close = now + 40 * 24 * 60 * 60;
+    let swept = coprod_server::ops::housekeeping::sweep(&app.state.db, after_close)
+        .await
+        .unwrap();
+    assert_eq!(swept.votes_sealed, 1);
+    assert_eq!(ballots(&app).await, [("online".to_owned(), None)]);
+    assert_eq!(app.count("pb_eligible_voters").await, 0);
+    let again = coprod_server::ops::housekeeping::sweep(&app.state.db, after_close)
+        .await
+        .unwrap();
+    assert_eq!(again.votes_sealed, 0, "sealed once");
+}
+
 async fn totals_show_before_the_close_only_if_the_process_says_so(backend: Backend) {
     let app = TestApp::new(backend).await;
     with_postcodes(&app).await;
@@ -564,6 +595,7 @@ on_both_backends!(
     a_code_votes_once_even_when_tried_at_the_same_time,
     staff_enter_each_paper_ballot_once,
     nothing_links_a_person_to_their_ballot,
+    housekeeping_seals_votes_once_they_close,
     totals_show_before_the_close_only_if_the_process_says_so,
     cumulative_ballots_share_out_their_points,
 );

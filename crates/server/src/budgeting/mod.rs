@@ -17,6 +17,8 @@ mod ballot_view;
 pub mod counting;
 /// Delivery updates on funded projects.
 mod delivery;
+/// The demo partnership's budgets.
+pub mod demo_data;
 /// Staff pages to run a process: phases, categories, codes, the count.
 mod manage;
 /// The public pages: processes and proposals.
