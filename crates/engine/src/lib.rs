@@ -3,6 +3,8 @@
 //! matching, counting, scoring. Nothing here does I/O or async work, so every
 //! rule can be unit- and property-tested and benchmarked on its own.
 
+/// Participatory budgeting: pabulib files and the counting rules.
+pub mod budgeting;
 /// Open Referral HSDS service documents: checks and search projection.
 pub mod hsds;
 /// Validation errors shared by every `parse` in this crate.
