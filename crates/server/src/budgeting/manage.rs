@@ -294,3 +294,36 @@ pub async fn add_category(
     }
     dashboard_page(&state, shell, id, form, errors, "").await
 }
+
+/// Counts the closed vote with the process's rule and publishes the result.
+/// Sealing first means the count only ever sees ballots no one can trace.
+pub async fn count(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    StrictForm(_): StrictForm<NoFields>,
+) -> Result<Response> {
+    let process = existing(&state, id).await?;
+    if process.phase() < Phase::Results {
+        return Err(AppError::BadRequest {
+            key: "budgeting.error.still_voting",
+            field: None,
+        });
+    }
+    ballot_box::seal(&state.db, id).await?;
+    if !counting::count_and_publish(&state.db, &process, Some(user.account_id)).await? {
+        return Err(AppError::BadRequest {
+            key: "budgeting.error.already_counted",
+            field: None,
+        });
+    }
+    audit::record(
+        &state.db,
+        Event::new(Action::BudgetVoteCounted, Some(user.account_id), &ip)
+            .subject("pb_process", id)
+            .detail(process.settings.counting_rule.clone()),
+    )
+    .await?;
+    Ok(redirect(&format!("/budgeting/{id}/results")))
+}

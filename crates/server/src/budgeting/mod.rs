@@ -7,6 +7,8 @@
 //!
 //! How ballots are kept secret is described in [`ballot_box`].
 
+/// Budgeting processes and results in coprod's JSON API.
+pub mod api_v1;
 /// Reading a ballot from a form and checking it against the process's rules.
 pub mod ballot;
 /// Storing ballots and voting codes without linking them to people.
@@ -29,10 +31,14 @@ pub mod process;
 mod process_form;
 /// Proposals: sent in online, entered by staff, reviewed.
 mod proposals;
+/// The results page: funded projects, spending, turnout, the chart and why.
+mod results;
 /// Storage of processes, categories, proposals and delivery updates.
 pub mod store;
 /// Voting online, with a code, and entering paper ballots.
 mod voting;
+/// The counting engine's reasons in plain words.
+mod why;
 
 use axum::{
     http::Method,
@@ -48,6 +54,7 @@ pub const ORGANISERS: Access = Access::AnyRole(&[Role::Coordinator, Role::Manage
 pub fn routes() -> Vec<Route> {
     let mut routes = public_routes();
     routes.extend(organiser_routes());
+    routes.extend(api_routes());
     routes
 }
 
@@ -65,6 +72,12 @@ fn public_routes() -> Vec<Route> {
             "/budgeting/{id}/proposals/{proposal}",
             Access::Public,
             get(pages::proposal),
+        ),
+        Route::new(
+            Method::GET,
+            "/budgeting/{id}/results",
+            Access::Public,
+            get(results::page_of),
         ),
         Route::new(
             Method::GET,
@@ -136,6 +149,7 @@ fn organiser_routes() -> Vec<Route> {
         staff_post("/budgeting/{id}/codes", post(voting::issue_codes)),
         staff_get("/budgeting/{id}/paper-ballots", get(voting::paper_form)),
         staff_post("/budgeting/{id}/paper-ballots", post(voting::paper_enter)),
+        staff_post("/budgeting/{id}/count", post(manage::count)),
         staff_get(
             "/budgeting/{id}/proposals/{proposal}/delivery",
             get(delivery::form),
@@ -143,6 +157,18 @@ fn organiser_routes() -> Vec<Route> {
         staff_post(
             "/budgeting/{id}/proposals/{proposal}/delivery",
             post(delivery::post),
+        ),
+    ]
+}
+
+fn api_routes() -> Vec<Route> {
+    let api = |path, handler| Route::new(Method::GET, path, Access::ApiToken, handler);
+    vec![
+        api("/api/v1/budgeting/processes", get(api_v1::processes)),
+        api("/api/v1/budgeting/processes/{id}", get(api_v1::process)),
+        api(
+            "/api/v1/budgeting/processes/{id}/results",
+            get(api_v1::results),
         ),
     ]
 }
