@@ -488,18 +488,21 @@ pub async fn all_ballots(db: &Db, process_id: i64) -> Result<Vec<CountedBallot>,
     Ok(ballots.into_iter().map(|(_, ballot)| ballot).collect())
 }
 
-/// Stores ballots brought in from a file, with no voter keys, in one
+/// Stores ballots that reach the platform whole — from a pabulib file
+/// (`imported`) or the demo's invented vote — with no voter keys, in one
 /// transaction of the caller's.
-pub async fn insert_imported(
+pub async fn insert_ballots(
     tx: &mut Transaction<'_, sqlx::Any>,
     process_id: i64,
+    channel: &'static str,
     ballots: &[Vec<Choice>],
 ) -> Result<(), sqlx::Error> {
     for choices in ballots {
         let id = ballot_id();
-        sqlx::query("INSERT INTO pb_ballots (id, process_id, channel) VALUES ($1, $2, 'imported')")
+        sqlx::query("INSERT INTO pb_ballots (id, process_id, channel) VALUES ($1, $2, $3)")
             .bind(&id)
             .bind(process_id)
+            .bind(channel)
             .execute(&mut **tx)
             .await?;
         insert_choices(tx, &id, choices).await?;

@@ -1,10 +1,13 @@
 //! The demo partnership's participatory budgets, one at each stage that
-//! matters to a visitor: taking proposals, and voting. Every project is
-//! made up, like the rest of the demo.
+//! matters to a visitor: taking proposals, voting, and counted with its
+//! projects being delivered. Every project, ballot and update is made up,
+//! like the rest of the demo.
 
 use super::{
+    ballot::Choice,
+    ballot_box, counting,
     process::{BallotRules, PhaseDates},
-    store::{self, Decision, NewProposal, ProcessSettings},
+    store::{self, Decision, DeliveryUpdate, NewProposal, ProcessSettings},
 };
 use crate::{
     db::{self, Db},
@@ -113,13 +116,107 @@ const YOUTH_BUDGET: &[DemoProposal] = &[
     },
 ];
 
-/// Stores a process's proposals and their reviews.
+const HARBOUR_GRANTS: &[DemoProposal] = &[
+    DemoProposal {
+        title: "Hot lunches at the Strathfeorag lunch club",
+        description: "A year of hot lunches twice a week for people living alone.",
+        location: "Strathfeorag village hall",
+        pounds: 6_000,
+        channel: "paper",
+        review: Review::Accept("The lunch club has run this on a smaller scale for two years."),
+    },
+    DemoProposal {
+        title: "Dementia-friendly signs in the town centre",
+        description: "Clear signs for the toilets, library, chemist and bus stop.",
+        location: "Ardnaveen town centre",
+        pounds: 3_500,
+        channel: "event",
+        review: Review::Accept("Designed with the Seaview Dementia Cafe."),
+    },
+    DemoProposal {
+        title: "Wheelchair-accessible minibus seats",
+        description: "Convert two seats on the community minibus for wheelchairs.",
+        location: "Kilbrannan Community Transport",
+        pounds: 9_000,
+        channel: "online",
+        review: Review::Accept("Quoted by an approved converter."),
+    },
+    DemoProposal {
+        title: "Tools for the Men's Shed",
+        description: "A bench saw and hand tools so members can repair benches and bird boxes.",
+        location: "Ardnaveen Men's Shed",
+        pounds: 2_500,
+        channel: "online",
+        review: Review::Accept("The shed's insurance covers the tools."),
+    },
+    DemoProposal {
+        title: "Gaelic song sessions for children",
+        description: "Ten weeks of after-school singing with the Gaelic choir.",
+        location: "Ardnaveen Primary School",
+        pounds: 1_800,
+        channel: "phone",
+        review: Review::Accept("The school has offered the hall for free."),
+    },
+    DemoProposal {
+        title: "Raised beds at the community garden",
+        description: "Beds at wheelchair height so everyone can grow vegetables.",
+        location: "Ardnaveen Community Garden",
+        pounds: 4_200,
+        channel: "online",
+        review: Review::Accept("The garden has the space and volunteers to build them."),
+    },
+];
+
+/// How much each Harbour grants project appealed, out of 100: the share of
+/// the invented voters who tick it.
+const APPEAL: [u64; 6] = [55, 48, 30, 26, 35, 44];
+
+/// The invented ballots of the Harbour grants: each voter ticks each
+/// project with its appeal, decided by a fixed sequence so the demo is the
+/// same every time. Returns the ballots cast online, in person and on paper.
+fn invented_ballots(projects: &[i64]) -> [Vec<Vec<Choice>>; 3] {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        // xorshift64: a fixed, well-spread sequence.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % 100
+    };
+    let mut channels: [Vec<Vec<Choice>>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for voter in 0..148_usize {
+        let choices: Vec<Choice> = projects
+            .iter()
+            .zip(APPEAL)
+            .filter_map(|(id, appeal)| {
+                (next() < appeal).then_some(Choice {
+                    proposal_id: *id,
+                    points: None,
+                    position: None,
+                })
+            })
+            .take(3)
+            .collect();
+        if choices.is_empty() {
+            continue;
+        }
+        let channel = match voter % 5 {
+            0 => 1,
+            1 => 2,
+            _ => 0,
+        };
+        channels[channel].push(choices);
+    }
+    channels
+}
+
+/// Stores a process's proposals and their reviews; returns their ids.
 async fn add_proposals(
     db: &Db,
     process_id: i64,
     proposals: &[DemoProposal],
     reviewer: i64,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<i64>> {
     let mut ids = Vec::new();
     for p in proposals {
         let id = store::create_proposal(
@@ -152,6 +249,90 @@ async fn add_proposals(
             Review::MergeInto(index, reason) => (Decision::MergeInto(ids[index]), reason),
         };
         store::review(db, *id, decision, reason, reviewer).await?;
+    }
+    Ok(ids)
+}
+
+/// The Harbour grants: voted, counted with equal shares, and partly
+/// delivered.
+async fn harbour_grants(db: &Db, today: i64, reviewer: i64) -> anyhow::Result<()> {
+    let id = store::create_process(
+        db,
+        &ProcessSettings {
+            title: "Harbourside Small Grants".into(),
+            description: "£20,000 for projects that help older people and carers stay \
+                connected, decided by residents of the whole partnership."
+                .into(),
+            area_code: None,
+            budget_pence: 2_000_000,
+            currency: "GBP".into(),
+            minimum_age: Some(16),
+            ballot: BallotRules::Approval {
+                max_choices: Some(3),
+                max_total_cost: None,
+            },
+            counting_rule: "mes-add1-greedy".into(),
+            score_threshold: None,
+            show_running_totals: false,
+            dates: PhaseDates {
+                proposals_open_at: today - 200 * DAY,
+                review_starts_at: today - 160 * DAY,
+                voting_opens_at: today - 130 * DAY,
+                voting_closes_at: today - 110 * DAY,
+                delivery_starts_at: today - 90 * DAY,
+            },
+        },
+        Some(reviewer),
+    )
+    .await?;
+    let projects = add_proposals(db, id, HARBOUR_GRANTS, reviewer).await?;
+    let [online, in_person, paper] = invented_ballots(&projects);
+    let mut tx = db.begin_write().await?;
+    ballot_box::insert_ballots(&mut tx, id, "online", &online).await?;
+    ballot_box::insert_ballots(&mut tx, id, "in_person", &in_person).await?;
+    ballot_box::insert_ballots(&mut tx, id, "paper", &paper).await?;
+    tx.commit().await?;
+    ballot_box::seal(db, id).await?;
+    let process = store::find_process(db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo process was not stored"))?;
+    counting::count_and_publish(db, &process, Some(reviewer)).await?;
+    let funded = counting::funded_ids(db, id).await?;
+    let updates = [
+        (
+            "planned",
+            95,
+            "The grant has been paid and the work is booked.",
+            None,
+        ),
+        (
+            "in_progress",
+            60,
+            "Work has started; we will post photos when it is done.",
+            Some(150_000),
+        ),
+        (
+            "delivered",
+            20,
+            "Finished and in use. Thank you to everyone who voted.",
+            Some(340_000),
+        ),
+    ];
+    for (n, proposal_id) in funded.iter().enumerate() {
+        for (status, days_ago, note, spent) in updates.iter().take(n % 3 + 1) {
+            store::add_delivery_update(
+                db,
+                &DeliveryUpdate {
+                    proposal_id: *proposal_id,
+                    status: (*status).to_owned(),
+                    happened_on: today - days_ago * DAY,
+                    note: (*note).to_owned(),
+                    spent_pence: *spent,
+                },
+                reviewer,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -217,5 +398,6 @@ pub async fn seed(db: &Db, reviewer: i64) -> anyhow::Result<usize> {
     )
     .await?;
     add_proposals(db, youth, YOUTH_BUDGET, reviewer).await?;
-    Ok(2)
+    harbour_grants(db, today, reviewer).await?;
+    Ok(3)
 }

@@ -16,7 +16,7 @@ use super::{
     pages::existing,
     process::{BallotRules, Phase, format_date},
     store::{self, Process, Proposal},
-    why::Explainer,
+    why::{Explainer, score_words},
 };
 use crate::{
     app::AppState,
@@ -106,10 +106,11 @@ impl ResultsPage {
     }
 }
 
+/// What a process's scores count: "votes" (approval) or "points".
 fn score_unit(process: &Process) -> &'static str {
     match process.settings.ballot {
-        BallotRules::Approval { .. } => "budgeting.results.score_votes",
-        _ => "budgeting.results.score_points",
+        BallotRules::Approval { .. } => "votes",
+        _ => "points",
     }
 }
 
@@ -180,13 +181,14 @@ fn results_page(
             cost: process.money(result.cost_pence),
             votes: result.tally.votes,
             points: result.tally.score,
-            score: shell.t1(unit, &result.tally.score.to_string()),
+            score: score_words(&shell, unit, &result.tally.score.to_string()),
             share: percent(result.tally.votes, count.ballots),
             funded: result.funded,
             why: result
                 .reasons
                 .iter()
-                .map(|r| explainer.explain(r, result.cost_pence))
+                .enumerate()
+                .map(|(stage, r)| explainer.explain(r, result.cost_pence, stage > 0))
                 .collect(),
             delivery: latest
                 .get(&result.proposal_id)

@@ -32,8 +32,19 @@ pub struct Explainer<'a> {
     pub process: &'a Process,
     /// Every proposal's title, by id, to name the projects a reason mentions.
     pub titles: &'a BTreeMap<i64, String>,
-    /// The message key that words a score: "{} votes" or "{} points".
+    /// What a score counts: "votes" or "points".
     pub score_unit: &'static str,
+}
+
+/// A score in words: "1 vote", "12 votes", "7 points". `unit` is "votes"
+/// or "points".
+pub fn score_words(shell: &Shell, unit: &str, score: &str) -> String {
+    let key = if score == "1" {
+        format!("budgeting.results.score_one_{unit}")
+    } else {
+        format!("budgeting.results.score_{unit}")
+    };
+    shell.t1(&key, score)
 }
 
 impl Explainer<'_> {
@@ -42,7 +53,7 @@ impl Explainer<'_> {
     }
 
     fn score(&self, score: &str) -> String {
-        self.shell.t1(self.score_unit, score)
+        score_words(self.shell, self.score_unit, score)
     }
 
     fn title(&self, id: i64) -> String {
@@ -53,8 +64,22 @@ impl Explainer<'_> {
         fill(&self.shell.t(key), values)
     }
 
-    /// One reason for a project costing `cost_pence`.
-    pub fn explain(&self, reason: &Reason, cost_pence: i64) -> String {
+    /// A price per unit of satisfaction — with cost utilities, the share
+    /// paid per pound of the project's cost — in pence per pound.
+    fn price(price_per_unit: &str) -> String {
+        price_per_unit
+            .trim_end_matches('…')
+            .parse::<f64>()
+            .map_or_else(
+                |_| price_per_unit.to_owned(),
+                |price| format!("{:.2}p", price * 100.0),
+            )
+    }
+
+    /// One reason for a project costing `cost_pence`. `after_shares` says
+    /// the reason comes from the greedy fill that follows equal shares, where
+    /// ranks count only the projects still unfunded.
+    pub fn explain(&self, reason: &Reason, cost_pence: i64, after_shares: bool) -> String {
         let cost = self.money(cost_pence);
         match reason {
             Reason::ByScore {
@@ -88,7 +113,11 @@ impl Explainer<'_> {
                 score,
                 left_before_pence,
             } => self.say(
-                "budgeting.why.did_not_fit",
+                if after_shares {
+                    "budgeting.why.did_not_fit_leftover"
+                } else {
+                    "budgeting.why.did_not_fit"
+                },
                 &[
                     &rank.to_string(),
                     &self.score(score),
@@ -103,16 +132,12 @@ impl Explainer<'_> {
                 supporters,
                 paid_share,
                 paid_all_they_had,
-            } => self.say(
-                "budgeting.why.shared_out",
-                &[
-                    &round.to_string(),
-                    &supporters.to_string(),
-                    &self.money(share.pence),
-                    &paid_share.to_string(),
-                    &paid_all_they_had.to_string(),
-                    price_per_unit,
-                ],
+            } => self.shared_out(
+                *round,
+                *supporters,
+                (*paid_share, *paid_all_they_had),
+                share.pence,
+                price_per_unit,
             ),
             Reason::Free { supporters } => {
                 self.say("budgeting.why.free", &[&supporters.to_string()])
@@ -140,6 +165,39 @@ impl Explainer<'_> {
                 money_left,
                 taken_by,
             } => self.ran_out(*supporters, *cost_pence, money_left.pence, taken_by),
+        }
+    }
+
+    /// Equal shares funded it: who paid how much, and at what price.
+    fn shared_out(
+        &self,
+        round: u64,
+        supporters: u64,
+        (paid_share, paid_all_they_had): (u64, u64),
+        share_pence: i64,
+        price_per_unit: &str,
+    ) -> String {
+        let round = round.to_string();
+        let supporters = supporters.to_string();
+        let share = self.money(share_pence);
+        let price = Self::price(price_per_unit);
+        if paid_all_they_had == 0 {
+            self.say(
+                "budgeting.why.shared_out",
+                &[&round, &supporters, &share, &price],
+            )
+        } else {
+            self.say(
+                "budgeting.why.shared_out_partly",
+                &[
+                    &round,
+                    &supporters,
+                    &paid_share.to_string(),
+                    &share,
+                    &paid_all_they_had.to_string(),
+                    &price,
+                ],
+            )
         }
     }
 
