@@ -47,22 +47,25 @@ pub fn write(election: &Election) -> String {
     let cumulative = election.vote_type == VoteType::Cumulative;
     let mut header = vec!["voter_id", "vote"];
     header.extend(cumulative.then_some("points"));
-    header.extend(election.ballot_columns.iter().map(String::as_str));
+    header.extend(election.ballots.columns().iter().map(String::as_str));
     out.row(header);
-    for ballot in &election.ballots {
-        let vote = ballot
+    let columns = election.ballots.columns().len();
+    let mut fields: Vec<String> = Vec::new();
+    for ballot in election.ballots.iter() {
+        fields.clear();
+        fields.push(ballot.voter_id.to_owned());
+        let vote: Vec<&str> = ballot
             .choices
             .iter()
             .map(|&index| election.projects[index as usize].id.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
-        let mut fields = vec![ballot.voter_id.clone(), vote];
+            .collect();
+        fields.push(vote.join(","));
         if cumulative {
             let points: Vec<String> = ballot.points.iter().map(u32::to_string).collect();
             fields.push(points.join(","));
         }
-        fields.extend(ballot.other.iter().cloned());
-        out.row(fields);
+        fields.extend((0..columns).map(|index| ballot.other(index).unwrap_or("").to_owned()));
+        out.row(&fields);
     }
     out.finish()
 }
