@@ -240,6 +240,16 @@ impl Builder {
         if record.iter().all(|field| trim(field).is_empty()) {
             return Ok(());
         }
+        let joined = record.as_slice();
+        if joined.contains('\n') || joined.contains('\r') {
+            // pabulib fields are single-line; a field running on usually
+            // means a quote was opened and never closed.
+            return Err(PabulibError::new(
+                self.section_or_meta(),
+                line,
+                "a quoted field runs on over the end of the line; is a closing quote missing?",
+            ));
+        }
         if let Some(next) = section_marker(record) {
             return self.start_section(next, line);
         }
