@@ -17,6 +17,8 @@ use coprod_server::{
     demo, places,
 };
 
+mod pb;
+
 #[derive(Parser)]
 #[command(
     name = "coprod",
@@ -90,6 +92,11 @@ enum Command {
     Restore {
         /// A file written by `coprod backup`.
         file: PathBuf,
+    },
+    /// Participatory budgeting elections in the pabulib format.
+    Pb {
+        #[command(subcommand)]
+        action: pb::PbCommand,
     },
 }
 
@@ -255,6 +262,7 @@ async fn main() -> anyhow::Result<()> {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,
         Command::Backup { file } => backup_to(&cli.common, file).await,
+        Command::Pb { action } => pb::run(action),
         Command::Restore { file } => {
             let settings = settings(&cli.common, false)?;
             std::fs::create_dir_all(&settings.data_dir)

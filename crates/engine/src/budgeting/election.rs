@@ -121,18 +121,174 @@ pub struct Project {
     pub other: Vec<String>,
 }
 
-/// One voter's ballot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ballot {
-    pub voter_id: String,
+/// One voter's ballot, borrowed from [`Ballots`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ballot<'b> {
+    pub voter_id: &'b str,
     /// The projects named, as indexes into [`Election::projects`], in the
     /// order written (for ordinal ballots, best first).
-    pub choices: Vec<u32>,
+    pub choices: &'b [u32],
     /// Points per choice, for cumulative ballots; empty otherwise.
-    pub points: Vec<u32>,
-    /// Values of the election's other vote columns, in the same order as
-    /// [`Election::ballot_columns`].
-    pub other: Vec<String>,
+    pub points: &'b [u32],
+    other: &'b [Span],
+    text: &'b str,
+}
+
+impl<'b> Ballot<'b> {
+    /// The value in the ballot's `index`-th other column (see
+    /// [`Ballots::columns`]).
+    pub fn other(&self, index: usize) -> Option<&'b str> {
+        self.other.get(index).map(|span| span.of(self.text))
+    }
+}
+
+/// Where a piece of text sits in a longer one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn of(self, text: &str) -> &str {
+        &text[self.start as usize..self.end as usize]
+    }
+}
+
+/// Every ballot, stored column by column in a few long buffers.
+///
+/// A city-wide election has tens of thousands of ballots; one small string
+/// and vector per ballot and field would make reading a file mostly memory
+/// allocation. Here adding a ballot only appends to buffers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ballots {
+    columns: Vec<String>,
+    /// Voter ids and other-column values, one after another.
+    text: String,
+    voter_ids: Vec<Span>,
+    /// Every ballot's choices, one after another; ballot `i`'s are
+    /// `choices[choice_ends[i - 1]..choice_ends[i]]`.
+    choices: Vec<u32>,
+    choice_ends: Vec<u32>,
+    /// Parallel to `choices` for cumulative ballots, else empty.
+    points: Vec<u32>,
+    /// `columns.len()` values per ballot.
+    other: Vec<Span>,
+}
+
+/// Why a ballot could not be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BallotsFull {
+    #[error("the ballots hold more than 4 GB of text or 4 billion choices")]
+    TooLarge,
+    #[error("a ballot has a different number of points than choices")]
+    PointsDoNotMatch,
+    #[error("a ballot has a different number of values than there are columns")]
+    ValuesDoNotMatch,
+}
+
+impl Ballots {
+    /// No ballots yet; each will have a value for each of `columns` (the
+    /// columns other than `voter_id`, `vote` and `points`).
+    pub fn new(columns: Vec<String>) -> Self {
+        Self {
+            columns,
+            ..Self::default()
+        }
+    }
+
+    /// Makes room for `ballots` more ballots (a few choices each).
+    pub fn reserve(&mut self, ballots: usize) {
+        let ballots = ballots.min(10_000_000);
+        self.voter_ids.reserve(ballots);
+        self.choice_ends.reserve(ballots);
+        self.choices.reserve(ballots * 3);
+        self.other.reserve(ballots * self.columns.len());
+        self.text.reserve(ballots * (12 + 8 * self.columns.len()));
+    }
+
+    /// The names of the other columns.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    pub fn len(&self) -> usize {
+        self.voter_ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.voter_ids.is_empty()
+    }
+
+    /// Adds a ballot. `points` is empty unless the election is cumulative,
+    /// and then has one entry per choice.
+    pub fn push<'v>(
+        &mut self,
+        voter_id: &str,
+        choices: &[u32],
+        points: &[u32],
+        other: impl IntoIterator<Item = &'v str>,
+    ) -> Result<(), BallotsFull> {
+        if !points.is_empty() && points.len() != choices.len() {
+            return Err(BallotsFull::PointsDoNotMatch);
+        }
+        let values_before = self.other.len();
+        let voter_id = self.append_text(voter_id)?;
+        for value in other {
+            let span = self.append_text(value)?;
+            self.other.push(span);
+        }
+        if self.other.len() - values_before != self.columns.len() {
+            self.other.truncate(values_before);
+            return Err(BallotsFull::ValuesDoNotMatch);
+        }
+        self.voter_ids.push(voter_id);
+        self.choices.extend_from_slice(choices);
+        self.points.extend_from_slice(points);
+        let end = u32::try_from(self.choices.len()).map_err(|_| BallotsFull::TooLarge)?;
+        self.choice_ends.push(end);
+        Ok(())
+    }
+
+    fn append_text(&mut self, value: &str) -> Result<Span, BallotsFull> {
+        let start = u32::try_from(self.text.len()).map_err(|_| BallotsFull::TooLarge)?;
+        self.text.push_str(value);
+        let end = u32::try_from(self.text.len()).map_err(|_| BallotsFull::TooLarge)?;
+        Ok(Span { start, end })
+    }
+
+    /// The `index`-th ballot.
+    pub fn get(&self, index: usize) -> Option<Ballot<'_>> {
+        (index < self.len()).then(|| self.at(index))
+    }
+
+    /// Every ballot, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Ballot<'_>> + '_ {
+        (0..self.len()).map(|index| self.at(index))
+    }
+
+    /// The `index`-th ballot, which must exist.
+    fn at(&self, index: usize) -> Ballot<'_> {
+        let voter_id = self.voter_ids[index];
+        let start = if index == 0 {
+            0
+        } else {
+            self.choice_ends[index - 1] as usize
+        };
+        let end = self.choice_ends[index] as usize;
+        let width = self.columns.len();
+        Ballot {
+            voter_id: voter_id.of(&self.text),
+            choices: &self.choices[start..end],
+            points: if self.points.is_empty() {
+                &[]
+            } else {
+                &self.points[start..end]
+            },
+            other: &self.other[index * width..(index + 1) * width],
+            text: &self.text,
+        }
+    }
 }
 
 /// A whole election.
@@ -146,9 +302,7 @@ pub struct Election {
     /// Names of project columns other than `project_id`, `cost`, `votes`,
     /// `score` and `selected`.
     pub project_columns: Vec<String>,
-    pub ballots: Vec<Ballot>,
-    /// Names of vote columns other than `voter_id`, `vote` and `points`.
-    pub ballot_columns: Vec<String>,
+    pub ballots: Ballots,
 }
 
 impl Election {

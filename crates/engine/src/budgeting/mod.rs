@@ -60,7 +60,7 @@ pub mod support;
 
 pub use count::{count, selected_ids};
 pub use decimal::Decimal;
-pub use election::{Ballot, Election, Meta, Project, VoteType};
+pub use election::{Ballot, Ballots, Election, Meta, Project, VoteType};
 pub use outcome::{Funded, NotFunded, Outcome, WhyFunded, WhyNotFunded};
 pub use pabulib_read::{PabulibError, Section, read};
 pub use pabulib_write::write;

@@ -11,9 +11,10 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::decimal::Decimal;
-use super::election::{Ballot, Election, Meta, Project, VoteType};
+use super::election::{Ballots, Election, Meta, Project, VoteType};
 
 /// The three parts of a pabulib file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +88,7 @@ pub fn read(text: &str) -> Result<Election, PabulibError> {
             }
         }
     }
-    let last_line = text.lines().count().max(1);
-    builder.finish(last_line)
+    builder.finish(|| text.lines().count().max(1))
 }
 
 /// Where the reader is: which section, and whether its header row has been
@@ -114,15 +114,22 @@ struct Settings {
 struct ProjectsTable {
     columns: Columns,
     rows: Vec<Project>,
-    by_id: HashMap<String, u32>,
+    by_id: HashMap<String, u32, BuildHasherDefault<Fnv>>,
     lines: Vec<usize>,
 }
 
 #[derive(Default)]
 struct VotesTable {
     columns: Columns,
-    rows: Vec<Ballot>,
-    first_line_of_voter: HashMap<String, usize>,
+    /// Where `voter_id`, `vote` and `points` are.
+    voter_id: usize,
+    vote: usize,
+    points: Option<usize>,
+    rows: Ballots,
+    lines: Vec<usize>,
+    // Reused for each row.
+    choices: Vec<u32>,
+    given: Vec<u32>,
 }
 
 /// A section's header: where the known columns are, and the names of the
@@ -185,8 +192,8 @@ impl Columns {
     /// The trimmed value in a known column, `None` when the file has no such
     /// column or the value is empty or `None` (pabulib's missing value).
     fn value<'r>(&self, record: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
-        let value = record.get(*self.known.get(name)?)?.trim();
-        (!value.is_empty() && !value.eq_ignore_ascii_case("none")).then_some(value)
+        let value = missing_as_empty(record.get(*self.known.get(name)?)?);
+        (!value.is_empty()).then_some(value)
     }
 
     fn check_width(
@@ -230,8 +237,18 @@ impl Builder {
     }
 
     fn row(&mut self, record: &csv::StringRecord, line: usize) -> Result<(), PabulibError> {
-        if record.iter().all(|field| field.trim().is_empty()) {
+        if record.iter().all(|field| trim(field).is_empty()) {
             return Ok(());
+        }
+        let joined = record.as_slice();
+        if joined.contains('\n') || joined.contains('\r') {
+            // pabulib fields are single-line; a field running on usually
+            // means a quote was opened and never closed.
+            return Err(PabulibError::new(
+                self.section_or_meta(),
+                line,
+                "a quoted field runs on over the end of the line; is a closing quote missing?",
+            ));
         }
         if let Some(next) = section_marker(record) {
             return self.start_section(next, line);
@@ -332,7 +349,16 @@ impl Builder {
                 } else {
                     &["voter_id", "vote"]
                 };
-                self.votes.columns = Columns::parse(record, VOTE_COLUMNS, required, section, line)?;
+                let columns = Columns::parse(record, VOTE_COLUMNS, required, section, line)?;
+                self.votes.voter_id = columns.known.get("voter_id").copied().unwrap_or(0);
+                self.votes.vote = columns.known.get("vote").copied().unwrap_or(0);
+                self.votes.points = columns.known.get("points").copied();
+                self.votes.rows = Ballots::new(columns.other_names());
+                if let Some(expected) = self.meta.get("num_votes").and_then(|n| n.parse().ok()) {
+                    self.votes.rows.reserve(expected);
+                    self.votes.lines.reserve(expected);
+                }
+                self.votes.columns = columns;
             }
         }
         Ok(())
@@ -507,18 +533,14 @@ impl Builder {
         let table = &mut self.votes;
         table.columns.check_width(record, section, line)?;
         let fail = |problem: String| PabulibError::new(section, line, problem);
-        let voter_id = table
-            .columns
-            .value(record, "voter_id")
-            .ok_or_else(|| fail("the voter_id is empty".to_owned()))?;
-        if let Some(earlier) = table.first_line_of_voter.get(voter_id) {
-            return Err(fail(format!(
-                "voter {voter_id:?} already voted on line {earlier}"
-            )));
+        let field = |index: usize| missing_as_empty(record.get(index).unwrap_or(""));
+        let voter_id = field(table.voter_id);
+        if voter_id.is_empty() {
+            return Err(fail("the voter_id is empty".to_owned()));
         }
-        let mut choices = Vec::new();
-        for name in table.columns.value(record, "vote").unwrap_or("").split(',') {
-            let name = name.trim();
+        table.choices.clear();
+        for name in field(table.vote).split(',') {
+            let name = trim(name);
             if name.is_empty() {
                 continue;
             }
@@ -527,43 +549,69 @@ impl Builder {
                     "voter {voter_id:?} votes for project {name:?}, which is not in PROJECTS"
                 ))
             })?;
-            choices.push(*index);
+            table.choices.push(*index);
         }
-        let mut points = Vec::new();
+        table.given.clear();
         if cumulative {
-            let text = table.columns.value(record, "points").unwrap_or("");
+            let text = table.points.map_or("", field);
             for item in text.split(',').filter(|item| !item.trim().is_empty()) {
-                points.push(item.trim().parse::<u32>().map_err(|_| {
+                table.given.push(item.trim().parse::<u32>().map_err(|_| {
                     fail(format!(
                         "voter {voter_id:?} gives {item:?} points, which is not a whole number"
                     ))
                 })?);
             }
-            if points.len() != choices.len() {
+            if table.given.len() != table.choices.len() {
                 return Err(fail(format!(
                     "voter {voter_id:?} names {} projects but gives {} points",
-                    choices.len(),
-                    points.len()
+                    table.choices.len(),
+                    table.given.len()
                 )));
             }
         }
-        table.first_line_of_voter.insert(voter_id.to_owned(), line);
-        table.rows.push(Ballot {
-            voter_id: voter_id.to_owned(),
-            choices,
-            points,
-            other: table.columns.others(record),
-        });
+        let other = table
+            .columns
+            .other
+            .iter()
+            .map(|&(index, _)| trim(record.get(index).unwrap_or("")));
+        table
+            .rows
+            .push(voter_id, &table.choices, &table.given, other)
+            .map_err(|e| fail(e.to_string()))?;
+        table.lines.push(line);
         Ok(())
     }
 
-    fn finish(mut self, last_line: usize) -> Result<Election, PabulibError> {
+    /// Each voter may vote once: the first repeated `voter_id` is an error
+    /// naming both lines.
+    fn check_voters_unique(&self) -> Result<(), PabulibError> {
+        let ballots = &self.votes.rows;
+        let mut first: HashMap<&str, usize, BuildHasherDefault<Fnv>> =
+            HashMap::with_capacity_and_hasher(ballots.len(), BuildHasherDefault::default());
+        for (index, ballot) in ballots.iter().enumerate() {
+            if let Some(earlier) = first.insert(ballot.voter_id, index) {
+                return Err(PabulibError::new(
+                    Section::Votes,
+                    self.votes.lines[index],
+                    format!(
+                        "voter {:?} already voted on line {}",
+                        ballot.voter_id, self.votes.lines[earlier]
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that the file was complete; `last_line` is only counted when
+    /// an error needs it.
+    fn finish(mut self, last_line: impl Fn() -> usize) -> Result<Election, PabulibError> {
         match self.section {
             Some(Section::Votes) if self.header_seen => {}
             Some(section) if !self.header_seen => {
                 return Err(PabulibError::new(
                     section,
-                    last_line,
+                    last_line(),
                     format!("the file ends before the {section} header row"),
                 ));
             }
@@ -575,19 +623,20 @@ impl Builder {
                 };
                 return Err(PabulibError::new(
                     missing,
-                    last_line,
+                    last_line(),
                     format!("the file ends without a {missing} section"),
                 ));
             }
             None => {
                 return Err(PabulibError::new(
                     Section::Meta,
-                    last_line,
+                    last_line(),
                     "the file has no META section",
                 ));
             }
         }
         self.check_counts()?;
+        self.check_voters_unique()?;
         let Settings { budget, vote_type } = self
             .settings
             .take()
@@ -598,7 +647,6 @@ impl Builder {
             vote_type,
             project_columns: self.projects.columns.other_names(),
             projects: self.projects.rows,
-            ballot_columns: self.votes.columns.other_names(),
             ballots: self.votes.rows,
         })
     }
@@ -622,6 +670,52 @@ impl Builder {
             }
         }
         Ok(())
+    }
+}
+
+/// A field without surrounding white space. Most fields have none, and
+/// checking the first and last byte is much cheaper than `str::trim`.
+fn trim(field: &str) -> &str {
+    let plain = |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii() && !b.is_ascii_whitespace());
+    let bytes = field.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        field
+    } else {
+        field.trim()
+    }
+}
+
+/// A field trimmed, with pabulib's missing value `None` read as empty.
+fn missing_as_empty(field: &str) -> &str {
+    let field = trim(field);
+    if field.eq_ignore_ascii_case("none") {
+        ""
+    } else {
+        field
+    }
+}
+
+/// The FNV-1a hash: for the short keys here (project and voter ids) much
+/// faster than the standard library's collision-resistant default, and a
+/// file cannot gain anything by making its own ids collide.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

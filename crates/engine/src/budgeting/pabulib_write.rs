@@ -4,20 +4,27 @@
 //! The output reads back into an equal [`Election`]: fields are quoted only
 //! when they must be (a semicolon, a quote or a line break inside), `budget`,
 //! `vote_type`, `num_projects` and `num_votes` are written from the election
-//! itself so that they always agree with the data, and every other META entry
-//! and column is kept as it was.
+//! itself so that they always agree with the data (the budget keeps its
+//! spelling when the amount is unchanged), and every other META entry and
+//! column is kept as it was.
 //!
 //! Quoting is done here rather than through the `csv` crate's writer: the
 //! rule is RFC 4180's (quote a field holding a semicolon, a quote or a line
 //! break, doubling any quote), and writing into a `String` cannot fail, so
 //! the writer's I/O error path would be dead code in every caller.
 
+use super::decimal::Decimal;
 use super::election::{Election, Project, VoteType};
 
 /// The election as the text of a pabulib file.
 pub fn write(election: &Election) -> String {
     let mut meta = election.meta.clone();
-    meta.set("budget", &election.budget.to_string());
+    // Keep the file's own spelling of the budget ("1000.50") when it is
+    // the same amount.
+    let budget_as_written = meta.get("budget").and_then(|b| Decimal::parse(b).ok());
+    if budget_as_written != Some(election.budget) {
+        meta.set("budget", &election.budget.to_string());
+    }
     meta.set("vote_type", election.vote_type.name());
     meta.set("num_projects", &election.projects.len().to_string());
     meta.set("num_votes", &election.ballots.len().to_string());
@@ -47,22 +54,25 @@ pub fn write(election: &Election) -> String {
     let cumulative = election.vote_type == VoteType::Cumulative;
     let mut header = vec!["voter_id", "vote"];
     header.extend(cumulative.then_some("points"));
-    header.extend(election.ballot_columns.iter().map(String::as_str));
+    header.extend(election.ballots.columns().iter().map(String::as_str));
     out.row(header);
-    for ballot in &election.ballots {
-        let vote = ballot
+    let columns = election.ballots.columns().len();
+    let mut fields: Vec<String> = Vec::new();
+    for ballot in election.ballots.iter() {
+        fields.clear();
+        fields.push(ballot.voter_id.to_owned());
+        let vote: Vec<&str> = ballot
             .choices
             .iter()
             .map(|&index| election.projects[index as usize].id.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
-        let mut fields = vec![ballot.voter_id.clone(), vote];
+            .collect();
+        fields.push(vote.join(","));
         if cumulative {
             let points: Vec<String> = ballot.points.iter().map(u32::to_string).collect();
             fields.push(points.join(","));
         }
-        fields.extend(ballot.other.iter().cloned());
-        out.row(fields);
+        fields.extend((0..columns).map(|index| ballot.other(index).unwrap_or("").to_owned()));
+        out.row(&fields);
     }
     out.finish()
 }

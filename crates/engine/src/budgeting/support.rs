@@ -27,8 +27,8 @@ pub fn scores(election: &Election) -> Vec<Decimal> {
             .collect(),
         VoteType::Cumulative => {
             let mut points = vec![0_i64; count];
-            for ballot in &election.ballots {
-                for (&project, &given) in ballot.choices.iter().zip(&ballot.points) {
+            for ballot in election.ballots.iter() {
+                for (&project, &given) in ballot.choices.iter().zip(ballot.points) {
                     points[project as usize] += i64::from(given);
                 }
             }
@@ -45,8 +45,8 @@ pub fn scores(election: &Election) -> Vec<Decimal> {
 pub fn approval_counts(election: &Election) -> Vec<u64> {
     let mut counts = vec![0_u64; election.projects.len()];
     let mut seen = Vec::new();
-    for ballot in &election.ballots {
-        approved_set(&ballot.choices, &mut seen);
+    for ballot in election.ballots.iter() {
+        approved_set(ballot.choices, &mut seen);
         for &project in &seen {
             counts[project as usize] += 1;
         }
@@ -80,10 +80,7 @@ impl ApprovalClasses {
     pub fn of(election: &Election) -> Self {
         Self::from_ballots(
             election.projects.len(),
-            election
-                .ballots
-                .iter()
-                .map(|ballot| ballot.choices.as_slice()),
+            election.ballots.iter().map(|ballot| ballot.choices),
         )
     }
 
