@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use coprod_engine::budgeting::{
-    self as engine, Ballot, Counting, Decimal, Election, Meta, Project, Rule, VoteType, WhyFunded,
+    self as engine, Counting, Decimal, Election, Meta, Project, Rule, VoteType, WhyFunded,
     WhyNotFunded, exact::Fraction,
 };
 use serde::{Deserialize, Serialize};
@@ -216,7 +216,7 @@ fn election(
     budget_pence: i64,
     projects: &[Proposal],
     ballots: &[CountedBallot],
-) -> Election {
+) -> Result<Election, engine::election::BallotsFull> {
     let index: BTreeMap<i64, u32> = projects
         .iter()
         .enumerate()
@@ -229,7 +229,7 @@ fn election(
         BallotRules::Ranked { .. } => VoteType::Ordinal,
     };
     let mut rank_scores = vec![0_i64; projects.len()];
-    let mut cast = Vec::new();
+    let mut cast = engine::election::Ballots::new(Vec::new());
     for ballot in ballots {
         let mut mine: Vec<&Choice> = ballot
             .choices
@@ -247,24 +247,19 @@ fn election(
                 rank_scores[slot] += rank_points(ranks, c.position.unwrap_or(ranks));
             }
         }
-        let points = if vote_type == VoteType::Cumulative {
+        let points: Vec<u32> = if vote_type == VoteType::Cumulative {
             mine.iter()
                 .map(|c| u32::try_from(c.points.unwrap_or(0)).unwrap_or(u32::MAX))
                 .collect()
         } else {
             Vec::new()
         };
-        cast.push(Ballot {
-            voter_id: (cast.len() + 1).to_string(),
-            choices,
-            points,
-            other: Vec::new(),
-        });
+        cast.push(&(cast.len() + 1).to_string(), &choices, &points, [])?;
     }
     let mut meta = Meta::default();
     meta.set("budget", &decimal(budget_pence).to_string());
     meta.set("vote_type", vote_type.name());
-    Election {
+    Ok(Election {
         meta,
         budget: decimal(budget_pence),
         vote_type,
@@ -282,8 +277,7 @@ fn election(
             .collect(),
         project_columns: Vec::new(),
         ballots: cast,
-        ballot_columns: Vec::new(),
-    }
+    })
 }
 
 /// The process's rule, ready for the engine.
@@ -302,8 +296,8 @@ fn count_pot(
     pot: &mut Pot,
     projects: &[Proposal],
     ballots: &[CountedBallot],
-) -> Vec<Decided> {
-    let election = election(process, pot.budget_pence, projects, ballots);
+) -> Result<Vec<Decided>, engine::election::BallotsFull> {
+    let election = election(process, pot.budget_pence, projects, ballots)?;
     pot.ballots = usize_u64(election.ballots.len());
     let outcome = engine::count(&election, counting(process));
     pot.spent_pence = pence(outcome.spent);
@@ -334,7 +328,7 @@ fn count_pot(
                 .collect(),
         }
     }));
-    decided
+    Ok(decided)
 }
 
 fn funded_reason(why: &WhyFunded) -> Reason {
@@ -410,7 +404,7 @@ pub async fn count_and_publish(
     db: &Db,
     process: &Process,
     counted_by: Option<i64>,
-) -> Result<bool, sqlx::Error> {
+) -> anyhow::Result<bool> {
     if is_counted(db, process.id).await? {
         return Ok(false);
     }
@@ -421,11 +415,10 @@ pub async fn count_and_publish(
     let mut counted_pots = Vec::new();
     let mut decided = Vec::new();
     for (mut pot, members) in pots(process, &categories, &projects) {
-        decided.extend(count_pot(process, &mut pot, &members, &ballots));
+        decided.extend(count_pot(process, &mut pot, &members, &ballots)?);
         counted_pots.push(pot);
     }
-    let summary =
-        serde_json::to_string(&counted_pots).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let summary = serde_json::to_string(&counted_pots)?;
     let mut tx = db.begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO pb_counts (process_id, rule, counted_at, counted_by, ballots, summary) \
@@ -466,7 +459,7 @@ pub async fn count_and_publish(
         .bind(tally.votes)
         .bind(tally.score)
         .bind(cost)
-        .bind(serde_json::to_string(&d.reasons).map_err(|e| sqlx::Error::Encode(Box::new(e)))?)
+        .bind(serde_json::to_string(&d.reasons)?)
         .execute(&mut *tx)
         .await?;
     }
