@@ -262,7 +262,7 @@ async fn main() -> anyhow::Result<()> {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,
         Command::Backup { file } => backup_to(&cli.common, file).await,
-        Command::Pb { action } => pb::run(action),
+        Command::Pb { action } => pb::run(action, || open_database(&cli.common)).await,
         Command::Restore { file } => {
             let settings = settings(&cli.common, false)?;
             std::fs::create_dir_all(&settings.data_dir)
@@ -277,6 +277,16 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The database named by the settings, migrated.
+async fn open_database(common: &Common) -> anyhow::Result<Db> {
+    let settings = settings(common, false)?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("could not create {}", settings.data_dir.display()))?;
+    let db = Db::connect(&settings.database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
 }
 
 async fn user(common: &Common, action: UserAction) -> anyhow::Result<()> {

@@ -1,5 +1,9 @@
 //! `coprod pb`: participatory budgeting elections in the pabulib format.
 //!
+//! `coprod pb import FILE.pb` turns an election into a closed process with
+//! its projects and ballots, ready to be counted from its page; `coprod pb
+//! export PROCESS FILE.pb` writes a closed process out as an election.
+//!
 //! `coprod pb count FILE.pb [--rule RULE] [--json]` counts an election and
 //! prints the funded projects. Its interface is fixed because other tools
 //! call it: with `--json` it prints exactly one object
@@ -14,10 +18,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::Subcommand;
 use clap::builder::PossibleValuesParser;
+use coprod_server::budgeting::pabulib;
 use coprod_server::coprod_engine::budgeting::{
     self, Counting, Election, Outcome, Rule, RuleChoice, WhyFunded, WhyNotFunded,
     outcome::{Ranked, Shares},
 };
+use coprod_server::db::Db;
 
 /// The status for a file that cannot be counted, as for a usage error.
 const CANNOT_COUNT: i32 = 2;
@@ -38,6 +44,19 @@ pub enum PbCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Turn a pabulib (.pb) election into a closed process with its projects
+    /// and ballots. All or nothing; count it afterwards from its page.
+    Import {
+        /// The .pb file.
+        file: PathBuf,
+    },
+    /// Write a closed process out as a pabulib (.pb) election.
+    Export {
+        /// The process's id (the number in its address, /budgeting/ID).
+        process: i64,
+        /// Where to write it; `-` for standard output.
+        file: PathBuf,
+    },
 }
 
 fn rule_names() -> PossibleValuesParser {
@@ -46,9 +65,16 @@ fn rule_names() -> PossibleValuesParser {
     )
 }
 
-/// Runs a `coprod pb` command.
-pub fn run(command: PbCommand) -> anyhow::Result<()> {
+/// Runs a `coprod pb` command. Counting touches no database; importing and
+/// exporting open it with `open_db`, only then.
+pub async fn run<F, Fut>(command: PbCommand, open_db: F) -> anyhow::Result<()>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = anyhow::Result<Db>>,
+{
     match command {
+        PbCommand::Import { file } => import(&open_db().await?, &file).await,
+        PbCommand::Export { process, file } => export(&open_db().await?, process, &file).await,
         PbCommand::Count { file, rule, json } => {
             let choice = RuleChoice::from_name(&rule)
                 .with_context(|| format!("{rule:?} is not a counting rule"))?;
@@ -68,6 +94,55 @@ pub fn run(command: PbCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `coprod pb import`: the file must read cleanly; the whole election then
+/// goes in, or nothing does.
+async fn import(db: &Db, file: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("could not read {}", file.display()))?;
+    let election =
+        budgeting::read(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let fallback = file.file_stem().map_or_else(
+        || file.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let imported = pabulib::import(db, &election, &fallback)
+        .await
+        .with_context(|| format!("could not import {}", file.display()))?;
+    db.close().await;
+    println!(
+        "Imported {} as process {} with {} projects and {} ballots. Count it at /budgeting/{}/manage.",
+        file.display(),
+        imported.process_id,
+        imported.projects,
+        imported.ballots,
+        imported.process_id
+    );
+    for note in &imported.notes {
+        println!("Note: {note}.");
+    }
+    Ok(())
+}
+
+/// `coprod pb export`: a closed process as a pabulib file.
+async fn export(db: &Db, process: i64, file: &Path) -> anyhow::Result<()> {
+    let election = pabulib::export(db, process).await?;
+    db.close().await;
+    let text = budgeting::write(&election);
+    if file.as_os_str() == "-" {
+        print!("{text}");
+    } else {
+        std::fs::write(file, text)
+            .with_context(|| format!("could not write {}", file.display()))?;
+        eprintln!(
+            "Wrote process {process} to {} ({} projects, {} ballots).",
+            file.display(),
+            election.projects.len(),
+            election.ballots.len()
+        );
+    }
+    Ok(())
 }
 
 /// Reads and counts a file; the error is one line naming what is wrong.

@@ -488,24 +488,60 @@ pub async fn all_ballots(db: &Db, process_id: i64) -> Result<Vec<CountedBallot>,
     Ok(ballots.into_iter().map(|(_, ballot)| ballot).collect())
 }
 
+/// Ballots per INSERT when storing many at once: well inside both
+/// backends' limits on bound values.
+const BATCH: usize = 250;
+
 /// Stores ballots that reach the platform whole — from a pabulib file
 /// (`imported`) or the demo's invented vote — with no voter keys, in one
-/// transaction of the caller's.
+/// transaction of the caller's, a batch of rows per statement (a city's
+/// vote has tens of thousands of ballots).
 pub async fn insert_ballots(
     tx: &mut Transaction<'_, sqlx::Any>,
     process_id: i64,
     channel: &'static str,
     ballots: &[Vec<Choice>],
 ) -> Result<(), sqlx::Error> {
-    for choices in ballots {
-        let id = ballot_id();
-        sqlx::query("INSERT INTO pb_ballots (id, process_id, channel) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(process_id)
-            .bind(channel)
-            .execute(&mut **tx)
-            .await?;
-        insert_choices(tx, &id, choices).await?;
+    for batch in ballots.chunks(BATCH) {
+        let ids: Vec<String> = batch.iter().map(|_| ballot_id()).collect();
+        let rows: Vec<String> = (0..batch.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO pb_ballots (id, process_id, channel) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(id.clone()).bind(process_id).bind(channel);
+        }
+        query.execute(&mut **tx).await?;
+        let choices: Vec<(&String, &Choice)> = ids
+            .iter()
+            .zip(batch)
+            .flat_map(|(id, choices)| choices.iter().map(move |c| (id, c)))
+            .collect();
+        for rows in choices.chunks(BATCH) {
+            let values: Vec<String> = (0..rows.len())
+                .map(|i| {
+                    let p = 4 * i;
+                    format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO pb_ballot_choices (ballot_id, proposal_id, points, position) VALUES {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, choice) in rows {
+                query = query
+                    .bind((*id).clone())
+                    .bind(choice.proposal_id)
+                    .bind(choice.points)
+                    .bind(choice.position);
+            }
+            query.execute(&mut **tx).await?;
+        }
     }
     Ok(())
 }

@@ -280,13 +280,13 @@ fn election(
     })
 }
 
-/// The process's rule, ready for the engine.
+/// The process's rule, ready for the engine. A score threshold applies
+/// whatever the rule, as cities apply theirs (`greedy-threshold` requires
+/// one).
 fn counting(process: &Process) -> Counting {
-    let rule = Rule::from_name(&process.settings.counting_rule).unwrap_or(Rule::Greedy);
     Counting {
-        rule,
-        min_score: (rule == Rule::GreedyThreshold)
-            .then(|| Decimal::from_whole(process.settings.score_threshold.unwrap_or(0))),
+        rule: Rule::from_name(&process.settings.counting_rule).unwrap_or(Rule::Greedy),
+        min_score: process.settings.score_threshold.map(Decimal::from_whole),
     }
 }
 

@@ -23,6 +23,8 @@ mod delivery;
 pub mod demo_data;
 /// Staff pages to run a process: phases, categories, codes, the count.
 mod manage;
+/// Processes to and from pabulib elections, for `coprod pb`.
+pub mod pabulib;
 /// The public pages: processes and proposals.
 mod pages;
 /// A process's settings as people read and type them: phases, money, dates.

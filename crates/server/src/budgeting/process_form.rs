@@ -198,7 +198,7 @@ impl ProcessForm {
             minimum_age,
             ballot: ballot?,
             counting_rule: counting_rule?.to_owned(),
-            score_threshold: score_threshold.filter(|_| threshold_needed),
+            score_threshold,
             show_running_totals: !self.show_running_totals.is_empty(),
             dates: dates?,
         })

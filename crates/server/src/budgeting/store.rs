@@ -131,14 +131,28 @@ pub async fn create_process(
     settings: &ProcessSettings,
     created_by: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    insert_process(&mut conn, settings, created_by, false).await
+}
+
+/// Stores a new process on `conn` (a transaction's, say). A `sealed`
+/// process (one whose ballots arrive whole, from a file) gets no salt: no
+/// ballot of it is ever linked to anyone.
+pub async fn insert_process(
+    conn: &mut sqlx::AnyConnection,
+    settings: &ProcessSettings,
+    created_by: Option<i64>,
+    sealed: bool,
+) -> Result<i64, sqlx::Error> {
     let (max_choices, max_total_cost, points_total) = settings.ballot.columns();
     let d = settings.dates;
+    let now = db::now();
     let row = sqlx::query(
         "INSERT INTO pb_processes (title, description, area_code, budget_pence, currency, minimum_age, \
          ballot_type, max_choices, max_total_cost_pence, points_total, counting_rule, score_threshold, \
          show_running_totals, proposals_open_at, review_starts_at, voting_opens_at, voting_closes_at, \
-         delivery_starts_at, ballot_salt, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         delivery_starts_at, ballot_salt, sealed_at, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
          RETURNING id",
     )
     .bind(&settings.title)
@@ -159,10 +173,11 @@ pub async fn create_process(
     .bind(d.voting_opens_at)
     .bind(d.voting_closes_at)
     .bind(d.delivery_starts_at)
-    .bind(crypto::random_token())
+    .bind((!sealed).then(crypto::random_token))
+    .bind(sealed.then_some(now))
     .bind(created_by)
-    .bind(db::now())
-    .fetch_one(db.pool())
+    .bind(now)
+    .fetch_one(&mut *conn)
     .await?;
     row.try_get("id")
 }
@@ -345,10 +360,22 @@ pub struct NewProposal {
 }
 
 pub async fn create_proposal(db: &Db, new: &NewProposal) -> Result<i64, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    insert_proposal(&mut conn, new, "submitted", None).await
+}
+
+/// Stores a proposal on `conn` with the given status; `external_id` is
+/// the `project_id` it had in an imported file.
+pub async fn insert_proposal(
+    conn: &mut sqlx::AnyConnection,
+    new: &NewProposal,
+    status: &'static str,
+    external_id: Option<&str>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO pb_proposals (process_id, title, description, location, category_id, estimated_cost_pence, \
-         channel, proposer_account_id, entered_by, submitted_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted') RETURNING id",
+         channel, proposer_account_id, entered_by, submitted_at, status, external_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(new.process_id)
     .bind(&new.title)
@@ -360,7 +387,9 @@ pub async fn create_proposal(db: &Db, new: &NewProposal) -> Result<i64, sqlx::Er
     .bind(new.proposer)
     .bind(new.entered_by)
     .bind(db::now())
-    .fetch_one(db.pool())
+    .bind(status)
+    .bind(external_id)
+    .fetch_one(&mut *conn)
     .await?
     .try_get("id")
 }
