@@ -104,6 +104,11 @@ impl ResultsPage {
     fn all_rows(&self) -> impl Iterator<Item = &Row> {
         self.funded.iter().chain(self.not_funded.iter())
     }
+
+    /// Whether any project has a theme, so the theme column says something.
+    fn has_themes(&self) -> bool {
+        self.all_rows().any(|row| !row.category.is_empty())
+    }
 }
 
 /// What a process's scores count: "votes" (approval) or "points".

@@ -309,8 +309,6 @@ pub async fn categories(db: &Db, process_id: i64) -> Result<Vec<Category>, sqlx:
     .collect()
 }
 
-/// How a proposal reached the platform.
-pub const CHANNELS: [&str; 4] = ["online", "paper", "event", "phone"];
 /// The channels staff record when typing a proposal in.
 pub const STAFF_CHANNELS: [&str; 3] = ["paper", "event", "phone"];
 
