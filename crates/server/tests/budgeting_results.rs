@@ -511,7 +511,69 @@ async fn funded_projects_keep_a_public_delivery_trail(backend: Backend) {
     assert_eq!(citizen.get(&path).await.status, StatusCode::FORBIDDEN);
 }
 
+async fn every_ballot_stored_is_counted_even_when_entered_during_the_count(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    with_postcodes(&app).await;
+    let mut organiser = app.as_role(Role::Manager).await;
+    let (process, [benches, ..]) = voting_process(&app, &mut organiser, &[]).await;
+    let codes = issue_codes(&mut organiser, process, 6).await;
+    next_phase(&mut organiser, process).await;
+    let found = coprod_server::budgeting::store::find_process(&app.state.db, process)
+        .await
+        .unwrap()
+        .unwrap();
+    let choice = [coprod_server::budgeting::ballot::Choice {
+        proposal_id: benches,
+        points: None,
+        position: None,
+    }];
+    let mut entries = tokio::task::JoinSet::new();
+    for code in &codes {
+        let db = app.state.db.clone();
+        let letters = coprod_server::budgeting::ballot_box::normalise_code(code).unwrap();
+        entries.spawn(async move {
+            coprod_server::budgeting::ballot_box::cast_with_code(
+                &db, process, &letters, "paper", &choice,
+            )
+            .await
+            .unwrap()
+        });
+    }
+    let counted =
+        coprod_server::budgeting::counting::count_and_publish(&app.state.db, &found, None)
+            .await
+            .unwrap();
+    assert!(counted);
+    while let Some(entry) = entries.join_next().await {
+        let outcome = entry.unwrap();
+        assert!(
+            matches!(
+                outcome,
+                Ok(()) | Err(coprod_server::budgeting::ballot_box::CodeRefused::Counted)
+            ),
+            "{outcome:?}"
+        );
+    }
+    let (in_count,): (i64,) = sqlx::query_as("SELECT ballots FROM pb_counts")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        in_count,
+        app.count("pb_ballots").await,
+        "no ballot left out"
+    );
+    let (votes,): (i64,) =
+        sqlx::query_as("SELECT votes FROM pb_project_results WHERE proposal_id = $1")
+            .bind(benches)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(votes, in_count);
+}
+
 on_both_backends!(
+    every_ballot_stored_is_counted_even_when_entered_during_the_count,
     a_greedy_count_funds_by_votes_and_explains_each_project,
     equal_shares_explain_who_paid,
     a_theme_with_its_own_budget_is_counted_on_its_own,

@@ -301,6 +301,34 @@ pub enum CodeRefused {
     Unknown,
     /// Someone has already voted with it.
     Used,
+    /// The vote has been counted: no more ballots go in.
+    Counted,
+}
+
+/// Takes the process's row lock for the rest of the transaction. Entering a
+/// ballot with a code and counting the vote both take it first, so a count
+/// sees every ballot entered before it and none can slip in beside it.
+pub async fn lock_process(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    process_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE pb_processes SET sealed_at = sealed_at WHERE id = $1")
+        .bind(process_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Whether the vote has been counted, as the transaction sees it.
+pub async fn counted_in(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    process_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pb_counts WHERE process_id = $1")
+        .bind(process_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
 }
 
 /// Spends a code and stores its ballot, in one transaction: either both
@@ -315,6 +343,11 @@ pub async fn cast_with_code(
 ) -> Result<Result<(), CodeRefused>, sqlx::Error> {
     let hash = code_hash(process_id, letters);
     let mut tx = db.begin_write().await?;
+    lock_process(&mut tx, process_id).await?;
+    if counted_in(&mut tx, process_id).await? {
+        tx.rollback().await?;
+        return Ok(Err(CodeRefused::Counted));
+    }
     let spent = sqlx::query(
         "UPDATE pb_voting_codes SET used_at = $1 WHERE process_id = $2 AND code_hash = $3 AND used_at IS NULL",
     )
@@ -376,7 +409,16 @@ pub async fn seal(db: &Db, process_id: i64) -> Result<(), sqlx::Error> {
 }
 
 /// Seals every process whose voting closed before `now`; returns how many.
+/// It also clears any voter key written by a ballot that was being stored
+/// at the very moment its vote was sealed (harmless without the salt, but
+/// there is no reason to keep it).
 pub async fn seal_closed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
+    sqlx::query(
+        "UPDATE pb_ballots SET voter_key = NULL WHERE voter_key IS NOT NULL \
+         AND process_id IN (SELECT id FROM pb_processes WHERE sealed_at IS NOT NULL)",
+    )
+    .execute(db.pool())
+    .await?;
     let closed: Vec<(i64,)> = sqlx::query_as(
         "SELECT id FROM pb_processes WHERE sealed_at IS NULL AND voting_closes_at <= $1",
     )

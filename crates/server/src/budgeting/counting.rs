@@ -405,21 +405,81 @@ pub async fn count_and_publish(
     process: &Process,
     counted_by: Option<i64>,
 ) -> anyhow::Result<bool> {
-    if is_counted(db, process.id).await? {
-        return Ok(false);
+    // Paper ballots may still be going in while an organiser counts. The
+    // count reads and counts without holding anything, then takes the
+    // process's lock (which entering a ballot also takes) and stores the
+    // result only if no ballot arrived meanwhile; otherwise it counts again.
+    for _ in 0..COUNT_ATTEMPTS {
+        if is_counted(db, process.id).await? {
+            return Ok(false);
+        }
+        let projects = store::ballot_proposals(db, process.id).await?;
+        let categories = store::categories(db, process.id).await?;
+        let ballots = ballot_box::all_ballots(db, process.id).await?;
+        let tallies = ballot_box::tallies(db, process.id, ranks_of(process)).await?;
+        let mut pots_counted = Vec::new();
+        let mut decided = Vec::new();
+        for (mut pot, members) in pots(process, &categories, &projects) {
+            decided.extend(count_pot(process, &mut pot, &members, &ballots)?);
+            pots_counted.push(pot);
+        }
+        let mut tx = db.begin_write().await?;
+        ballot_box::lock_process(&mut tx, process.id).await?;
+        let (now_stored,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM pb_ballots WHERE process_id = $1")
+                .bind(process.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if usize::try_from(now_stored).ok() != Some(ballots.len()) {
+            tx.rollback().await?;
+            continue;
+        }
+        let stored = store_count(
+            tx,
+            process,
+            counted_by,
+            Counted {
+                pots: &pots_counted,
+                decided: &decided,
+                ballots: ballots.len(),
+                projects: &projects,
+                tallies: &tallies,
+            },
+        )
+        .await?;
+        return Ok(stored);
     }
-    let projects = store::ballot_proposals(db, process.id).await?;
-    let categories = store::categories(db, process.id).await?;
-    let ballots = ballot_box::all_ballots(db, process.id).await?;
-    let tallies = ballot_box::tallies(db, process.id, ranks_of(process)).await?;
-    let mut counted_pots = Vec::new();
-    let mut decided = Vec::new();
-    for (mut pot, members) in pots(process, &categories, &projects) {
-        decided.extend(count_pot(process, &mut pot, &members, &ballots)?);
-        counted_pots.push(pot);
-    }
-    let summary = serde_json::to_string(&counted_pots)?;
-    let mut tx = db.begin_write().await?;
+    anyhow::bail!("ballots kept arriving while counting; try again")
+}
+
+/// How many times a count starts again when ballots arrive while it runs.
+const COUNT_ATTEMPTS: usize = 5;
+
+/// A finished count, ready to store.
+struct Counted<'a> {
+    pots: &'a [Pot],
+    decided: &'a [Decided],
+    ballots: usize,
+    projects: &'a [Proposal],
+    tallies: &'a BTreeMap<i64, Tally>,
+}
+
+/// Stores a count in the transaction that holds the process's lock; `false`
+/// if another count got there first.
+async fn store_count(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    process: &Process,
+    counted_by: Option<i64>,
+    counted: Counted<'_>,
+) -> anyhow::Result<bool> {
+    let Counted {
+        pots,
+        decided,
+        ballots,
+        projects,
+        tallies,
+    } = counted;
+    let summary = serde_json::to_string(pots)?;
     let inserted = sqlx::query(
         "INSERT INTO pb_counts (process_id, rule, counted_at, counted_by, ballots, summary) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (process_id) DO NOTHING",
@@ -428,7 +488,7 @@ pub async fn count_and_publish(
     .bind(&process.settings.counting_rule)
     .bind(db::now())
     .bind(counted_by)
-    .bind(i64::try_from(ballots.len()).unwrap_or(i64::MAX))
+    .bind(i64::try_from(ballots).unwrap_or(i64::MAX))
     .bind(summary)
     .execute(&mut *tx)
     .await?
@@ -438,7 +498,7 @@ pub async fn count_and_publish(
         return Ok(false);
     }
     let mut order = 0;
-    for d in &decided {
+    for d in decided {
         let funded_order = d.funded.then(|| {
             order += 1;
             order

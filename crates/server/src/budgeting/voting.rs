@@ -442,6 +442,12 @@ async fn cast_with_code(
                 errors.add("code", shell.t("budgeting.code.error.unknown"));
             }
             Err(CodeRefused::Used) => errors.add("code", shell.t("budgeting.code.error.used")),
+            Err(CodeRefused::Counted) => {
+                return Err(AppError::BadRequest {
+                    key: "budgeting.error.already_counted",
+                    field: None,
+                });
+            }
         }
     }
     code_page(state, shell, process, paper, code, &fields, errors, false)
