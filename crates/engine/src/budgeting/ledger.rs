@@ -18,7 +18,7 @@
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Zero};
+use num_traits::{One, ToPrimitive, Zero};
 
 use super::exact::{Linear, ratio_to_f64};
 
@@ -162,17 +162,24 @@ impl Ledger {
     /// and returns its round number. The common denominator grows by as
     /// little as it must, and every amount is rewritten over it.
     pub fn record_share(&mut self, numerator: &Amount, payers: u64) -> usize {
-        let payers = BigInt::from(payers);
-        let common = numerator.value.gcd(&numerator.slope).gcd(&payers);
-        let factor = if common.is_zero() {
-            payers
-        } else {
-            &payers / &common
-        };
+        // The common factor of the numerator and the (small) payer count,
+        // found from the remainders so that no big-number gcd is needed.
+        let common = [&numerator.value, &numerator.slope]
+            .iter()
+            .fold(payers, |common, part| {
+                if common <= 1 {
+                    return common;
+                }
+                // A remainder of zero means `common` divides this part.
+                let remainder = part.mod_floor(&BigInt::from(common)).to_u64().unwrap_or(0);
+                remainder.gcd(&common)
+            })
+            .max(1);
+        let factor = BigInt::from(payers / common);
         let mut share = numerator.clone();
-        if !common.is_zero() && !common.is_one() {
-            share.value /= &common;
-            share.slope /= &common;
+        if common > 1 {
+            share.value /= common;
+            share.slope /= common;
         }
         if !factor.is_one() {
             self.denominator *= &factor;
