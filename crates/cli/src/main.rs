@@ -17,6 +17,8 @@ use coprod_server::{
     demo, places,
 };
 
+mod pb;
+
 #[derive(Parser)]
 #[command(
     name = "coprod",
@@ -90,6 +92,11 @@ enum Command {
     Restore {
         /// A file written by `coprod backup`.
         file: PathBuf,
+    },
+    /// Participatory budgeting elections in the pabulib format.
+    Pb {
+        #[command(subcommand)]
+        action: pb::PbCommand,
     },
 }
 
@@ -208,12 +215,13 @@ async fn main() -> anyhow::Result<()> {
                 );
             } else {
                 println!(
-                    "Seeded {} with {} organisations, {} people, {} postcodes and {} services.",
+                    "Seeded {} with {} organisations, {} people, {} postcodes, {} services and {} budgets.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
                     seeded.postcodes,
-                    seeded.services
+                    seeded.services,
+                    seeded.budgets
                 );
             }
             println!(
@@ -254,6 +262,7 @@ async fn main() -> anyhow::Result<()> {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,
         Command::Backup { file } => backup_to(&cli.common, file).await,
+        Command::Pb { action } => pb::run(action, || open_database(&cli.common)).await,
         Command::Restore { file } => {
             let settings = settings(&cli.common, false)?;
             std::fs::create_dir_all(&settings.data_dir)
@@ -268,6 +277,16 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The database named by the settings, migrated.
+async fn open_database(common: &Common) -> anyhow::Result<Db> {
+    let settings = settings(common, false)?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("could not create {}", settings.data_dir.display()))?;
+    let db = Db::connect(&settings.database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
 }
 
 async fn user(common: &Common, action: UserAction) -> anyhow::Result<()> {

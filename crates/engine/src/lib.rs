@@ -3,6 +3,8 @@
 //! matching, counting, scoring. Nothing here does I/O or async work, so every
 //! rule can be unit- and property-tested and benchmarked on its own.
 
+/// Participatory budgeting: pabulib files and the counting rules.
+pub mod budgeting;
 /// Business cases for co-production initiatives: SROI, payback, sensitivity.
 pub mod business_case;
 /// Open Referral HSDS service documents: checks and search projection.

@@ -17,6 +17,9 @@ use crate::{
 /// The partnership's name when the operator has not set one.
 pub const PARTNERSHIP_NAME: &str = "Ardnaveen Health and Social Care Partnership";
 
+/// The GSS code the demo uses for its one council area (an unassigned one).
+pub const COUNCIL_AREA: &str = "S12099001";
+
 /// The password of every demo account.
 pub const PASSWORD: &str = "coprod-demo-pass";
 
@@ -105,6 +108,7 @@ pub struct Seeded {
     pub accounts: usize,
     pub postcodes: usize,
     pub services: usize,
+    pub budgets: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -133,7 +137,7 @@ pub fn postcode_directory() -> String {
                 let data_zone = 99_000 + (district - 1) * 4 + sector;
                 let _ = writeln!(
                     csv,
-                    "AV{district} {sector}{unit},{latitude:.5},{longitude:.5},S01{data_zone:06},S12099001"
+                    "AV{district} {sector}{unit},{latitude:.5},{longitude:.5},S01{data_zone:06},{COUNCIL_AREA}"
                 );
             }
         }
@@ -206,11 +210,17 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     let directory = postcode_import::parse(postcode_directory().as_bytes())?;
     let postcodes = postcodes::import(db, &directory.records).await?;
     let services = crate::asset_map::demo_data::seed(db, &organisation_ids).await?;
+    let manager = accounts::find_by_email(db, "manager@demo.example")
+        .await?
+        .map(|account| account.id)
+        .ok_or_else(|| anyhow::anyhow!("the demo manager was not created"))?;
+    let budgets = crate::budgeting::demo_data::seed(db, manager).await?;
     Ok(Seeded {
         already_present: false,
         organisations: organisation_ids.len(),
         accounts: created,
         postcodes: usize::try_from(postcodes).unwrap_or(usize::MAX),
         services,
+        budgets,
     })
 }

@@ -15,6 +15,8 @@ pub mod app;
 pub mod asset_map;
 /// The append-only audit log.
 pub mod audit;
+/// Participatory budgeting: processes, proposals, voting, results, delivery.
+pub mod budgeting;
 /// Random tokens and their stored hashes.
 pub mod crypto;
 /// The storage kernel over SQLite or PostgreSQL.

@@ -45,6 +45,14 @@ pub enum Action {
     ApiTokenRevoked,
     ListingClaimApproved,
     ListingClaimRefused,
+    BudgetProcessCreated,
+    BudgetPhaseStarted,
+    BudgetProposalEntered,
+    BudgetProposalReviewed,
+    BudgetCodesIssued,
+    BudgetPaperBallotEntered,
+    BudgetVoteCounted,
+    BudgetDeliveryUpdated,
 }
 
 impl Action {
@@ -68,6 +76,14 @@ impl Action {
             Action::ApiTokenRevoked => "api_token_revoked",
             Action::ListingClaimApproved => "listing_claim_approved",
             Action::ListingClaimRefused => "listing_claim_refused",
+            Action::BudgetProcessCreated => "budget_process_created",
+            Action::BudgetPhaseStarted => "budget_phase_started",
+            Action::BudgetProposalEntered => "budget_proposal_entered",
+            Action::BudgetProposalReviewed => "budget_proposal_reviewed",
+            Action::BudgetCodesIssued => "budget_codes_issued",
+            Action::BudgetPaperBallotEntered => "budget_paper_ballot_entered",
+            Action::BudgetVoteCounted => "budget_vote_counted",
+            Action::BudgetDeliveryUpdated => "budget_delivery_updated",
         }
     }
 }

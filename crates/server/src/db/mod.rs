@@ -157,6 +157,18 @@ impl Db {
         self.backend
     }
 
+    /// Begins a transaction that reads and then writes. `SQLite` takes the
+    /// write lock at once (`BEGIN IMMEDIATE`), so the transaction waits its
+    /// turn (up to the busy timeout) instead of failing when another writer
+    /// got in between its read and its write; `PostgreSQL` locks rows as it
+    /// writes and needs nothing more.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// A trivial round trip, for readiness checks.
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -1,6 +1,7 @@
 //! Removing what has served its purpose: expired sessions, old sign-in
-//! attempts and dead reset links. Every instance may run it; the deletes
-//! are idempotent, so running it twice at once does no harm.
+//! attempts and dead reset links, and the keys that linked online ballots
+//! to voters once a vote has closed. Every instance may run it; each step is
+//! idempotent, so running it twice at once does no harm.
 
 use std::time::Duration;
 
@@ -18,6 +19,8 @@ pub struct Swept {
     pub sessions: u64,
     pub login_attempts: u64,
     pub password_resets: u64,
+    /// Budgeting votes sealed because their voting had closed.
+    pub votes_sealed: u64,
 }
 
 /// Deletes everything that was dead before `now`.
@@ -37,10 +40,12 @@ pub async fn sweep(db: &Db, now: i64) -> Result<Swept, sqlx::Error> {
         .execute(db.pool())
         .await?
         .rows_affected();
+    let votes_sealed = crate::budgeting::ballot_box::seal_closed(db, now).await?;
     Ok(Swept {
         sessions,
         login_attempts,
         password_resets,
+        votes_sealed: u64::try_from(votes_sealed).unwrap_or(u64::MAX),
     })
 }
 
@@ -55,6 +60,7 @@ pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
                     sessions = swept.sessions,
                     login_attempts = swept.login_attempts,
                     password_resets = swept.password_resets,
+                    votes_sealed = swept.votes_sealed,
                     "housekeeping removed expired records"
                 ),
                 Ok(_) => {}

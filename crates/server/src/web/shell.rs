@@ -38,6 +38,7 @@ pub struct Shell {
 const SECTIONS: &[(&str, &str, Access)] = &[
     ("/", "nav.home", Access::Public),
     ("/services", "nav.services", Access::Public),
+    ("/budgeting", "nav.budgeting", Access::Public),
     ("/account", "nav.account", Access::SignedIn),
     (
         "/listings",

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod budgeting;
 pub mod smtp;
 
 use axum::{

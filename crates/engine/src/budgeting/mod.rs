@@ -1,0 +1,67 @@
+//! Participatory budgeting: reading and writing elections in the pabulib
+//! format, and counting them exactly as real cities and the reference
+//! implementation (pabutools) count.
+//!
+//! Read top to bottom:
+//! - [`decimal`]: exact money amounts, never floating point;
+//! - [`election`]: the election — META, projects, ballots;
+//! - [`pabulib_read`] and [`pabulib_write`]: the `.pb` file format;
+//! - [`rule`]: the rules by name, and how `auto` reads a file's META;
+//! - [`support`]: scores, and voters grouped by what they approve;
+//! - `greedy`: `greedy`, `greedy-no-skip`, `greedy-threshold`;
+//! - [`exact`], `ledger`, `purses`, `pricing` and `equal_shares`: the Method of Equal
+//!   Shares (`mes`), and `explain_shares`: why it funded what it did;
+//! - `add_one`: its add-one completion (`mes-add1`, `mes-add1-greedy`);
+//! - [`outcome`]: what was funded and why, for results pages;
+//! - [`count`]: one entry point that runs a rule.
+//!
+//! # Rules
+//! | rule | what it does |
+//! |---|---|
+//! | `greedy` | projects by score, highest first, each funded if it fits in what is left |
+//! | `greedy-no-skip` | the same, but counting stops at the first project that does not fit |
+//! | `greedy-threshold` | `greedy` among projects scoring at least META `min_project_score_threshold` |
+//! | `mes` | Method of Equal Shares with cost utilities, exact, no completion |
+//! | `mes-add1` | `mes` with the add-one completion |
+//! | `mes-add1-greedy` | `mes-add1`, then greedy over the money left |
+//!
+//! `auto` takes META `rule` (`equalshares/add1` is `mes-add1`) and applies
+//! META `min_project_score_threshold` whatever the rule, as the cities did.
+//!
+//! # Scores
+//! Greedy ranks by the number of ballots naming a project (approval,
+//! choose-1), the points given to it (cumulative), or the published
+//! `score` (ordinal: the city's points per rank live only there). Equal
+//! shares reads every ballot as approving the projects it names.
+//!
+//! # Ties
+//! Every tie — equal scores under greedy, equal prices under equal shares —
+//! goes to the project whose `project_id` comes first when compared as text
+//! (so `"10"` before `"9"`). This is pabutools' default lexicographic
+//! tie-breaking. No META `comment` in the shared real elections states a
+//! different rule, and no published outcome among them turns on a tie.
+
+mod add_one;
+pub mod count;
+pub mod decimal;
+pub mod election;
+mod equal_shares;
+pub mod exact;
+mod explain_shares;
+mod greedy;
+mod ledger;
+pub mod outcome;
+pub mod pabulib_read;
+pub mod pabulib_write;
+mod pricing;
+mod purses;
+pub mod rule;
+pub mod support;
+
+pub use count::{count, selected_ids};
+pub use decimal::Decimal;
+pub use election::{Ballot, Ballots, Election, Meta, Project, VoteType};
+pub use outcome::{Funded, NotFunded, Outcome, WhyFunded, WhyNotFunded};
+pub use pabulib_read::{PabulibError, Section, read};
+pub use pabulib_write::write;
+pub use rule::{Counting, Rule, RuleChoice};
