@@ -14,6 +14,7 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../locales/en/asset_map_listings.toml"),
     ),
     ("en", include_str!("../../locales/en/budgeting.toml")),
+    ("en", include_str!("../../locales/en/surveys.toml")),
 ];
 
 /// One language's messages, flattened to dotted keys (`nav.home`).
