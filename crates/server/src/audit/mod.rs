@@ -45,6 +45,13 @@ pub enum Action {
     ApiTokenRevoked,
     ListingClaimApproved,
     ListingClaimRefused,
+    SurveyCreated,
+    SurveyOpened,
+    SurveyClosed,
+    SurveyVersionStarted,
+    SurveyPaperEntered,
+    SurveyInvitationsSent,
+    SurveyResponsesExported,
 }
 
 impl Action {
@@ -68,6 +75,13 @@ impl Action {
             Action::ApiTokenRevoked => "api_token_revoked",
             Action::ListingClaimApproved => "listing_claim_approved",
             Action::ListingClaimRefused => "listing_claim_refused",
+            Action::SurveyCreated => "survey_created",
+            Action::SurveyOpened => "survey_opened",
+            Action::SurveyClosed => "survey_closed",
+            Action::SurveyVersionStarted => "survey_version_started",
+            Action::SurveyPaperEntered => "survey_paper_entered",
+            Action::SurveyInvitationsSent => "survey_invitations_sent",
+            Action::SurveyResponsesExported => "survey_responses_exported",
         }
     }
 }

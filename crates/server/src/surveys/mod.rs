@@ -1,0 +1,153 @@
+//! Surveys and consultations ("Co-design"): staff build a survey from the
+//! engine's question types and ready-made sections, publish it to citizens,
+//! staff or both, collect answers online, in easy read and on paper, and
+//! read the results — counts, distributions, the co-production index, the
+//! perception gap and breakdowns by area and deprivation — with small
+//! groups withheld. The arithmetic is the engine's
+//! (`coprod_engine::surveys`); this module stores, shows and exports.
+
+/// Staff pages: the list of surveys, creating one, its overview, settings,
+/// opening, closing and new versions.
+mod builder;
+/// Answers stored as compact JSON, read back with the questions.
+pub mod codec;
+/// The form for one question, and turning it into the engine's question.
+mod question_form;
+/// Adding, changing, moving and removing questions.
+mod questions;
+/// Sections, ready-made sections and validated measures.
+mod sections;
+/// Storage of surveys, versions, invitations and responses.
+pub mod store;
+/// Small pieces the survey templates share.
+mod ui;
+
+use axum::{
+    http::Method,
+    routing::{get, post},
+};
+use coprod_engine::people::Role;
+
+use crate::{
+    access::{self, Access, Route},
+    accounts::CurrentUser,
+};
+
+/// Those who build surveys and read their results: managers and
+/// administrators. Which surveys a manager may run is decided by
+/// [`may_run`].
+pub const RUNNERS: Access = Access::AnyRole(&[Role::Manager, Role::Admin]);
+
+/// Whether a person may build, publish and read the results of a survey
+/// belonging to `organisation_id`: an administrator, or a manager of that
+/// organisation or of the whole partnership.
+pub fn may_run(user: &CurrentUser, organisation_id: i64) -> bool {
+    user.is_admin()
+        || user.memberships.iter().any(|m| {
+            m.role == Role::Manager && m.organisation_id.is_none_or(|org| org == organisation_id)
+        })
+}
+
+/// Whether a person may type in paper responses to a survey belonging to
+/// `organisation_id`: anyone who may run it, and coordinators and link
+/// workers of that organisation or of the whole partnership.
+pub fn may_enter_paper(user: &CurrentUser, organisation_id: i64) -> bool {
+    may_run(user, organisation_id)
+        || user.memberships.iter().any(|m| {
+            matches!(m.role, Role::Coordinator | Role::LinkWorker)
+                && m.organisation_id.is_none_or(|org| org == organisation_id)
+        })
+}
+
+pub fn routes() -> Vec<Route> {
+    let runner = |method: Method, path, handler| Route::new(method, path, RUNNERS, handler);
+    vec![
+        Route::new(Method::GET, "/surveys", access::STAFF, get(builder::list)),
+        runner(Method::GET, "/surveys/new", get(builder::new_form)),
+        runner(Method::POST, "/surveys/new", post(builder::create)),
+        runner(Method::GET, "/surveys/{id}", get(builder::overview)),
+        runner(
+            Method::GET,
+            "/surveys/{id}/settings",
+            get(builder::settings_form),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/settings",
+            post(builder::update_settings),
+        ),
+        runner(Method::POST, "/surveys/{id}/open", post(builder::open)),
+        runner(Method::POST, "/surveys/{id}/close", post(builder::close)),
+        runner(
+            Method::POST,
+            "/surveys/{id}/versions",
+            post(builder::new_version),
+        ),
+        runner(Method::POST, "/surveys/{id}/sections", post(sections::add)),
+        runner(
+            Method::GET,
+            "/surveys/{id}/sections/{section}/edit",
+            get(sections::edit_form),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/sections/{section}/edit",
+            post(sections::update),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/sections/{section}/move",
+            post(sections::move_section),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/sections/{section}/remove",
+            post(sections::remove),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/ready-made",
+            post(sections::add_ready_made),
+        ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/measures/new",
+            get(sections::measure_form),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/measures/new",
+            post(sections::add_measure),
+        ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/sections/{section}/questions/new",
+            get(questions::new_form),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/sections/{section}/questions/new",
+            post(questions::create),
+        ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/questions/{question}/edit",
+            get(questions::edit_form),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/questions/{question}/edit",
+            post(questions::update),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/questions/{question}/move",
+            post(questions::move_question),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/questions/{question}/remove",
+            post(questions::remove),
+        ),
+    ]
+}
