@@ -4,11 +4,11 @@
 
 -- SIMD by data zone, as imported by `coprod import simd`. Rank 1 is the
 -- most deprived data zone; decile and quintile 1 the most deprived tenth
--- and fifth.
+-- and fifth. A file may give the quintile without the decile.
 CREATE TABLE simd_data_zones (
     data_zone TEXT PRIMARY KEY,
     simd_rank INTEGER NOT NULL CHECK (simd_rank >= 1),
-    decile INTEGER NOT NULL CHECK (decile BETWEEN 1 AND 10),
+    decile INTEGER CHECK (decile BETWEEN 1 AND 10),
     quintile INTEGER NOT NULL CHECK (quintile BETWEEN 1 AND 5),
     imported_at INTEGER NOT NULL
 );

@@ -1,6 +1,9 @@
 //! The `coprod` command: one binary for serving, the demo, migrations,
 //! user administration, backups and restores.
 
+mod simd;
+mod survey;
+
 use std::{
     io::BufRead,
     path::{Path, PathBuf},
@@ -81,6 +84,11 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Work with survey data without a database.
+    Survey {
+        #[command(subcommand)]
+        action: survey::SurveyAction,
+    },
     /// Write a consistent snapshot of the database.
     Backup {
         /// Where to write it [default: `DATA_DIR/backups/coprod`-<time>.(sqlite3|json)]
@@ -108,6 +116,13 @@ enum ImportWhat {
     /// All or nothing.
     Hsds {
         /// The JSON file.
+        file: PathBuf,
+    },
+    /// The Scottish Index of Multiple Deprivation by data zone: a CSV with
+    /// the data zone code, the SIMD rank, and the decile or quintile (the
+    /// published SIMD ranks file works as it is). All or nothing.
+    Simd {
+        /// The CSV file.
         file: PathBuf,
     },
 }
@@ -250,6 +265,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Hsds { file },
         } => import_hsds(&cli.common, &file).await,
+        Command::Import {
+            what: ImportWhat::Simd { file },
+        } => simd::import(&cli.common, &file).await,
+        Command::Survey { action } => survey::run(action),
         Command::Export {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,

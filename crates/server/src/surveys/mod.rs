@@ -6,17 +6,31 @@
 //! groups withheld. The arithmetic is the engine's
 //! (`coprod_engine::surveys`); this module stores, shows and exports.
 
-/// Staff pages: the list of surveys, creating one, its overview, settings,
-/// opening, closing and new versions.
+/// Answers as form fields, and questions as the page shows them.
+mod answer_form;
+/// Staff pages: the list of surveys, opening, closing and new versions,
+/// and what the other staff pages share.
 mod builder;
 /// Answers stored as compact JSON, read back with the questions.
 pub mod codec;
+/// Going through a survey page by page, and the facts about respondents.
+mod flow;
+/// One-time links emailed to a list of people.
+mod invitations;
+/// The builder's home page: a survey at a glance with its questions.
+mod overview;
+/// Paper responses typed in by staff.
+mod paper;
 /// The form for one question, and turning it into the engine's question.
 mod question_form;
 /// Adding, changing, moving and removing questions.
 mod questions;
+/// Answering through a link or an invitation, online or in easy read.
+mod respond;
 /// Sections, ready-made sections and validated measures.
 mod sections;
+/// A survey's own settings, and creating one.
+mod settings;
 /// Storage of surveys, versions, invitations and responses.
 pub mod store;
 /// Small pieces the survey templates share.
@@ -24,13 +38,14 @@ mod ui;
 
 use axum::{
     http::Method,
-    routing::{get, post},
+    routing::{MethodRouter, get, post},
 };
 use coprod_engine::people::Role;
 
 use crate::{
     access::{self, Access, Route},
     accounts::CurrentUser,
+    app::AppState,
 };
 
 /// Those who build surveys and read their results: managers and
@@ -60,21 +75,39 @@ pub fn may_enter_paper(user: &CurrentUser, organisation_id: i64) -> bool {
 }
 
 pub fn routes() -> Vec<Route> {
-    let runner = |method: Method, path, handler| Route::new(method, path, RUNNERS, handler);
+    let mut routes = builder_routes();
+    routes.extend(question_routes());
+    routes.extend(answering_routes());
+    routes
+}
+
+/// A route for those who run surveys.
+fn runner(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route::new(method, path, RUNNERS, handler)
+}
+
+/// A route anyone may use.
+fn public(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route::new(method, path, Access::Public, handler)
+}
+
+/// The survey as a whole: list, create, settings, publishing, versions,
+/// invitations.
+fn builder_routes() -> Vec<Route> {
     vec![
         Route::new(Method::GET, "/surveys", access::STAFF, get(builder::list)),
-        runner(Method::GET, "/surveys/new", get(builder::new_form)),
-        runner(Method::POST, "/surveys/new", post(builder::create)),
-        runner(Method::GET, "/surveys/{id}", get(builder::overview)),
+        runner(Method::GET, "/surveys/new", get(settings::new_form)),
+        runner(Method::POST, "/surveys/new", post(settings::create)),
+        runner(Method::GET, "/surveys/{id}", get(overview::overview)),
         runner(
             Method::GET,
             "/surveys/{id}/settings",
-            get(builder::settings_form),
+            get(settings::settings_form),
         ),
         runner(
             Method::POST,
             "/surveys/{id}/settings",
-            post(builder::update_settings),
+            post(settings::update_settings),
         ),
         runner(Method::POST, "/surveys/{id}/open", post(builder::open)),
         runner(Method::POST, "/surveys/{id}/close", post(builder::close)),
@@ -83,6 +116,22 @@ pub fn routes() -> Vec<Route> {
             "/surveys/{id}/versions",
             post(builder::new_version),
         ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/invitations",
+            get(invitations::list),
+        ),
+        runner(
+            Method::POST,
+            "/surveys/{id}/invitations",
+            post(invitations::send),
+        ),
+    ]
+}
+
+/// Sections and questions of the latest version.
+fn question_routes() -> Vec<Route> {
+    vec![
         runner(Method::POST, "/surveys/{id}/sections", post(sections::add)),
         runner(
             Method::GET,
@@ -148,6 +197,50 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/surveys/{id}/questions/{question}/remove",
             post(questions::remove),
+        ),
+    ]
+}
+
+/// Answering: paper entry by staff, and the respondents' own pages.
+fn answering_routes() -> Vec<Route> {
+    let staff = |method, path, handler| Route::new(method, path, access::STAFF, handler);
+    vec![
+        staff(Method::GET, "/surveys/{id}/paper", get(paper::choose)),
+        staff(
+            Method::GET,
+            "/surveys/{id}/paper/{audience}",
+            get(paper::form),
+        ),
+        staff(
+            Method::POST,
+            "/surveys/{id}/paper/{audience}",
+            post(paper::save),
+        ),
+        public(Method::GET, "/s/{key}/{audience}", get(respond::start_link)),
+        public(
+            Method::GET,
+            "/s/{key}/{audience}/{step}",
+            get(respond::page_link),
+        ),
+        public(
+            Method::POST,
+            "/s/{key}/{audience}/{step}",
+            post(respond::send_link),
+        ),
+        public(
+            Method::GET,
+            "/invitations/{token}",
+            get(respond::start_invitation),
+        ),
+        public(
+            Method::GET,
+            "/invitations/{token}/{step}",
+            get(respond::page_invitation),
+        ),
+        public(
+            Method::POST,
+            "/invitations/{token}/{step}",
+            post(respond::send_invitation),
         ),
     ]
 }

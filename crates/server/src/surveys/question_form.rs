@@ -17,7 +17,7 @@ use coprod_engine::surveys::{
 };
 use serde::Deserialize;
 
-use super::builder::{kind_name, option_label};
+use super::overview::{kind_name, option_label};
 use super::store::Draft;
 use crate::web::{FieldErrors, Shell, form::MAX_FIELD_CHARS};
 

@@ -19,7 +19,8 @@ use coprod_engine::surveys::{
 use serde::Deserialize;
 
 use super::{
-    builder::{NoticePage, edit_refused, problem_text, runnable, save_and_return},
+    builder::{NoticePage, edit_refused, runnable, save_and_return},
+    overview::problem_text,
     question_form::{KINDS, QuestionForm, condition_choices},
     store::{self, Draft, EditError, SurveyRecord},
     ui::{Opt, opts},
@@ -366,7 +367,7 @@ pub(super) async fn update(
     let existing = survey.version.draft.sections[s].questions[q].clone();
     // The kind is fixed once a question exists; remove it and add another
     // to change it.
-    form.kind = super::builder::kind_name(&existing.kind).to_owned();
+    form.kind = super::overview::kind_name(&existing.kind).to_owned();
     let action = format!("/surveys/{id}/questions/{question}/edit");
     let submitted = Submitted {
         action,
