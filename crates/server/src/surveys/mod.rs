@@ -6,13 +6,19 @@
 //! groups withheld. The arithmetic is the engine's
 //! (`coprod_engine::surveys`); this module stores, shows and exports.
 
+/// The results of a version, in words and charts.
+mod analysis;
 /// Answers as form fields, and questions as the page shows them.
 mod answer_form;
 /// Staff pages: the list of surveys, opening, closing and new versions,
 /// and what the other staff pages share.
 mod builder;
+/// Bar charts laid out for SVG.
+mod charts;
 /// Answers stored as compact JSON, read back with the questions.
 pub mod codec;
+/// The perception gap and breakdowns by group.
+mod comparison;
 /// Going through a survey page by page, and the facts about respondents.
 mod flow;
 /// One-time links emailed to a list of people.
@@ -27,6 +33,8 @@ mod question_form;
 mod questions;
 /// Answering through a link or an invitation, online or in easy read.
 mod respond;
+/// The results pages and CSV files.
+mod results;
 /// Sections, ready-made sections and validated measures.
 mod sections;
 /// A survey's own settings, and creating one.
@@ -125,6 +133,26 @@ fn builder_routes() -> Vec<Route> {
             Method::POST,
             "/surveys/{id}/invitations",
             post(invitations::send),
+        ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/results",
+            get(results::results_page),
+        ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/results/print",
+            get(results::print_page),
+        ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/responses.csv",
+            get(results::responses_csv),
+        ),
+        runner(
+            Method::GET,
+            "/surveys/{id}/results.csv",
+            get(results::results_csv),
         ),
     ]
 }
