@@ -223,12 +223,13 @@ async fn main() -> anyhow::Result<()> {
                 );
             } else {
                 println!(
-                    "Seeded {} with {} organisations, {} people, {} postcodes and {} services.",
+                    "Seeded {} with {} organisations, {} people, {} postcodes, {} services and {} survey responses.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
                     seeded.postcodes,
-                    seeded.services
+                    seeded.services,
+                    seeded.survey_responses
                 );
             }
             println!(

@@ -105,6 +105,7 @@ pub struct Seeded {
     pub accounts: usize,
     pub postcodes: usize,
     pub services: usize,
+    pub survey_responses: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -170,6 +171,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     // forty times would only slow the demo's start.
     let hash = password::hash(NewPassword::parse(PASSWORD)?).await?;
     let mut created = 0;
+    let mut administrator = None;
     for (email, name, role) in ACCOUNTS {
         let id = accounts::create(
             db,
@@ -189,6 +191,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         if *role != Role::Citizen {
             accounts::grant(db, id, None, Role::Citizen).await?;
         }
+        if *role == Role::Admin {
+            administrator = Some(id);
+        }
         created += 1;
     }
     for (name, role, organisation) in PEOPLE {
@@ -206,11 +211,17 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     let directory = postcode_import::parse(postcode_directory().as_bytes())?;
     let postcodes = postcodes::import(db, &directory.records).await?;
     let services = crate::asset_map::demo_data::seed(db, &organisation_ids).await?;
+    // The partnership runs the demo survey, so its manager can read the
+    // results.
+    let survey_responses =
+        crate::surveys::demo_data::seed(db, organisation_ids[0], administrator.unwrap_or_default())
+            .await?;
     Ok(Seeded {
         already_present: false,
         organisations: organisation_ids.len(),
         accounts: created,
         postcodes: usize::try_from(postcodes).unwrap_or(usize::MAX),
         services,
+        survey_responses,
     })
 }

@@ -299,6 +299,9 @@ fn fill_detail(
                 let Detail::Items { items: counted } = &d.detail else {
                     continue;
                 };
+                if d.answered == 0 {
+                    continue;
+                }
                 result.items.push(ItemTable {
                     audience: g.name.clone(),
                     points: scale
@@ -412,10 +415,15 @@ fn index_view(shell: &Shell, survey: &Survey, groups: &[ByAudience<'_>]) -> Opti
     if domains.is_empty() {
         return None;
     }
-    let per: Vec<_> = groups
+    // Only the audiences who answered a domain: citizens, usually.
+    let (groups, per): (Vec<&ByAudience<'_>>, Vec<_>) = groups
         .iter()
-        .map(|g| domain_indices(survey, g.responses.iter().copied()))
-        .collect();
+        .map(|g| (g, domain_indices(survey, g.responses.iter().copied())))
+        .filter(|(_, indices)| indices.values().any(|e| e.n > 0))
+        .unzip();
+    if groups.is_empty() {
+        return None;
+    }
     let name = |d: Domain| shell.t(&format!("survey.domain.{}", d.key()));
     let chart_rows: Vec<Row> = domains
         .iter()
@@ -478,14 +486,15 @@ fn willingness_views(
     }
     groups
         .iter()
-        .map(|g| {
+        .filter_map(|g| {
             let potential = willingness_potential(
                 survey,
                 g.responses.iter().copied(),
                 HoursAssumption::default(),
                 None,
             );
-            WillingnessView {
+            (potential.respondents > 0).then_some(())?;
+            Some(WillingnessView {
                 audience: g.name.clone(),
                 rows: Willingness::ALL
                     .iter()
@@ -505,7 +514,7 @@ fn willingness_views(
                 per_respondent: potential
                     .hours_per_month_per_respondent
                     .map_or_else(|| "–".to_owned(), one_decimal),
-            }
+            })
         })
         .collect()
 }

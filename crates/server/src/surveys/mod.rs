@@ -19,6 +19,8 @@ mod charts;
 pub mod codec;
 /// The perception gap and breakdowns by group.
 mod comparison;
+/// The demo's survey, its answers and made-up SIMD figures.
+pub mod demo_data;
 /// Going through a survey page by page, and the facts about respondents.
 mod flow;
 /// One-time links emailed to a list of people.
