@@ -153,19 +153,37 @@ pub async fn has_taken_part(db: &Db, survey_id: i64, account_id: i64) -> Result<
 }
 
 /// Every response to a version, oldest first, read with its questions.
+///
+/// Read a page at a time, so a version with a million responses never
+/// holds all its stored rows and all their answers in memory at once.
 pub async fn responses(
     db: &Db,
     version_id: i64,
     survey: &Survey,
 ) -> Result<Vec<Response>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT audience, channel, answers, data_zone, simd_quintile, age_band \
-         FROM survey_responses WHERE version_id = $1 ORDER BY id",
-    )
-    .bind(version_id)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(|row| response_from(row, survey)).collect()
+    const PAGE: i64 = 20_000;
+    let mut responses = Vec::new();
+    let mut after = 0_i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, audience, channel, answers, data_zone, simd_quintile, age_band \
+             FROM survey_responses WHERE version_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(version_id)
+        .bind(after)
+        .bind(PAGE)
+        .fetch_all(db.pool())
+        .await?;
+        for row in &rows {
+            responses.push(response_from(row, survey)?);
+        }
+        match rows.last() {
+            Some(last) if i64::try_from(rows.len()).is_ok_and(|n| n == PAGE) => {
+                after = last.try_get("id")?;
+            }
+            _ => return Ok(responses),
+        }
+    }
 }
 
 fn response_from(row: &AnyRow, survey: &Survey) -> Result<Response, sqlx::Error> {
