@@ -1,6 +1,9 @@
 //! The `coprod` command: one binary for serving, the demo, migrations,
 //! user administration, backups and restores.
 
+mod simd;
+mod survey;
+
 use std::{
     io::BufRead,
     path::{Path, PathBuf},
@@ -83,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Work with survey data without a database.
+    Survey {
+        #[command(subcommand)]
+        action: survey::SurveyAction,
+    },
     /// Write a consistent snapshot of the database.
     Backup {
         /// Where to write it [default: `DATA_DIR/backups/coprod`-<time>.(sqlite3|json)]
@@ -115,6 +123,13 @@ enum ImportWhat {
     /// All or nothing.
     Hsds {
         /// The JSON file.
+        file: PathBuf,
+    },
+    /// The Scottish Index of Multiple Deprivation by data zone: a CSV with
+    /// the data zone code, the SIMD rank, and the decile or quintile (the
+    /// published SIMD ranks file works as it is). All or nothing.
+    Simd {
+        /// The CSV file.
         file: PathBuf,
     },
 }
@@ -215,13 +230,14 @@ async fn main() -> anyhow::Result<()> {
                 );
             } else {
                 println!(
-                    "Seeded {} with {} organisations, {} people, {} postcodes, {} services and {} budgets.",
+                    "Seeded {} with {} organisations, {} people, {} postcodes, {} services, {} budgets and {} survey responses.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
                     seeded.postcodes,
                     seeded.services,
-                    seeded.budgets
+                    seeded.budgets,
+                    seeded.survey_responses
                 );
             }
             println!(
@@ -258,6 +274,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Hsds { file },
         } => import_hsds(&cli.common, &file).await,
+        Command::Import {
+            what: ImportWhat::Simd { file },
+        } => simd::import(&cli.common, &file).await,
+        Command::Survey { action } => survey::run(action),
         Command::Export {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,

@@ -25,6 +25,7 @@ use crate::{
     ops::{self, metrics::Metrics},
     organisations, pages, places,
     settings::Settings,
+    surveys,
     web::{self, i18n::Catalogues},
 };
 
@@ -87,6 +88,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(places::routes());
     routes.extend(asset_map::routes());
     routes.extend(budgeting::routes());
+    routes.extend(surveys::routes());
     routes.extend(admin::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());

@@ -109,6 +109,7 @@ pub struct Seeded {
     pub postcodes: usize,
     pub services: usize,
     pub budgets: usize,
+    pub survey_responses: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -174,6 +175,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     // forty times would only slow the demo's start.
     let hash = password::hash(NewPassword::parse(PASSWORD)?).await?;
     let mut created = 0;
+    let mut administrator = None;
     for (email, name, role) in ACCOUNTS {
         let id = accounts::create(
             db,
@@ -192,6 +194,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         accounts::grant(db, id, organisation, *role).await?;
         if *role != Role::Citizen {
             accounts::grant(db, id, None, Role::Citizen).await?;
+        }
+        if *role == Role::Admin {
+            administrator = Some(id);
         }
         created += 1;
     }
@@ -215,6 +220,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         .map(|account| account.id)
         .ok_or_else(|| anyhow::anyhow!("the demo manager was not created"))?;
     let budgets = crate::budgeting::demo_data::seed(db, manager).await?;
+    // The partnership runs the demo survey, so its manager can read the
+    // results.
+    let survey_responses =
+        crate::surveys::demo_data::seed(db, organisation_ids[0], administrator.unwrap_or_default())
+            .await?;
     Ok(Seeded {
         already_present: false,
         organisations: organisation_ids.len(),
@@ -222,5 +232,6 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         postcodes: usize::try_from(postcodes).unwrap_or(usize::MAX),
         services,
         budgets,
+        survey_responses,
     })
 }

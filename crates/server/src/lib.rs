@@ -37,6 +37,8 @@ pub mod pages;
 pub mod places;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
+/// Surveys and consultations: building, answering and results.
+pub mod surveys;
 /// The page kernel: catalogue, shell, forms, assets, headers.
 pub mod web;
 

@@ -53,6 +53,13 @@ pub enum Action {
     BudgetPaperBallotEntered,
     BudgetVoteCounted,
     BudgetDeliveryUpdated,
+    SurveyCreated,
+    SurveyOpened,
+    SurveyClosed,
+    SurveyVersionStarted,
+    SurveyPaperEntered,
+    SurveyInvitationsSent,
+    SurveyResponsesExported,
 }
 
 impl Action {
@@ -84,6 +91,13 @@ impl Action {
             Action::BudgetPaperBallotEntered => "budget_paper_ballot_entered",
             Action::BudgetVoteCounted => "budget_vote_counted",
             Action::BudgetDeliveryUpdated => "budget_delivery_updated",
+            Action::SurveyCreated => "survey_created",
+            Action::SurveyOpened => "survey_opened",
+            Action::SurveyClosed => "survey_closed",
+            Action::SurveyVersionStarted => "survey_version_started",
+            Action::SurveyPaperEntered => "survey_paper_entered",
+            Action::SurveyInvitationsSent => "survey_invitations_sent",
+            Action::SurveyResponsesExported => "survey_responses_exported",
         }
     }
 }

@@ -7,6 +7,8 @@
 pub(crate) mod api;
 /// Reading NRS and ONS postcode directory files.
 pub mod import;
+/// The Scottish Index of Multiple Deprivation by data zone.
+pub mod simd;
 /// Storage of the postcode directory.
 pub mod store;
 

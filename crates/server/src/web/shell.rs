@@ -45,6 +45,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
         "nav.listings",
         crate::asset_map::listings::KEEPERS,
     ),
+    ("/surveys", "nav.surveys", access::STAFF),
     ("/admin", "nav.admin", access::ADMIN),
 ];
 
