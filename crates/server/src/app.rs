@@ -18,7 +18,7 @@ use crate::{
     access::{self, Access, Route},
     accounts, admin, api, asset_map,
     asset_map::hsds_cache::HsdsCache,
-    audit,
+    audit, coordination,
     db::Db,
     error::AppError,
     mail::Mailer,
@@ -86,6 +86,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(organisations::routes());
     routes.extend(places::routes());
     routes.extend(asset_map::routes());
+    routes.extend(coordination::routes());
     routes.extend(admin::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());

@@ -15,6 +15,8 @@ pub mod app;
 pub mod asset_map;
 /// The append-only audit log.
 pub mod audit;
+/// Offers, requests, matching, rounds and the time bank.
+pub mod coordination;
 /// Random tokens and their stored hashes.
 pub mod crypto;
 /// The storage kernel over SQLite or PostgreSQL.

@@ -157,6 +157,22 @@ impl Db {
         self.backend
     }
 
+    /// Begins a transaction that is going to write. On `SQLite` it takes
+    /// the write lock at once (`BEGIN IMMEDIATE`), so a transaction that
+    /// reads before it writes waits its turn behind another writer instead
+    /// of failing when that writer commits first. `PostgreSQL` needs no such
+    /// care: its transactions wait on the rows they lock.
+    pub async fn begin_write<'c>(
+        &self,
+        conn: &'c mut sqlx::AnyConnection,
+    ) -> Result<sqlx::Transaction<'c, sqlx::Any>, sqlx::Error> {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => conn.begin().await,
+        }
+    }
+
     /// A trivial round trip, for readiness checks.
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

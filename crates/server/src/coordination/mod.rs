@@ -1,0 +1,34 @@
+//! Offers, requests and matching ("Co-deliver"): people offer time, skills,
+//! places and things and ask for help, themselves or through a coordinator
+//! (by phone, on paper, in person); coordinators propose the engine's best
+//! candidates; volunteers accept or decline; weekly help becomes a round
+//! of days logged as done, missed or cancelled, with gaps to cover; and
+//! every day done is paid for in the time bank.
+
+/// The engine's matcher over what is stored.
+pub mod matcher;
+/// The records and their vocabularies.
+pub mod model;
+/// The SQL.
+pub mod store;
+/// Proposing, answering, logging and paying, one transaction a step.
+pub mod workflow;
+
+use coprod_engine::people::Role;
+
+use crate::{
+    access::{Access, Route},
+    accounts::CurrentUser,
+};
+
+/// Those who coordinate help: coordinators, and administrators.
+pub const COORDINATORS: Access = Access::AnyRole(&[Role::Coordinator, Role::Admin]);
+
+/// Whether a person may act as a coordinator.
+pub fn is_coordinator(user: &CurrentUser) -> bool {
+    user.has_role(Role::Coordinator) || user.is_admin()
+}
+
+pub fn routes() -> Vec<Route> {
+    Vec::new()
+}
