@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use coprod_server::{
     coordination::{
+        days,
         matcher::Pool,
         model::{Channel, MatchStatus, OccurrenceStatus, today, weekday_number},
         store::{self, ledger::member, offers::NewOffer, people::NewPerson, requests::NewRequest},
@@ -409,7 +410,7 @@ async fn the_books_balance_after_every_change(backend: Backend) {
     let today_offer = offer(&db, jean, &tuesday_offer).await;
     let _ = offer_id;
     let request_id = request(&db, ann, &one_off).await;
-    workflow::gift(&db, Actor::system(), jean, 30, today(), "welcome")
+    days::gift(&db, Actor::system(), jean, 30, today(), "welcome")
         .await
         .unwrap();
     let held = workflow::propose(&db, Actor::system(), request_id, today_offer, 1, today())
@@ -420,7 +421,7 @@ async fn the_books_balance_after_every_change(backend: Backend) {
         .unwrap();
     let mut conn = db.pool().acquire().await.unwrap();
     let day = store::rounds::for_match(&mut conn, held.id).await.unwrap()[0].clone();
-    let (logged, payment) = workflow::log(
+    let (logged, payment) = days::log(
         &db,
         Actor::system(),
         day.id,
@@ -431,7 +432,7 @@ async fn the_books_balance_after_every_change(backend: Backend) {
     )
     .await
     .unwrap();
-    assert_eq!(payment, workflow::Payment::ByMember);
+    assert_eq!(payment, days::Payment::ByMember);
     assert!(logged.transfer_id.is_some());
     let ledger = store::ledger::load(&mut conn).await.unwrap();
     assert_eq!(
@@ -444,7 +445,7 @@ async fn the_books_balance_after_every_change(backend: Backend) {
     );
     assert_eq!(ledger.balance(&AccountId::Organisation).unwrap(), -30);
     // A coordinator corrects it: it did not happen after all.
-    let (_, payment) = workflow::log(
+    let (_, payment) = days::log(
         &db,
         Actor::system(),
         day.id,
@@ -455,7 +456,7 @@ async fn the_books_balance_after_every_change(backend: Backend) {
     )
     .await
     .unwrap();
-    assert_eq!(payment, workflow::Payment::Reversed);
+    assert_eq!(payment, days::Payment::Reversed);
     let ledger = store::ledger::load(&mut conn).await.unwrap();
     assert_eq!(ledger.balance(&AccountId::Member(member(ann))).unwrap(), 0);
     assert_eq!(ledger.transfers().len(), 3);
@@ -500,7 +501,7 @@ async fn transfers_made_at_once_are_numbered_in_turn(backend: Backend) {
             let barrier = barrier.clone();
             tokio::spawn(async move {
                 barrier.wait().await;
-                workflow::gift(&db, Actor::system(), jean, 15, today(), "thanks").await
+                days::gift(&db, Actor::system(), jean, 15, today(), "thanks").await
             })
         })
         .collect();

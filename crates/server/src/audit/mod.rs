@@ -45,6 +45,10 @@ pub enum Action {
     ApiTokenRevoked,
     ListingClaimApproved,
     ListingClaimRefused,
+    HelpEnteredOnBehalf,
+    MatchProposed,
+    PvgRecorded,
+    TimeGifted,
 }
 
 impl Action {
@@ -68,6 +72,10 @@ impl Action {
             Action::ApiTokenRevoked => "api_token_revoked",
             Action::ListingClaimApproved => "listing_claim_approved",
             Action::ListingClaimRefused => "listing_claim_refused",
+            Action::HelpEnteredOnBehalf => "help_entered_on_behalf",
+            Action::MatchProposed => "match_proposed",
+            Action::PvgRecorded => "pvg_recorded",
+            Action::TimeGifted => "time_gifted",
         }
     }
 }

@@ -5,12 +5,24 @@
 //! of days logged as done, missed or cancelled, with gaps to cover; and
 //! every day done is paid for in the time bank.
 
+/// Logging days of help and paying for them.
+pub mod days;
+/// The offer, request and person forms, checked field by field.
+pub mod forms;
+/// The time bank as people read it: statements and areas.
+pub mod hours;
 /// The engine's matcher over what is stored.
 pub mod matcher;
 /// The records and their vocabularies.
 pub mod model;
+/// Email to the people a change concerns.
+pub mod notify;
+/// The pages.
+mod pages;
 /// The SQL.
 pub mod store;
+/// What pages show, in words, and who may see what.
+pub mod views;
 /// Proposing, answering, logging and paying, one transaction a step.
 pub mod workflow;
 
@@ -30,5 +42,5 @@ pub fn is_coordinator(user: &CurrentUser) -> bool {
 }
 
 pub fn routes() -> Vec<Route> {
-    Vec::new()
+    pages::routes()
 }

@@ -13,6 +13,7 @@ const BUILT_IN: &[(&str, &str)] = &[
         "en",
         include_str!("../../locales/en/asset_map_listings.toml"),
     ),
+    ("en", include_str!("../../locales/en/coordination.toml")),
 ];
 
 /// One language's messages, flattened to dotted keys (`nav.home`).

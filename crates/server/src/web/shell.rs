@@ -38,6 +38,12 @@ pub struct Shell {
 const SECTIONS: &[(&str, &str, Access)] = &[
     ("/", "nav.home", Access::Public),
     ("/services", "nav.services", Access::Public),
+    ("/help", "nav.help", Access::SignedIn),
+    (
+        "/coordination",
+        "nav.coordination",
+        crate::coordination::COORDINATORS,
+    ),
     ("/account", "nav.account", Access::SignedIn),
     (
         "/listings",
