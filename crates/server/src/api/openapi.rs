@@ -41,7 +41,11 @@ impl Modify for BearerTokens {
         and act for one organisation. Errors always use the `ErrorEnvelope` shape."),
     paths(super::v1::token, super::v1::organisations, super::v1::organisation, super::v1::members, crate::places::api::lookup,
         crate::asset_map::api_v1::create, crate::asset_map::api_v1::replace,
-        crate::asset_map::api_v1::reports, crate::asset_map::api_v1::resolve),
+        crate::asset_map::api_v1::reports, crate::asset_map::api_v1::resolve,
+        crate::coordination::api::requests, crate::coordination::api::candidates,
+        crate::coordination::api::propose, crate::coordination::api::round,
+        crate::coordination::api::gaps, crate::coordination::api::log_day,
+        crate::coordination::api::statement, crate::coordination::api::areas),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens),
 )]

@@ -5,6 +5,8 @@
 //! of days logged as done, missed or cancelled, with gaps to cover; and
 //! every day done is paid for in the time bank.
 
+/// Co-delivery in the JSON API, for organisations' systems.
+pub mod api;
 /// Logging days of help and paying for them.
 pub mod days;
 /// The offer, request and person forms, checked field by field.
@@ -26,6 +28,10 @@ pub mod views;
 /// Proposing, answering, logging and paying, one transaction a step.
 pub mod workflow;
 
+use axum::{
+    http::Method,
+    routing::{get, post},
+};
 use coprod_engine::people::Role;
 
 use crate::{
@@ -42,5 +48,41 @@ pub fn is_coordinator(user: &CurrentUser) -> bool {
 }
 
 pub fn routes() -> Vec<Route> {
-    pages::routes()
+    let mut routes = pages::routes();
+    routes.extend(api_routes());
+    routes
+}
+
+fn api_routes() -> Vec<Route> {
+    let token = |method, path, handler| Route::new(method, path, Access::ApiToken, handler);
+    vec![
+        token(
+            Method::GET,
+            "/api/v1/coordination/requests",
+            get(api::requests),
+        ),
+        token(
+            Method::GET,
+            "/api/v1/coordination/requests/{id}/candidates",
+            get(api::candidates),
+        ),
+        token(
+            Method::POST,
+            "/api/v1/coordination/requests/{id}/proposals",
+            post(api::propose),
+        ),
+        token(Method::GET, "/api/v1/coordination/round", get(api::round)),
+        token(Method::GET, "/api/v1/coordination/gaps", get(api::gaps)),
+        token(
+            Method::POST,
+            "/api/v1/coordination/days/{id}",
+            post(api::log_day),
+        ),
+        token(
+            Method::GET,
+            "/api/v1/timebank/members/{id}/statement",
+            get(api::statement),
+        ),
+        token(Method::GET, "/api/v1/timebank/areas", get(api::areas)),
+    ]
 }
