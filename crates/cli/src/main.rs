@@ -208,12 +208,14 @@ async fn main() -> anyhow::Result<()> {
                 );
             } else {
                 println!(
-                    "Seeded {} with {} organisations, {} people, {} postcodes and {} services.",
+                    "Seeded {} with {} organisations, {} people, {} postcodes, {} services \
+                     and {} requests for help.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
                     seeded.postcodes,
-                    seeded.services
+                    seeded.services,
+                    seeded.help_requests
                 );
             }
             println!(

@@ -105,6 +105,8 @@ pub struct Seeded {
     pub accounts: usize,
     pub postcodes: usize,
     pub services: usize,
+    /// Requests for help, with their offers and round.
+    pub help_requests: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -206,7 +208,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     let directory = postcode_import::parse(postcode_directory().as_bytes())?;
     let postcodes = postcodes::import(db, &directory.records).await?;
     let services = crate::asset_map::demo_data::seed(db, &organisation_ids).await?;
+    let help = crate::coordination::demo::seed(db).await?;
     Ok(Seeded {
+        help_requests: help.requests,
         already_present: false,
         organisations: organisation_ids.len(),
         accounts: created,

@@ -63,6 +63,10 @@ struct Setup {
     asker: i64,
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the people, offer and requests, in full"
+)]
 async fn setup(db: &Db) -> Setup {
     let organisation = organisations::create(
         db,
@@ -168,6 +172,7 @@ async fn setup(db: &Db) -> Setup {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "one round, told in order")]
 async fn a_system_runs_the_round_through_the_api(backend: Backend) {
     let app = TestApp::new(backend).await;
     let s = setup(&app.state.db).await;

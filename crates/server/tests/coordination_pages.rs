@@ -367,7 +367,59 @@ async fn only_coordinators_reach_the_desk(backend: Backend) {
     assert!(page.body.contains("href=\"/coordination\""));
 }
 
+/// `coprod demo` opens on a coordinator's ordinary day.
+async fn the_demo_shows_a_coordinators_day(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    demo::seed(&app.state.db).await.unwrap();
+    let mut coordinator = app.client();
+    coordinator
+        .sign_in("coordinator@demo.example", demo::PASSWORD)
+        .await;
+    let desk = coordinator.get("/coordination").await;
+    assert_eq!(desk.status, StatusCode::OK, "{}", desk.body);
+    for expected in [
+        "Agnes Example",
+        "Dolina Madeup",
+        "Jessie Placeholder",
+        "waiting for Tormod Fictional",
+        "Kirsty Madeup",
+        "Find cover",
+    ] {
+        assert!(desk.body.contains(expected), "{expected}: {}", desk.body);
+    }
+    // Dolina is a vulnerable adult: Angus has no PVG check, and the page says so.
+    let link = desk
+        .body
+        .split("href=\"/coordination/requests/")
+        .find(|piece| piece.contains("Dolina Madeup"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = coordinator
+        .get(&format!("/coordination/requests/{link}"))
+        .await;
+    assert!(page.body.contains("Valerie Volunteer"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("no PVG check recorded, and the person is a vulnerable adult"),
+        "{}",
+        page.body
+    );
+    // Hours were paid for the weeks already done.
+    let mut volunteer = app.client();
+    volunteer
+        .sign_in("volunteer@demo.example", demo::PASSWORD)
+        .await;
+    let hours = volunteer.get("/help/hours").await;
+    assert!(hours.body.contains("Balance: 5 h"), "{}", hours.body);
+    let round = volunteer.get("/help/round").await;
+    assert!(round.body.contains("Agnes Example"), "{}", round.body);
+}
+
 on_both_backends!(
+    the_demo_shows_a_coordinators_day,
     a_phone_request_is_matched_agreed_logged_and_paid,
     a_form_with_problems_stores_nothing,
     only_coordinators_reach_the_desk,

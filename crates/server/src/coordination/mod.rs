@@ -9,6 +9,8 @@
 pub mod api;
 /// Logging days of help and paying for them.
 pub mod days;
+/// The demo partnership's offers, requests, round and hours.
+pub mod demo;
 /// The offer, request and person forms, checked field by field.
 pub mod forms;
 /// The time bank as people read it: statements and areas.
