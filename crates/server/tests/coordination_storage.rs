@@ -17,128 +17,22 @@ use coprod_server::{
         days,
         matcher::Pool,
         model::{Channel, MatchStatus, OccurrenceStatus, today, weekday_number},
-        store::{self, ledger::member, offers::NewOffer, people::NewPerson, requests::NewRequest},
+        store::{self, ledger::member},
         workflow::{self, Actor, WorkflowError},
     },
     coprod_engine::{
-        matching::{
-            CapacityUnit, Commitment, Language, OfferKind, TimeWindow, Urgency, WeeklyWindow,
-            WheelchairAccess,
-        },
-        place::Coordinates,
+        matching::WeeklyWindow,
         schedule::{Date, Weekday},
         timebank::AccountId,
     },
-    db::{Backend, Db},
+    db::Backend,
 };
 use sqlx::Acquire;
-use support::TestApp;
+use support::{
+    TestApp,
+    coordination::{next, offer, person, request, shopping_offer, weekly_shopping, window},
+};
 use tokio::sync::Barrier;
-
-fn town() -> Coordinates {
-    Coordinates::new(56.41, -5.47).unwrap()
-}
-
-fn window(start: &str, end: &str) -> TimeWindow {
-    TimeWindow::parse(start, end).unwrap()
-}
-
-/// The next date (from tomorrow) that falls on `day`.
-fn next(day: Weekday) -> Date {
-    let mut date = today().next_day();
-    while date.weekday() != day {
-        date = date.next_day();
-    }
-    date
-}
-
-async fn person(db: &Db, name: &str, email: Option<&str>, channel: Channel) -> i64 {
-    let mut conn = db.pool().acquire().await.unwrap();
-    let mut tx = conn.begin().await.unwrap();
-    let id = store::people::create(
-        &mut tx,
-        &NewPerson {
-            account_id: None,
-            display_name: name.into(),
-            phone: "01632 960001".into(),
-            email: email.map(str::to_owned),
-            gender: None,
-            pays_own_time: true,
-            channel,
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
-/// A shopping offer with one slot on Tuesdays 10:00–12:00.
-fn shopping_offer() -> NewOffer {
-    NewOffer {
-        kind: OfferKind::Time,
-        description: "Weekly shopping".into(),
-        postcode: "AV1 1AB".into(),
-        location: town(),
-        max_distance_metres: 5_000,
-        capacity_unit: CapacityUnit::People,
-        capacity_limit: 3,
-        commitment: Commitment::Either,
-        same_gender_only: false,
-        languages: vec![Language::parse("gd").unwrap()],
-        wheelchair: WheelchairAccess::NotApplicable,
-        stands: None,
-        categories: vec!["shopping".into()],
-        slots: vec![(Weekday::Tuesday, window("10:00", "12:00"))],
-        channel: Channel::Online,
-    }
-}
-
-fn weekly_shopping() -> NewRequest {
-    NewRequest {
-        category: "shopping".into(),
-        description: "Shopping from the list on the fridge".into(),
-        recurring: true,
-        first_date: today(),
-        last_date: None,
-        duration_minutes: 60,
-        postcode: "AV1 1AD".into(),
-        location: town(),
-        address: "3 Shore Road, Ardnaveen".into(),
-        max_distance_metres: None,
-        urgency: Urgency::Routine,
-        languages: vec![],
-        same_gender_helper: false,
-        wheelchair_access: false,
-        vulnerable_adult: false,
-        windows: vec![WeeklyWindow {
-            day: Weekday::Tuesday,
-            time: window("09:00", "13:00"),
-        }],
-        channel: Channel::Phone,
-    }
-}
-
-async fn offer(db: &Db, person: i64, new: &NewOffer) -> i64 {
-    let mut conn = db.pool().acquire().await.unwrap();
-    let mut tx = conn.begin().await.unwrap();
-    let id = store::offers::create(&mut tx, person, new, None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
-async fn request(db: &Db, person: i64, new: &NewRequest) -> i64 {
-    let mut conn = db.pool().acquire().await.unwrap();
-    let mut tx = conn.begin().await.unwrap();
-    let id = store::requests::create(&mut tx, person, new, None)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
 
 async fn a_person_without_email_is_a_time_bank_member(backend: Backend) {
     let app = TestApp::new(backend).await;

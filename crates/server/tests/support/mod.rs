@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+/// Builders for co-delivery tests.
+pub mod coordination;
 pub mod smtp;
 
 use axum::{
