@@ -1,6 +1,9 @@
 //! The `coprod` command: one binary for serving, the demo, migrations,
 //! user administration, backups and restores.
 
+/// `coprod bench matching`: a synthetic city and the matcher's speed.
+mod bench;
+
 use std::{
     io::BufRead,
     path::{Path, PathBuf},
@@ -90,6 +93,36 @@ enum Command {
     Restore {
         /// A file written by `coprod backup`.
         file: PathBuf,
+    },
+    /// Measure how fast something runs, on generated data; prints JSON.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Rank and assign offers of help to requests in a synthetic city.
+    Matching {
+        /// Offers in the city.
+        #[arg(long, default_value_t = 200_000)]
+        offers: usize,
+        /// Requests in the city.
+        #[arg(long, default_value_t = 100_000)]
+        requests: usize,
+        /// Requests ranked through the index for the percentiles.
+        #[arg(long, default_value_t = 2_000)]
+        ranked: usize,
+        /// Requests ranked by scanning every offer.
+        #[arg(long, default_value_t = 50)]
+        scanned: usize,
+        /// The side of the square sub-problem solved exactly.
+        #[arg(long, default_value_t = 2_000)]
+        exact: usize,
+        /// Seed for the generated city.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -256,6 +289,10 @@ async fn main() -> anyhow::Result<()> {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,
         Command::Backup { file } => backup_to(&cli.common, file).await,
+        Command::Bench { what } => {
+            run_bench(&what);
+            Ok(())
+        }
         Command::Restore { file } => {
             let settings = settings(&cli.common, false)?;
             std::fs::create_dir_all(&settings.data_dir)
@@ -459,4 +496,28 @@ async fn backup_to(common: &Common, file: Option<PathBuf>) -> anyhow::Result<()>
         counts.len()
     );
     Ok(())
+}
+
+/// Runs a benchmark and prints its JSON.
+fn run_bench(what: &BenchWhat) {
+    match what {
+        BenchWhat::Matching {
+            offers,
+            requests,
+            ranked,
+            scanned,
+            exact,
+            seed,
+        } => {
+            let result = bench::run(&bench::Sizes {
+                offers: *offers,
+                requests: *requests,
+                ranked: *ranked,
+                scanned: *scanned,
+                exact: *exact,
+                seed: *seed,
+            });
+            println!("{result}");
+        }
+    }
 }

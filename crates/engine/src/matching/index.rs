@@ -2,9 +2,11 @@
 //! looks only at offers that could meet its category and distance rules
 //! instead of every offer in the country.
 //!
-//! Offers are filed under each of their categories, in square cells of a
-//! grid laid over latitude and longitude. A request looks in its category,
-//! in the cells that a box around it touches (the box holds every point
+//! Offers are filed under each of their categories and each weekday they
+//! give a slot on, in square cells of a grid laid over latitude and
+//! longitude. A request looks in its category, on the weekdays it can be
+//! helped (an offer with no slot on any of them has no time in common), in
+//! the cells that a box around it touches (the box holds every point
 //! within the furthest any offer there will travel), and keeps the offers
 //! near enough by the same distance rule the matcher applies. Every offer
 //! that could be a candidate is among those returned, so ranking them gives
@@ -17,6 +19,7 @@ use super::offer::Offer;
 use super::request::Request;
 use super::vocabulary::CategoryId;
 use crate::place::Coordinates;
+use crate::schedule::Weekday;
 
 /// Metres in a degree of latitude (and of longitude at the equator).
 const METRES_PER_DEGREE: f64 = 111_195.0;
@@ -29,12 +32,13 @@ struct Shelf {
     reach_metres: u32,
 }
 
-/// Offers by category and grid cell, as positions in the slice indexed.
+/// Offers by category, weekday and grid cell, as positions in the slice
+/// indexed.
 #[derive(Debug)]
 pub struct OfferIndex {
     cell_lat: f64,
     cell_lon: f64,
-    shelves: HashMap<CategoryId, Shelf>,
+    shelves: HashMap<(CategoryId, Weekday), Shelf>,
 }
 
 impl OfferIndex {
@@ -62,10 +66,15 @@ impl OfferIndex {
         };
         for (position, offer) in offers.iter().enumerate() {
             let cell = index.cell(offer.location);
+            let mut days: Vec<Weekday> = offer.availability.slots.iter().map(|s| s.day).collect();
+            days.sort_unstable();
+            days.dedup();
             for category in &offer.categories {
-                let shelf = index.shelves.entry(category.clone()).or_default();
-                shelf.cells.entry(cell).or_default().push(position);
-                shelf.reach_metres = shelf.reach_metres.max(offer.max_distance_metres);
+                for day in &days {
+                    let shelf = index.shelves.entry((category.clone(), *day)).or_default();
+                    shelf.cells.entry(cell).or_default().push(position);
+                    shelf.reach_metres = shelf.reach_metres.max(offer.max_distance_metres);
+                }
             }
         }
         index
@@ -83,11 +92,30 @@ impl OfferIndex {
     }
 
     /// The offers that meet the request's category and both sides'
-    /// distance limits, in the order they were indexed.
+    /// distance limits and have a slot long enough in a window it can be
+    /// helped in, in the order they were indexed.
     pub fn nearby<'o>(&self, offers: &'o [Offer], request: &Request) -> Vec<&'o Offer> {
-        let Some(filed) = self.shelves.get(&request.category) else {
-            return Vec::new();
-        };
+        let mut days: Vec<Weekday> = request.windows().iter().map(|w| w.day).collect();
+        days.sort_unstable();
+        days.dedup();
+        let mut found = Vec::new();
+        for day in days {
+            if let Some(filed) = self.shelves.get(&(request.category.clone(), day)) {
+                self.look(filed, request, &mut found);
+            }
+        }
+        found.sort_unstable();
+        // An offer is filed once per category and weekday it names.
+        found.dedup();
+        found
+            .into_iter()
+            .map(|position| &offers[position])
+            .filter(|offer| within_reach(request, offer) && has_common_time(request, offer))
+            .collect()
+    }
+
+    /// Adds the positions filed in the cells around the request.
+    fn look(&self, filed: &Shelf, request: &Request, found: &mut Vec<usize>) {
         let reach = request
             .max_distance_metres
             .map_or(filed.reach_metres, |own| own.min(filed.reach_metres));
@@ -100,7 +128,6 @@ impl OfferIndex {
             latitude: area.max_latitude,
             longitude: area.max_longitude,
         });
-        let mut found = Vec::new();
         for lat in low_lat..=high_lat {
             for lon in low_lon..=high_lon {
                 if let Some(positions) = filed.cells.get(&(lat, lon)) {
@@ -108,21 +135,31 @@ impl OfferIndex {
                 }
             }
         }
-        found.sort_unstable();
-        // An offer naming a category twice is filed twice.
-        found.dedup();
-        found
-            .into_iter()
-            .map(|position| &offers[position])
-            .filter(|offer| {
-                let metres = request.location.distance_metres(offer.location);
-                metres <= f64::from(offer.max_distance_metres)
-                    && request
-                        .max_distance_metres
-                        .is_none_or(|own| metres <= f64::from(own))
-            })
-            .collect()
     }
+}
+
+/// Both sides' distance limits, by the matcher's own rule.
+fn within_reach(request: &Request, offer: &Offer) -> bool {
+    let metres = request.location.distance_metres(offer.location);
+    metres <= f64::from(offer.max_distance_metres)
+        && request
+            .max_distance_metres
+            .is_none_or(|own| metres <= f64::from(own))
+}
+
+/// Some slot shares enough of one of the request's windows for the help,
+/// booked or not: without one the matcher finds no common time.
+fn has_common_time(request: &Request, offer: &Offer) -> bool {
+    let windows = request.windows();
+    offer.availability.slots.iter().any(|slot| {
+        windows.iter().any(|window| {
+            window.day == slot.day
+                && window
+                    .time
+                    .overlap(slot.time)
+                    .is_some_and(|shared| shared.minutes() >= request.duration_minutes)
+        })
+    })
 }
 
 #[cfg(test)]
