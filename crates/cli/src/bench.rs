@@ -37,6 +37,10 @@ pub struct Sizes {
     pub scanned: usize,
     /// The side of the square sub-problem solved exactly for quality.
     pub exact: usize,
+    /// Requests assigned in the batch (the first this many).
+    pub batch_requests: usize,
+    /// The side of the squares the batch solves one at a time, in km.
+    pub region_km: f64,
     pub seed: u64,
 }
 
@@ -359,7 +363,7 @@ fn regional_batch(
 /// The quality check: a square problem where every offer has one slot and
 /// helps one person, so it is a plain assignment Kuhn–Munkres solves
 /// exactly. Returns (batch total, optimum, milliseconds for the optimum).
-fn quality(matcher: &Matcher<'_>, side: usize, seed: u64) -> (u64, u64, u128) {
+fn quality(matcher: &Matcher<'_>, side: usize, seed: u64, region_km: f64) -> (u64, u64, u128) {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed);
     let towns: Vec<_> = towns(&mut rng).into_iter().take(5).collect();
     let mut offers: Vec<Offer> = (0..side)
@@ -404,7 +408,7 @@ fn quality(matcher: &Matcher<'_>, side: usize, seed: u64) -> (u64, u64, u128) {
         .unwrap_or_else(|_| unreachable!("the weights fill the square"));
     let (optimum, _) = kuhn_munkres(&matrix);
     let optimal_ms = started.elapsed().as_millis();
-    let (total, _) = regional_batch(matcher, &requests, &mut offers, 10.0);
+    let (total, _) = regional_batch(matcher, &requests, &mut offers, region_km);
     (total, u64::try_from(optimum).unwrap_or(0), optimal_ms)
 }
 
@@ -454,13 +458,15 @@ pub fn run(sizes: &Sizes) -> serde_json::Value {
     let rank_p99_us = percentile(&mut ranked, 0.99);
     let brute_force_p50_us = percentile(&mut scanned, 0.5);
 
-    progress("assigning every request in one batch");
+    progress("assigning the requests in one batch");
     let started = Instant::now();
-    let (batch_total, batch_placed) = regional_batch(&matcher, &requests, &mut offers, 10.0);
+    let batch = &requests[..sizes.batch_requests.min(requests.len())];
+    let (batch_total, batch_placed) = regional_batch(&matcher, batch, &mut offers, sizes.region_km);
     let batch_ms = started.elapsed().as_millis();
 
     progress(&format!("solving a {0} × {0} problem exactly", sizes.exact));
-    let (quality_batch, optimum, optimal_ms) = quality(&matcher, sizes.exact, sizes.seed);
+    let (quality_batch, optimum, optimal_ms) =
+        quality(&matcher, sizes.exact, sizes.seed, sizes.region_km);
 
     #[expect(clippy::cast_precision_loss, reason = "ratios of timings and scores")]
     let ratio = |a: u128, b: u128| {
@@ -482,6 +488,8 @@ pub fn run(sizes: &Sizes) -> serde_json::Value {
         "brute_force_requests": scanned.len(),
         "brute_force_p50_us": brute_force_p50_us,
         "speedup": ratio(brute_force_p50_us, rank_p50_us),
+        "batch_requests": batch.len(),
+        "region_km": sizes.region_km,
         "batch_ms": batch_ms,
         "batch_placed": batch_placed,
         "batch_total_value": batch_total,

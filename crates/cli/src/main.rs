@@ -120,6 +120,12 @@ enum BenchWhat {
         /// The side of the square sub-problem solved exactly.
         #[arg(long, default_value_t = 2_000)]
         exact: usize,
+        /// Requests assigned in the batch [default: every request].
+        #[arg(long)]
+        batch_requests: Option<usize>,
+        /// The side of the squares the batch solves one at a time, in km.
+        #[arg(long, default_value_t = 3.0)]
+        region_km: f64,
         /// Seed for the generated city.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -507,6 +513,8 @@ fn run_bench(what: &BenchWhat) {
             ranked,
             scanned,
             exact,
+            batch_requests,
+            region_km,
             seed,
         } => {
             let result = bench::run(&bench::Sizes {
@@ -515,6 +523,8 @@ fn run_bench(what: &BenchWhat) {
                 ranked: *ranked,
                 scanned: *scanned,
                 exact: *exact,
+                batch_requests: batch_requests.unwrap_or(*requests),
+                region_km: *region_km,
                 seed: *seed,
             });
             println!("{result}");
