@@ -1,6 +1,8 @@
 //! The `coprod` command: one binary for serving, the demo, migrations,
 //! user administration, backups and restores.
 
+/// `coprod bench matching`: a synthetic city and the matcher's speed.
+mod bench;
 mod simd;
 mod survey;
 
@@ -105,6 +107,42 @@ enum Command {
     Pb {
         #[command(subcommand)]
         action: pb::PbCommand,
+    },
+    /// Measure how fast something runs, on generated data; prints JSON.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Rank and assign offers of help to requests in a synthetic city.
+    Matching {
+        /// Offers in the city.
+        #[arg(long, default_value_t = 200_000)]
+        offers: usize,
+        /// Requests in the city.
+        #[arg(long, default_value_t = 100_000)]
+        requests: usize,
+        /// Requests ranked through the index for the percentiles.
+        #[arg(long, default_value_t = 2_000)]
+        ranked: usize,
+        /// Requests ranked by scanning every offer.
+        #[arg(long, default_value_t = 50)]
+        scanned: usize,
+        /// The side of the square sub-problem solved exactly.
+        #[arg(long, default_value_t = 2_000)]
+        exact: usize,
+        /// Requests assigned in the batch [default: every request].
+        #[arg(long)]
+        batch_requests: Option<usize>,
+        /// The side of the squares the batch solves one at a time, in km.
+        #[arg(long, default_value_t = 3.0)]
+        region_km: f64,
+        /// Seed for the generated city.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -230,14 +268,16 @@ async fn main() -> anyhow::Result<()> {
                 );
             } else {
                 println!(
-                    "Seeded {} with {} organisations, {} people, {} postcodes, {} services, {} budgets and {} survey responses.",
+                    "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
+                     {} budgets, {} survey responses and {} requests for help.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
                     seeded.postcodes,
                     seeded.services,
                     seeded.budgets,
-                    seeded.survey_responses
+                    seeded.survey_responses,
+                    seeded.help_requests
                 );
             }
             println!(
@@ -283,6 +323,10 @@ async fn main() -> anyhow::Result<()> {
         } => export_hsds(&cli.common, &file).await,
         Command::Backup { file } => backup_to(&cli.common, file).await,
         Command::Pb { action } => pb::run(action, || open_database(&cli.common)).await,
+        Command::Bench { what } => {
+            run_bench(&what);
+            Ok(())
+        }
         Command::Restore { file } => {
             let settings = settings(&cli.common, false)?;
             std::fs::create_dir_all(&settings.data_dir)
@@ -496,4 +540,32 @@ async fn backup_to(common: &Common, file: Option<PathBuf>) -> anyhow::Result<()>
         counts.len()
     );
     Ok(())
+}
+
+/// Runs a benchmark and prints its JSON.
+fn run_bench(what: &BenchWhat) {
+    match what {
+        BenchWhat::Matching {
+            offers,
+            requests,
+            ranked,
+            scanned,
+            exact,
+            batch_requests,
+            region_km,
+            seed,
+        } => {
+            let result = bench::run(&bench::Sizes {
+                offers: *offers,
+                requests: *requests,
+                ranked: *ranked,
+                scanned: *scanned,
+                exact: *exact,
+                batch_requests: batch_requests.unwrap_or(*requests),
+                region_km: *region_km,
+                seed: *seed,
+            });
+            println!("{result}");
+        }
+    }
 }

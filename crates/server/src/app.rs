@@ -18,7 +18,7 @@ use crate::{
     access::{self, Access, Route},
     accounts, admin, api, asset_map,
     asset_map::hsds_cache::HsdsCache,
-    audit, budgeting,
+    audit, budgeting, coordination,
     db::Db,
     error::AppError,
     mail::Mailer,
@@ -89,6 +89,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(asset_map::routes());
     routes.extend(budgeting::routes());
     routes.extend(surveys::routes());
+    routes.extend(coordination::routes());
     routes.extend(admin::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());

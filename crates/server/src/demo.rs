@@ -110,6 +110,8 @@ pub struct Seeded {
     pub services: usize,
     pub budgets: usize,
     pub survey_responses: usize,
+    /// Requests for help, with their offers and round.
+    pub help_requests: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -225,7 +227,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     let survey_responses =
         crate::surveys::demo_data::seed(db, organisation_ids[0], administrator.unwrap_or_default())
             .await?;
+    let help = crate::coordination::demo::seed(db).await?;
     Ok(Seeded {
+        help_requests: help.requests,
         already_present: false,
         organisations: organisation_ids.len(),
         accounts: created,

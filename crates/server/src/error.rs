@@ -38,6 +38,13 @@ pub enum AppError {
     /// A submitted document has problems, each at a path (API clients).
     #[error("{} problem(s) in the document", .0.len())]
     Unprocessable(Vec<Problem>),
+    /// The request clashes with the state of things (a slot just booked,
+    /// a proposal already answered): a stable code and a message key.
+    #[error("conflict: {code}")]
+    Conflict {
+        code: &'static str,
+        key: &'static str,
+    },
     /// Too many attempts; try again later.
     #[error("too many requests")]
     TooManyRequests,
@@ -122,6 +129,7 @@ impl AppError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 info("invalid", "error.invalid"),
             ),
+            AppError::Conflict { code, key } => (StatusCode::CONFLICT, info(code, key)),
             AppError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 info("too_many_requests", "error.too_many_requests"),

@@ -10,7 +10,8 @@
 //! [`reasons`] says why, in data and in plain English. [`rank`] puts these
 //! together for one request; [`batch`] assigns many requests at once with
 //! the exact optimiser in `assignment`, built on the minimum-cost flow in
-//! `flow`.
+//! `flow`. [`index`] narrows the offers looked at for one request to those
+//! in its category and within reach, for partnerships with many offers.
 //!
 //! Everything here is pure: the caller loads offers, requests and history,
 //! and stores what a coordinator accepts. Types derive serde so they can be
@@ -26,6 +27,8 @@ mod constraints;
 mod flow;
 /// Who has helped whom, and when helpers were last matched.
 pub mod history;
+/// Offers filed by category and place, for ranking at scale.
+pub mod index;
 /// What people offer.
 pub mod offer;
 /// Ranking the offers for one request.
@@ -45,6 +48,7 @@ pub mod vocabulary;
 
 pub use batch::{Assignment, BatchGoal, BatchPlan, Unassigned};
 pub use history::{History, PastMatch};
+pub use index::OfferIndex;
 pub use offer::{
     Availability, Booking, Capacity, CapacityUnit, Commitment, Offer, OfferKind, OfferPreferences,
     PvgCheck, WheelchairAccess,

@@ -43,7 +43,11 @@ impl Modify for BearerTokens {
         crate::asset_map::api_v1::create, crate::asset_map::api_v1::replace,
         crate::asset_map::api_v1::reports, crate::asset_map::api_v1::resolve,
         crate::budgeting::api_v1::processes, crate::budgeting::api_v1::process,
-        crate::budgeting::api_v1::results),
+        crate::budgeting::api_v1::results,
+        crate::coordination::api::requests, crate::coordination::api::candidates,
+        crate::coordination::api::propose, crate::coordination::api::round,
+        crate::coordination::api::gaps, crate::coordination::api::log_day,
+        crate::coordination::api::statement, crate::coordination::api::areas),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens),
 )]

@@ -60,6 +60,10 @@ pub enum Action {
     SurveyPaperEntered,
     SurveyInvitationsSent,
     SurveyResponsesExported,
+    HelpEnteredOnBehalf,
+    MatchProposed,
+    PvgRecorded,
+    TimeGifted,
 }
 
 impl Action {
@@ -98,6 +102,10 @@ impl Action {
             Action::SurveyPaperEntered => "survey_paper_entered",
             Action::SurveyInvitationsSent => "survey_invitations_sent",
             Action::SurveyResponsesExported => "survey_responses_exported",
+            Action::HelpEnteredOnBehalf => "help_entered_on_behalf",
+            Action::MatchProposed => "match_proposed",
+            Action::PvgRecorded => "pvg_recorded",
+            Action::TimeGifted => "time_gifted",
         }
     }
 }

@@ -39,6 +39,12 @@ const SECTIONS: &[(&str, &str, Access)] = &[
     ("/", "nav.home", Access::Public),
     ("/services", "nav.services", Access::Public),
     ("/budgeting", "nav.budgeting", Access::Public),
+    ("/help", "nav.help", Access::SignedIn),
+    (
+        "/coordination",
+        "nav.coordination",
+        crate::coordination::COORDINATORS,
+    ),
     ("/account", "nav.account", Access::SignedIn),
     (
         "/listings",

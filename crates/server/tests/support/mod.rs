@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod budgeting;
+/// Builders for co-delivery tests.
+pub mod coordination;
 pub mod smtp;
 
 use axum::{
