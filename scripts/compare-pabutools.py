@@ -16,7 +16,8 @@ Usage: scripts/compare-pabutools.py [--coprod BINARY] [--cache DIR] [--fresh]
            [--pabutools-only] [FILE.pb ...]
 
 Run it with a Python that has pabutools installed (`pip install pabutools`);
-scripts/bench-pb makes such a virtual environment in target/pabutools-venv.
+scripts/bench-pb makes such a virtual environment in target/pabutools-venv
+and runs this script before its speed benchmark.
 """
 
 import argparse
@@ -45,18 +46,10 @@ def vote_type(path: Path) -> str:
 
 def pabutools_outcome(path: Path, rule: str) -> dict:
     """pabutools' selection for one file and rule, with its running time."""
-    import pabutools  # noqa: F401  (imported here so --help works without it)
-    from pabutools.election import Cost_Sat, parse_pabulib
-    from pabutools.rules import method_of_equal_shares
+    sys.path.insert(0, str(ROOT / "scripts" / "lib"))
+    from pabutools_count import outcome
 
-    started = time.perf_counter()
-    instance, profile = parse_pabulib(str(path))
-    increment = 1 if rule == "mes-add1" else None
-    outcome = method_of_equal_shares(
-        instance, profile, sat_class=Cost_Sat, voter_budget_increment=increment
-    )
-    seconds = time.perf_counter() - started
-    return {"selected": [project.name for project in outcome], "seconds": seconds}
+    return outcome(str(path), rule)
 
 
 def cached_pabutools(path: Path, rule: str, cache: Path, fresh: bool) -> dict:

@@ -4,6 +4,8 @@
 /// `coprod bench matching`: a synthetic city and the matcher's speed.
 mod bench;
 mod simd;
+/// Results on standard output, ending quietly when the reader has gone.
+mod standard_output;
 mod survey;
 
 use std::{

@@ -90,8 +90,7 @@ where
             } else {
                 as_text(&file, &election, &outcome)
             };
-            println!("{text}");
-            Ok(())
+            crate::standard_output::write(&format!("{text}\n"))
         }
     }
 }
@@ -131,7 +130,7 @@ async fn export(db: &Db, process: i64, file: &Path) -> anyhow::Result<()> {
     db.close().await;
     let text = budgeting::write(&election);
     if file.as_os_str() == "-" {
-        print!("{text}");
+        crate::standard_output::write(&text)?;
     } else {
         std::fs::write(file, text)
             .with_context(|| format!("could not write {}", file.display()))?;

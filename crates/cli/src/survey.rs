@@ -9,11 +9,7 @@
 //! unless `--skip-invalid` is given nothing is scored and the exit status
 //! is 2. Means, and co-production indices, are rounded to two decimals.
 
-use std::{
-    collections::BTreeMap,
-    io::{Read, Write},
-    path::PathBuf,
-};
+use std::{collections::BTreeMap, io::Read, path::PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use coprod_server::coprod_engine::surveys::{
@@ -113,8 +109,7 @@ pub fn run(action: SurveyAction) -> anyhow::Result<()> {
     } else {
         table(instrument, &scored)
     };
-    std::io::stdout().lock().write_all(output.as_bytes())?;
-    Ok(())
+    crate::standard_output::write(&output)
 }
 
 /// Prints the problems and stops with the refusal status.
