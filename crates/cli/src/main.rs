@@ -245,10 +245,22 @@ fn init_logging() {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     init_logging();
     let cli = Cli::parse();
+    // Counting and scoring a file touch no database and no network. They
+    // run without the async runtime, whose start and shutdown would cost
+    // more than counting a district's election does.
+    match cli.command {
+        Command::Pb {
+            action: pb::PbCommand::Count { file, rule, json },
+        } => pb::count_file(&file, &rule, json),
+        Command::Survey { action } => survey::run(action),
+        command => tokio::runtime::Runtime::new()?.block_on(run(Cli { command, ..cli })),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => {
             let started = Instant::now();

@@ -75,24 +75,28 @@ where
     match command {
         PbCommand::Import { file } => import(&open_db().await?, &file).await,
         PbCommand::Export { process, file } => export(&open_db().await?, process, &file).await,
-        PbCommand::Count { file, rule, json } => {
-            let choice = RuleChoice::from_name(&rule)
-                .with_context(|| format!("{rule:?} is not a counting rule"))?;
-            let (election, outcome) = match count(&file, choice) {
-                Ok(counted) => counted,
-                Err(problem) => {
-                    eprintln!("{}: {problem}", file.display());
-                    std::process::exit(CANNOT_COUNT);
-                }
-            };
-            let text = if json {
-                as_json(&election, &outcome)?
-            } else {
-                as_text(&file, &election, &outcome)
-            };
-            crate::standard_output::write(&format!("{text}\n"))
-        }
+        PbCommand::Count { file, rule, json } => count_file(&file, &rule, json),
     }
+}
+
+/// `coprod pb count`: pure, with no database; exits with status 2 when the
+/// file cannot be counted.
+pub fn count_file(file: &Path, rule: &str, json: bool) -> anyhow::Result<()> {
+    let choice =
+        RuleChoice::from_name(rule).with_context(|| format!("{rule:?} is not a counting rule"))?;
+    let (election, outcome) = match count(file, choice) {
+        Ok(counted) => counted,
+        Err(problem) => {
+            eprintln!("{}: {problem}", file.display());
+            std::process::exit(CANNOT_COUNT);
+        }
+    };
+    let text = if json {
+        as_json(&election, &outcome)?
+    } else {
+        as_text(file, &election, &outcome)
+    };
+    crate::standard_output::write(&format!("{text}\n"))
 }
 
 /// `coprod pb import`: the file must read cleanly; the whole election then
