@@ -74,6 +74,10 @@ async fn offer_every_day(volunteer: &mut Client) {
 }
 
 fn id_after(location: &str, prefix: &str) -> i64 {
+    assert!(
+        location.starts_with(prefix),
+        "{location} does not start with {prefix}"
+    );
     location
         .strip_prefix(prefix)
         .unwrap()
@@ -173,21 +177,24 @@ async fn a_phone_request_is_matched_agreed_logged_and_paid(backend: Backend) {
         page.body
     );
     assert!(page.body.contains("Person volunteer"));
-    let offer = page
-        .body
-        .split("name=\"offer\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let hidden_value = |name: &str| {
+        page.body
+            .split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no {name} field in {}", page.body))
+            .to_owned()
+    };
+    // The slot is the one the page offers: which number it has depends on
+    // the weekday the test runs on.
+    let offer = hidden_value("offer");
+    let slot = hidden_value("slot");
 
     // Proposed: the volunteer is emailed, without the address.
     let reply = coordinator
         .post(
             &format!("/coordination/requests/{request}/propose"),
-            &[("offer", offer.as_str()), ("slot", "1")],
+            &[("offer", offer.as_str()), ("slot", slot.as_str())],
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
