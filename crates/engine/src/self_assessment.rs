@@ -52,6 +52,27 @@ pub enum Co {
     CoAssessment,
 }
 
+impl Co {
+    pub const ALL: [Co; 4] = [
+        Co::CoCommissioning,
+        Co::CoDesign,
+        Co::CoDelivery,
+        Co::CoAssessment,
+    ];
+
+    /// The machine name, as in forms and the star report (`co_design`).
+    pub const fn key(self) -> &'static str {
+        Dimension::Co(self).key()
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|co| co.key() == raw)
+            .ok_or(Invalid::new("error.star.co"))
+    }
+}
+
 /// The Five Steps an organisation takes to roll co-production out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -151,6 +172,25 @@ pub enum Role {
     Staff,
     Manager,
     ServiceUser,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Staff, Role::Manager, Role::ServiceUser];
+
+    pub const fn key(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Manager => "manager",
+            Role::ServiceUser => "service_user",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|role| role.key() == raw)
+            .ok_or(Invalid::new("error.self_assessment.role"))
+    }
 }
 
 /// A statement to rate.
