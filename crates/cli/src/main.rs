@@ -6,6 +6,7 @@ mod bench;
 mod simd;
 /// Results on standard output, ending quietly when the reader has gone.
 mod standard_output;
+mod star;
 mod survey;
 
 use std::{
@@ -109,6 +110,11 @@ enum Command {
     Pb {
         #[command(subcommand)]
         action: pb::PbCommand,
+    },
+    /// The Co-Production Star toolkit's reports.
+    Star {
+        #[command(subcommand)]
+        action: star::StarCommand,
     },
     /// Measure how fast something runs, on generated data; prints JSON.
     Bench {
@@ -283,7 +289,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 println!(
                     "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
-                     {} budgets, {} survey responses and {} requests for help.",
+                     {} budgets, {} survey responses, {} requests for help and {} co-production \
+                     initiatives ({} with a business case).",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
@@ -291,7 +298,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     seeded.services,
                     seeded.budgets,
                     seeded.survey_responses,
-                    seeded.help_requests
+                    seeded.help_requests,
+                    seeded.star_initiatives,
+                    seeded.business_cases
                 );
             }
             println!(
@@ -337,6 +346,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => export_hsds(&cli.common, &file).await,
         Command::Backup { file } => backup_to(&cli.common, file).await,
         Command::Pb { action } => pb::run(action, || open_database(&cli.common)).await,
+        Command::Star { action } => star::run(action, || open_database(&cli.common)).await,
         Command::Bench { what } => {
             run_bench(&what);
             Ok(())

@@ -171,7 +171,7 @@ pub fn grid<'a>(
     initiatives: &[Placement<'_>],
 ) -> Grid {
     let mut rows: Vec<Row> = Vec::new();
-    let mut row_for = |rows: &mut Vec<Row>, name: &str| -> usize {
+    let row_for = |rows: &mut Vec<Row>, name: &str| -> usize {
         if let Some(i) = rows.iter().position(|r| same_service(&r.service, name)) {
             i
         } else {

@@ -112,6 +112,9 @@ pub struct Seeded {
     pub survey_responses: usize,
     /// Requests for help, with their offers and round.
     pub help_requests: usize,
+    /// Co-Production Star initiatives, and how many have a business case.
+    pub star_initiatives: usize,
+    pub business_cases: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -228,8 +231,12 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         crate::surveys::demo_data::seed(db, organisation_ids[0], administrator.unwrap_or_default())
             .await?;
     let help = crate::coordination::demo::seed(db).await?;
+    let (star_initiatives, business_cases, _) =
+        crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {
         help_requests: help.requests,
+        star_initiatives,
+        business_cases,
         already_present: false,
         organisations: organisation_ids.len(),
         accounts: created,

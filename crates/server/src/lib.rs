@@ -39,6 +39,8 @@ pub mod pages;
 pub mod places;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
+/// The Co-Production Star toolkit: map, focus, people, market, grow.
+pub mod star;
 /// Surveys and consultations: building, answering and results.
 pub mod surveys;
 /// The page kernel: catalogue, shell, forms, assets, headers.

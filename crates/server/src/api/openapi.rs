@@ -47,7 +47,8 @@ impl Modify for BearerTokens {
         crate::coordination::api::requests, crate::coordination::api::candidates,
         crate::coordination::api::propose, crate::coordination::api::round,
         crate::coordination::api::gaps, crate::coordination::api::log_day,
-        crate::coordination::api::statement, crate::coordination::api::areas),
+        crate::coordination::api::statement, crate::coordination::api::areas,
+        crate::star::api::report, crate::star::api::initiatives, crate::star::api::create_initiative),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens),
 )]

@@ -64,6 +64,12 @@ pub enum Action {
     MatchProposed,
     PvgRecorded,
     TimeGifted,
+    StarInitiativeSaved,
+    StarBusinessCaseSaved,
+    StarRatingsEntered,
+    StarCharterApproved,
+    StarPersonRead,
+    StarPersonRated,
 }
 
 impl Action {
@@ -106,6 +112,12 @@ impl Action {
             Action::MatchProposed => "match_proposed",
             Action::PvgRecorded => "pvg_recorded",
             Action::TimeGifted => "time_gifted",
+            Action::StarInitiativeSaved => "star_initiative_saved",
+            Action::StarBusinessCaseSaved => "star_business_case_saved",
+            Action::StarRatingsEntered => "star_ratings_entered",
+            Action::StarCharterApproved => "star_charter_approved",
+            Action::StarPersonRead => "star_person_read",
+            Action::StarPersonRated => "star_person_rated",
         }
     }
 }

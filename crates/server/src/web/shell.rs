@@ -52,6 +52,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
         crate::asset_map::listings::KEEPERS,
     ),
     ("/surveys", "nav.surveys", access::STAFF),
+    ("/star", "nav.star", access::STAFF),
     ("/admin", "nav.admin", access::ADMIN),
 ];
 
