@@ -84,9 +84,12 @@ async fn account_for(
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let Ok(email) = EmailAddress::parse(raw) else {
-        errors.add(field, shell.t("error.email.invalid"));
-        return Ok(None);
+    let email = match EmailAddress::parse(raw) {
+        Ok(email) => email,
+        Err(problem) => {
+            errors.add(field, shell.t(problem.key));
+            return Ok(None);
+        }
     };
     match accounts::find_by_email(&state.db, email.as_str()).await? {
         Some(account) => Ok(Some(account.id)),
