@@ -68,7 +68,7 @@ test('an initiative is mapped, costed, rated by two people, chartered and drawn 
     await signIn(page, 'manager@demo.example', DEMO_PASSWORD);
     await page.goto('/star');
     await noViolations(page, 'the list of organisations');
-    await page.getByRole('link', { name: 'Ardnaveen Health and Social Care Partnership', exact: true }).click();
+    await page.locator('#main-content').getByRole('link', { name: 'Ardnaveen Health and Social Care Partnership', exact: true }).click();
     await page.waitForURL('**/star/*');
     const orgPath = currentPath(page);
     await noViolations(page, "the organisation's star page");
