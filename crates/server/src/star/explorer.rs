@@ -276,23 +276,12 @@ pub fn star_of(
     let Some((_, latest)) = rated.last() else {
         return (None, Vec::new());
     };
-    let labels: Vec<String> = Dimension::ALL
+    // The latest round over the one before it.
+    let last_two: Vec<_> = rated[rated.len().saturating_sub(2)..]
         .iter()
-        .map(|d| dimension_label(shell, *d))
+        .map(|&pair| pair.clone())
         .collect();
-    let series: Vec<radar::RadarSeries> = rated
-        .iter()
-        .rev()
-        .take(2)
-        .rev()
-        .map(|(round, combined)| radar::RadarSeries {
-            name: round.name.clone(),
-            values: Dimension::ALL
-                .iter()
-                .map(|d| combined.star().get(d).copied().flatten())
-                .collect(),
-        })
-        .collect();
+    let chart = super::self_assessment::history_chart(shell, &last_two);
     let table = Dimension::ALL
         .iter()
         .map(|d| {
@@ -307,7 +296,7 @@ pub fn star_of(
             )
         })
         .collect();
-    (Some(radar::layout(&labels, &series)), table)
+    (chart, table)
 }
 
 async fn choices(state: &AppState, org: i64) -> Result<LinkChoices> {

@@ -13,13 +13,13 @@ use coprod_engine::{
     business_case::ranking::{ImpactMeasure, rank_by_impact},
     business_case::{Appraisal, appraise},
     explorer::{self, Placement},
-    self_assessment::{Co, Dimension},
+    self_assessment::Co,
 };
 
 use super::{
-    explorer::dimension_label,
     numbers::{pounds, two_decimals},
     radar, report, scope,
+    self_assessment::{history_chart, history_table},
     store::{cases, initiatives},
     surveys_link::{self, ReviewSummary},
 };
@@ -139,48 +139,11 @@ pub async fn report(
         })
         .collect();
     let rounds = report::rounds_combined(&state.db, org).await?;
-    let rated: Vec<_> = rounds.iter().filter(|(r, _)| r.raters > 0).collect();
-    let labels: Vec<String> = Dimension::ALL
-        .iter()
-        .map(|d| dimension_label(&shell, *d))
-        .collect();
-    let star = (!rated.is_empty()).then(|| {
-        radar::layout(
-            &labels,
-            &rated
-                .iter()
-                .map(|(round, combined)| radar::RadarSeries {
-                    name: round.name.clone(),
-                    values: Dimension::ALL
-                        .iter()
-                        .map(|d| combined.star().get(d).copied().flatten())
-                        .collect(),
-                })
-                .collect::<Vec<_>>(),
-        )
-    });
-    let history = Dimension::ALL
-        .iter()
-        .zip(&labels)
-        .map(|(d, label)| {
-            (
-                label.clone(),
-                rated
-                    .iter()
-                    .map(|(_, c)| {
-                        c.star()
-                            .get(d)
-                            .copied()
-                            .flatten()
-                            .map_or_else(|| shell.t("star.not_rated"), |v| format!("{v:.1}"))
-                    })
-                    .collect(),
-            )
-        })
-        .collect();
+    let star = history_chart(&shell, &rounds);
+    let (round_names, history) = history_table(&shell, &rounds);
     let (respondents, hours) = surveys_link::willingness_hours(&state.db, org).await?;
     page(&ReportPage {
-        round_names: rated.iter().map(|(r, _)| r.name.clone()).collect(),
+        round_names,
         willing: (respondents, format!("{hours:.0}")),
         by_co,
         cases,

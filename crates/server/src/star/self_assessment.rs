@@ -70,7 +70,7 @@ struct RoundsPage {
 }
 
 /// Every rated round's score per point: (point, score per round).
-fn history_table(
+pub(super) fn history_table(
     shell: &Shell,
     rounds: &[(Round, Combined)],
 ) -> (Vec<String>, Vec<(String, Vec<String>)>) {
@@ -97,7 +97,7 @@ fn history_table(
     (names, table)
 }
 
-fn history_chart(shell: &Shell, rounds: &[(Round, Combined)]) -> Option<radar::Radar> {
+pub(super) fn history_chart(shell: &Shell, rounds: &[(Round, Combined)]) -> Option<radar::Radar> {
     let rated: Vec<&(Round, Combined)> = rounds.iter().filter(|(r, _)| r.raters > 0).collect();
     if rated.is_empty() {
         return None;
