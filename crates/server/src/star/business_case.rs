@@ -90,6 +90,11 @@ impl CaseForm {
         self.fields.get(name).map_or("", String::as_str)
     }
 
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        clippy::unused_self,
+        reason = "askama passes template arguments by reference and calls through the form"
+    )]
     pub fn row_field(&self, row: &usize, part: &usize) -> &'static str {
         field_of(*row, *part)
     }
@@ -295,6 +300,10 @@ struct CasePage {
 impl CasePage {
     /// The hint under an outcome's field: percentages for the
     /// deductions, pounds for the proxy.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "askama passes template arguments by reference"
+    )]
     fn hint(&self, part: &usize) -> String {
         match *part {
             5..=8 => self.shell.t("star.case.field.percent_hint"),
@@ -339,6 +348,10 @@ fn hours(value: f64) -> String {
     for_input(value)
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "every step of the working, in the order the page shows it"
+)]
 fn working(shell: &Shell, case: &BusinessCase, appraisal: &Appraisal) -> Working {
     let i = &appraisal.inputs;
     let step = |label: &str, working: String, value: f64| Step {

@@ -211,13 +211,15 @@ struct EditPage {
 fn day_of(shell: &Shell, moment: Option<i64>) -> String {
     moment
         .and_then(|m| time::OffsetDateTime::from_unix_timestamp(m).ok())
-        .map(|t| {
-            let month = u8::from(t.month());
-            coprod_engine::schedule::Date::new(t.year(), month, t.day())
-                .map(coprod_engine::plain::date)
-                .unwrap_or_default()
-        })
-        .unwrap_or_else(|| shell.t("star.charter.not_approved"))
+        .map_or_else(
+            || shell.t("star.charter.not_approved"),
+            |t| {
+                let month = u8::from(t.month());
+                coprod_engine::schedule::Date::new(t.year(), month, t.day())
+                    .map(coprod_engine::plain::date)
+                    .unwrap_or_default()
+            },
+        )
 }
 
 async fn charter_for(
@@ -272,7 +274,7 @@ pub async fn approve(
         &state.db,
         Event::new(Action::StarCharterApproved, Some(user.account_id), &ip)
             .subject("star_charter", id)
-            .detail(&format!("{} v{}", charter.service, charter.version)),
+            .detail(format!("{} v{}", charter.service, charter.version)),
     )
     .await?;
     Ok(redirect(&format!("/charters/{id}")))

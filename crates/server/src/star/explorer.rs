@@ -97,7 +97,7 @@ struct OrganisationPage {
     missing: Vec<String>,
     coverage: String,
     filter_note: String,
-    localities: Vec<(i64, String)>,
+    localities: Vec<(String, String)>,
     outcomes: Vec<(String, String)>,
     locality: String,
     outcome: String,
@@ -123,6 +123,10 @@ fn aims_at(initiative: &Initiative, outcome: &str) -> bool {
         })
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the grid, the ranking and the star of one page, in order"
+)]
 pub async fn organisation(
     State(state): State<AppState>,
     shell: Shell,
@@ -143,9 +147,7 @@ pub async fn organisation(
         .parse::<i64>()
         .ok()
         .filter(|id| localities.iter().any(|(l, _)| l == id));
-    let outcome = TalkingPoint::parse(&filter.outcome)
-        .map(TalkingPoint::key)
-        .unwrap_or("");
+    let outcome = TalkingPoint::parse(&filter.outcome).map_or("", TalkingPoint::key);
     let chosen: Vec<&Initiative> = all
         .iter()
         .filter(|i| locality.is_none_or(|l| i.locality_id == Some(l)))
@@ -251,7 +253,10 @@ pub async fn organisation(
             .iter()
             .map(|p| (p.key().to_owned(), shell.t(&p.label_key())))
             .collect(),
-        localities,
+        localities: localities
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
         locality: locality.map(|l| l.to_string()).unwrap_or_default(),
         outcome: outcome.to_owned(),
         initiatives: initiative_rows,

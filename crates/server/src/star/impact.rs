@@ -113,10 +113,10 @@ pub async fn report(
         .collect();
     let mut reviews = Vec::new();
     for initiative in &all {
-        if let Some(survey) = initiative.review_survey_id {
-            if let Some(summary) = surveys_link::review_summary(&state, &shell, survey).await? {
-                reviews.push((initiative.name.clone(), summary));
-            }
+        if let Some(survey) = initiative.review_survey_id
+            && let Some(summary) = surveys_link::review_summary(&state, &shell, survey).await?
+        {
+            reviews.push((initiative.name.clone(), summary));
         }
     }
     let placements: Vec<Placement<'_>> = all

@@ -145,12 +145,11 @@ impl InitiativeForm {
             errors.add("own_outcomes", shell.t("star.error.too_many_outcomes"));
         } else {
             for line in own {
-                match LineOfText::parse(line) {
-                    Ok(line) => outcomes.push(AimedOutcome::OwnWords(line.as_str().to_owned())),
-                    Err(_) => {
-                        errors.add("own_outcomes", shell.t("star.error.outcome_line"));
-                        break;
-                    }
+                if let Ok(line) = LineOfText::parse(line) {
+                    outcomes.push(AimedOutcome::OwnWords(line.as_str().to_owned()));
+                } else {
+                    errors.add("own_outcomes", shell.t("star.error.outcome_line"));
+                    break;
                 }
             }
         }
@@ -189,7 +188,7 @@ impl InitiativeForm {
             description,
             service: service?.as_str().to_owned(),
             locality_id: locality_id?,
-            stage: stage,
+            stage,
             cos,
             partners,
             outcomes,
@@ -201,6 +200,10 @@ impl InitiativeForm {
 
     /// An optional choice from a list: `Some(None)` when left empty,
     /// `None` (with an error) when it names something not offered.
+    #[expect(
+        clippy::option_option,
+        reason = "three outcomes: left empty, chosen, or refused with an error"
+    )]
     fn chosen_id(
         &self,
         field: &'static str,

@@ -62,6 +62,7 @@ use crate::{
     app::AppState,
 };
 
+#[expect(clippy::too_many_lines, reason = "one table of every route")]
 pub fn routes() -> Vec<Route> {
     let staff = |method, path, handler: MethodRouter<AppState>| {
         Route::new(method, path, access::STAFF, handler)

@@ -91,12 +91,11 @@ async fn account_for(
             return Ok(None);
         }
     };
-    match accounts::find_by_email(&state.db, email.as_str()).await? {
-        Some(account) => Ok(Some(account.id)),
-        None => {
-            errors.add(field, shell.t("star.error.no_account"));
-            Ok(None)
-        }
+    if let Some(account) = accounts::find_by_email(&state.db, email.as_str()).await? {
+        Ok(Some(account.id))
+    } else {
+        errors.add(field, shell.t("star.error.no_account"));
+        Ok(None)
     }
 }
 

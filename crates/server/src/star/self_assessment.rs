@@ -371,6 +371,11 @@ impl RateForm {
         self.fields.get(name).map_or("", String::as_str)
     }
 
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        clippy::unused_self,
+        reason = "askama passes template arguments by reference and calls through the form"
+    )]
     pub fn field(&self, statement: &usize, part: usize) -> &'static str {
         STATEMENT_FIELDS[*statement][part]
     }
