@@ -12,6 +12,7 @@ pub mod full_text;
 /// Queries whose filters depend on the request.
 pub mod params;
 /// Fresh, throw-away databases of either backend for tests.
+#[cfg(feature = "testing")]
 pub mod testing;
 
 use std::{str::FromStr, time::Duration};

@@ -1,0 +1,189 @@
+//! The JSON API shell, the `OpenAPI` document, metrics and headers.
+
+use axum::http::{StatusCode, header};
+use coprod_server::{
+    api::tokens, coprod_engine::people::LineOfText, db::Backend,
+    organisations::store as organisations,
+};
+use crate::support::TestApp;
+
+async fn tokens_authenticate_and_are_scoped(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let own = organisations::create(
+        &app.state.db,
+        &LineOfText::parse("Own Org").unwrap(),
+        coprod_server::coprod_engine::people::Sector::Third,
+        None,
+    )
+    .await
+    .unwrap();
+    let other = organisations::create(
+        &app.state.db,
+        &LineOfText::parse("Other Org").unwrap(),
+        coprod_server::coprod_engine::people::Sector::Public,
+        None,
+    )
+    .await
+    .unwrap();
+    let (_, token) = tokens::issue(
+        &app.state.db,
+        &LineOfText::parse("sync").unwrap(),
+        own,
+        None,
+    )
+    .await
+    .unwrap();
+    let mut client = app.client();
+
+    let anonymous = client.api_get("/api/v1/organisations", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let envelope: serde_json::Value = serde_json::from_str(&anonymous.body).unwrap();
+    assert_eq!(envelope["errors"][0]["code"], "unauthenticated");
+    assert!(envelope["errors"][0]["message"].as_str().unwrap().len() > 5);
+    assert_eq!(
+        client
+            .api_get("/api/v1/organisations", Some("coprod_wrong"))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let list = client.api_get("/api/v1/organisations", Some(&token)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.headers.get(header::SET_COOKIE).is_none(),
+        "the API sets no cookies"
+    );
+    let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    assert_eq!(list["total"], 2);
+    assert_eq!(
+        client
+            .api_get(
+                &format!("/api/v1/organisations/{own}/members"),
+                Some(&token)
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let refused = client
+        .api_get(
+            &format!("/api/v1/organisations/{other}/members"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("\"code\":\"forbidden\""));
+    let missing = client
+        .api_get("/api/v1/organisations/999999", Some(&token))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("\"code\":\"not_found\""));
+    let unknown_route = client.api_get("/api/v1/nothing-here", Some(&token)).await;
+    assert!(unknown_route.body.contains("\"errors\""));
+
+    // Stored only as a hash; revoked tokens stop working.
+    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM api_tokens")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    sqlx::query("UPDATE api_tokens SET revoked_at = 1")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        client.api_get("/api/v1/token", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn metrics_count_requests_by_route_and_status(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut client = app.client();
+    client.get("/").await;
+    client.get("/no/such/page").await;
+    let metrics = client.get("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(
+        metrics
+            .body
+            .contains("coprod_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1"),
+        "{}",
+        metrics.body
+    );
+    assert!(metrics.body.contains("status=\"404\""));
+    assert!(
+        metrics
+            .body
+            .contains("coprod_http_request_duration_seconds_bucket")
+    );
+}
+
+async fn pages_carry_security_headers_and_errors_are_pages(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut client = app.client();
+    let home = client.get("/").await;
+    let csp = home
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self'")
+            && csp.contains("frame-ancestors 'none'")
+            && !csp.contains("unsafe-inline")
+    );
+    assert_eq!(
+        home.headers.get(header::REFERRER_POLICY).unwrap(),
+        "same-origin"
+    );
+    assert_eq!(
+        home.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+    let cookie = home
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let missing = client.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("We could not find that page"));
+    assert!(missing.body.contains("ds_site-header"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_stable() {
+    let app = TestApp::new(Backend::Sqlite).await;
+    let reply = app.client().get("/api/openapi.json").await;
+    let document: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    insta::assert_json_snapshot!("openapi", document);
+}
+
+#[tokio::test]
+async fn https_deployments_mark_cookies_secure() {
+    let app = TestApp::with_settings(Backend::Sqlite, |s| {
+        s.public_url = "https://coprod.example".into();
+    })
+    .await;
+    let home = app.client().get("/").await;
+    assert!(
+        home.headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
+}
+
+on_both_backends!(
+    tokens_authenticate_and_are_scoped,
+    metrics_count_requests_by_route_and_status,
+    pages_carry_security_headers_and_errors_are_pages,
+);

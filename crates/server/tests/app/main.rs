@@ -1,0 +1,37 @@
+//! The server's integration tests, one binary: each module drives one capability
+//! through the whole router, on SQLite and on PostgreSQL, with the shared harness
+//! in `support`.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot proceed should fail loudly, right there"
+)]
+
+#[macro_use]
+mod support;
+
+mod access;
+mod accounts;
+mod api_and_ops;
+mod budgeting;
+mod budgeting_pabulib;
+mod budgeting_results;
+mod budgeting_voting;
+mod coordination_api;
+mod coordination_books;
+mod coordination_pages;
+mod coordination_storage;
+mod coordination_workflow;
+mod hsds;
+mod hsds_cache;
+mod listings;
+mod listings_api;
+mod places;
+mod search;
+mod schema_parity;
+mod search_map;
+mod star;
+mod storage;
+mod surveys_answering;
+mod surveys_builder;
+mod surveys_results;
