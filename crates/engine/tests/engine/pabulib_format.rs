@@ -79,7 +79,7 @@ fn reads_quoted_fields_decimals_points_and_missing_values() {
     assert_eq!(ballots[0].points, [3, 2]);
     assert_eq!(ballots[0].other(0), Some("30"));
     assert_eq!(ballots[1].other(0), Some("None"));
-    let scores = budgeting::crate::support::scores(&election);
+    let scores = budgeting::support::scores(&election);
     assert_eq!(scores, [Decimal::from_whole(8), Decimal::from_whole(2)]);
     assert_eq!(
         budgeting::read(&budgeting::write(&election)).unwrap(),

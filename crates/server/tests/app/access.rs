@@ -1,9 +1,9 @@
 //! Walks every declared route for every role (and for nobody) and checks
 //! that exactly the people its access rule admits get in.
 
+use crate::support::{Client, TestApp};
 use axum::http::{Method, StatusCode};
 use coprod_server::{access::Access, app::all_routes, coprod_engine::people::Role, db::Backend};
-use crate::support::{Client, TestApp};
 
 fn concrete(path: &str, organisation_id: i64, person_id: i64) -> String {
     path.replace(
@@ -130,7 +130,9 @@ async fn roles_are_granted_and_removed_and_logged(backend: Backend) {
         .await;
     assert_eq!(granted.status, StatusCode::SEE_OTHER);
     let mut angus = app.client();
-    angus.sign_in("angus@example.org", crate::support::PASSWORD).await;
+    angus
+        .sign_in("angus@example.org", crate::support::PASSWORD)
+        .await;
     assert_eq!(angus.get("/admin").await.status, StatusCode::FORBIDDEN);
     let bad = admin
         .post(

@@ -1,8 +1,8 @@
 //! Signing up, in and out, passwords and their reset, and bad input.
 
+use crate::support::{PASSWORD, TestApp};
 use axum::http::StatusCode;
 use coprod_server::{coprod_engine::people::Role, db::Backend, settings::MailTransport};
-use crate::support::{PASSWORD, TestApp};
 
 async fn sign_up_then_out_then_in(backend: Backend) {
     let app = TestApp::new(backend).await;

@@ -1,11 +1,11 @@
 //! The JSON API shell, the `OpenAPI` document, metrics and headers.
 
+use crate::support::TestApp;
 use axum::http::{StatusCode, header};
 use coprod_server::{
     api::tokens, coprod_engine::people::LineOfText, db::Backend,
     organisations::store as organisations,
 };
-use crate::support::TestApp;
 
 async fn tokens_authenticate_and_are_scoped(backend: Backend) {
     let app = TestApp::new(backend).await;

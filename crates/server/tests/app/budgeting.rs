@@ -2,12 +2,12 @@
 //! its ballot: phases, proposals on every channel, the feasibility review
 //! and the forms' errors.
 
-use axum::http::StatusCode;
-use coprod_server::{coprod_engine::people::Role, db::Backend};
 use crate::support::{
     TestApp,
     budgeting::{citizen, create_process, next_phase, post, process_form, propose, with_postcodes},
 };
+use axum::http::StatusCode;
+use coprod_server::{coprod_engine::people::Role, db::Backend};
 
 async fn status_of(app: &TestApp, proposal: i64) -> (String, Option<i64>, String) {
     sqlx::query_as(

@@ -4,12 +4,12 @@
 
 use std::{collections::BTreeSet, path::PathBuf};
 
+use crate::support::TestApp;
 use coprod_server::{
     budgeting::{counting, pabulib, store},
     coprod_engine::budgeting::{self as engine, Counting, RuleChoice},
     db::Backend,
 };
-use crate::support::TestApp;
 
 /// Shared elections covering every vote type and counting rule coprod
 /// imports: choose-1, cumulative, approval (greedy, no-skip, thresholds,

@@ -2,6 +2,13 @@
 //! rules, the results page and API with every project's reason, themes
 //! with budgets of their own, and the delivery trail.
 
+use crate::support::{
+    Client, TestApp,
+    budgeting::{
+        accept, citizen, confirm_eligible, create_process, issue_codes, next_phase, voting_process,
+        with_postcodes,
+    },
+};
 use axum::http::StatusCode;
 use coprod_server::{
     api::tokens,
@@ -10,13 +17,6 @@ use coprod_server::{
     organisations::store as organisations,
 };
 use serde_json::Value;
-use crate::support::{
-    Client, TestApp,
-    budgeting::{
-        accept, citizen, confirm_eligible, create_process, issue_codes, next_phase, voting_process,
-        with_postcodes,
-    },
-};
 
 /// A token for the JSON API.
 async fn api_token(app: &TestApp) -> String {

@@ -2,6 +2,13 @@
 //! ballot each (changeable until close), one-time codes in person and on
 //! paper, and secrecy — nothing links a person to what they chose.
 
+use crate::support::{
+    TestApp,
+    budgeting::{
+        DEMO_COUNCIL, citizen, confirm_eligible, issue_codes, next_phase, voting_process,
+        with_postcodes,
+    },
+};
 use axum::http::StatusCode;
 use coprod_server::{
     budgeting::{
@@ -11,13 +18,6 @@ use coprod_server::{
     coprod_engine::{people::Role, place::Postcode},
     db::Backend,
     places::store::{self as postcodes, PostcodeRecord},
-};
-use crate::support::{
-    TestApp,
-    budgeting::{
-        DEMO_COUNCIL, citizen, confirm_eligible, issue_codes, next_phase, voting_process,
-        with_postcodes,
-    },
 };
 
 async fn ballots(app: &TestApp) -> Vec<(String, Option<String>)> {

@@ -3,6 +3,7 @@
 //! when a slot has just gone, runs the day's round and logs it, and reads
 //! statements and hours by area.
 
+use crate::support::{Client, TestApp};
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode, header},
@@ -27,7 +28,6 @@ use coprod_server::{
 };
 use serde_json::{Value, json};
 use sqlx::Acquire;
-use crate::support::{Client, TestApp};
 
 async fn call(
     client: &mut Client,

@@ -4,6 +4,7 @@
 //! all movements together sum to zero, and the ledger rebuilt from the
 //! rows has exactly the balances a ledger kept in memory alongside has.
 
+use crate::support::{TestApp, coordination::person};
 use coprod_server::{
     coordination::{
         model::Channel,
@@ -16,7 +17,6 @@ use coprod_server::{
     db::{Backend, Db},
 };
 use proptest::prelude::*;
-use crate::support::{TestApp, coordination::person};
 
 #[derive(Debug, Clone)]
 enum Step {

@@ -5,6 +5,7 @@
 //! the hour shows in both statements. Also: field errors store nothing,
 //! and nobody else can see a match.
 
+use crate::support::{Client, TestApp};
 use axum::http::StatusCode;
 use coprod_server::{
     coordination::model::today,
@@ -13,7 +14,6 @@ use coprod_server::{
     demo,
     places::{import as postcode_import, store as postcodes},
 };
-use crate::support::{Client, TestApp};
 
 const DAYS: [&str; 7] = ["mo", "tu", "we", "th", "fr", "sa", "su"];
 

@@ -5,6 +5,10 @@
 
 use std::sync::Arc;
 
+use crate::support::{
+    TestApp,
+    coordination::{next, offer, person, request, shopping_offer, weekly_shopping, window},
+};
 use coprod_server::{
     coordination::{
         days,
@@ -21,10 +25,6 @@ use coprod_server::{
     db::Backend,
 };
 use sqlx::Acquire;
-use crate::support::{
-    TestApp,
-    coordination::{next, offer, person, request, shopping_offer, weekly_shopping, window},
-};
 use tokio::sync::Barrier;
 
 async fn a_person_without_email_is_a_time_bank_member(backend: Backend) {

@@ -3,6 +3,10 @@
 //! did not happen puts the request back on the desk, and a member at their
 //! debt limit still gets help (the organisation pays).
 
+use crate::support::{
+    TestApp,
+    coordination::{offer, person, request, shopping_offer, weekly_shopping, window},
+};
 use coprod_server::{
     coordination::{
         days::{self, Payment},
@@ -18,10 +22,6 @@ use coprod_server::{
     },
     db::Backend,
     web::Shell,
-};
-use crate::support::{
-    TestApp,
-    coordination::{offer, person, request, shopping_offer, weekly_shopping, window},
 };
 
 /// An offer free every day 10:00–12:00.

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::support::TestApp;
 use axum::http::{StatusCode, header};
 use coprod_server::{
     asset_map::interchange::{self, ImportError},
@@ -10,7 +11,6 @@ use coprod_server::{
     places::{import as postcode_import, store as postcodes},
 };
 use serde_json::{Value, json};
-use crate::support::TestApp;
 
 fn hsds_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/hsds")
@@ -577,5 +577,5 @@ async fn the_tabular_example_imports_like_the_json_one(backend: Backend) {
 
 mod tabular {
     use super::*;
-    crate::on_both_backends!(the_tabular_example_imports_like_the_json_one);
+    on_both_backends!(the_tabular_example_imports_like_the_json_one);
 }

@@ -2,6 +2,7 @@
 //! changes, a new one at once after a write through the app, revalidation
 //! with `ETag`, and nothing kept that should not be.
 
+use crate::support::{Client, Reply, TestApp};
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode, header},
@@ -14,7 +15,6 @@ use coprod_server::{
     organisations::store as organisations,
 };
 use serde_json::{Value, json};
-use crate::support::{Client, Reply, TestApp};
 
 fn service(id: &str, name: &str) -> Value {
     json!({ "id": id, "name": name, "status": "active", "description": "Tea and a blether." })

@@ -2,6 +2,7 @@
 //! organisations' listings, claim unclaimed ones, confirm old ones, and deal
 //! with problems the public reports.
 
+use crate::support::{Client, PASSWORD, TestApp};
 use axum::http::StatusCode;
 use coprod_server::{
     accounts::store as accounts,
@@ -13,7 +14,6 @@ use coprod_server::{
     places::{import as postcode_import, store as postcodes},
 };
 use serde_json::{Value, json};
-use crate::support::{Client, PASSWORD, TestApp};
 
 struct World {
     app: TestApp,

@@ -1,6 +1,7 @@
 //! The asset map in coprod's own API: an organisation's system puts its
 //! listings and deals with reports; it can touch only what it keeps.
 
+use crate::support::{Client, Reply, TestApp};
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode, header},
@@ -12,7 +13,6 @@ use coprod_server::{
     organisations::store as organisations,
 };
 use serde_json::{Value, json};
-use crate::support::{Client, Reply, TestApp};
 
 async fn send(client: &mut Client, method: Method, path: &str, token: &str, body: &str) -> Reply {
     let request = Request::builder()

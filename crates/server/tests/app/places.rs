@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::support::TestApp;
 use axum::http::StatusCode;
 use coprod_server::{
     api::tokens,
@@ -14,7 +15,6 @@ use coprod_server::{
     organisations::store as organisations,
     places::{import, store},
 };
-use crate::support::TestApp;
 
 async fn import_then_look_up_and_reimport(backend: Backend) {
     let app = TestApp::new(backend).await;

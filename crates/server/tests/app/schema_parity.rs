@@ -20,6 +20,13 @@ type Fact = String;
 /// `db/full_text.rs`).
 const DELIBERATE: &[(&str, Backend, &str)] = &[
     (
+        "column directory_version.moved_by_transaction integer null",
+        Backend::Postgres,
+        "PostgreSQL moves the directory's generation once per transaction, stamping the \
+         transaction's id, because one row updated again and again leaves a chain of row \
+         versions; SQLite updates in place and moves it on every write",
+    ),
+    (
         "column services.search_vector tsvector null",
         Backend::Postgres,
         "PostgreSQL searches words through a generated tsvector column with a GIN index",
@@ -72,9 +79,15 @@ fn storage_class(declared: &str) -> String {
     let declared = declared.to_ascii_lowercase();
     let class = if declared.contains("int") {
         "integer"
-    } else if ["char", "text", "clob"].iter().any(|t| declared.contains(t)) {
+    } else if ["char", "text", "clob"]
+        .iter()
+        .any(|t| declared.contains(t))
+    {
         "text"
-    } else if ["real", "floa", "doub"].iter().any(|t| declared.contains(t)) {
+    } else if ["real", "floa", "doub"]
+        .iter()
+        .any(|t| declared.contains(t))
+    {
         "real"
     } else if declared.contains("blob") || declared == "bytea" {
         "blob"
@@ -144,7 +157,12 @@ async fn sqlite_facts(db: &Db) -> BTreeSet<Fact> {
             if pk > 0 {
                 primary_key.push((pk, name.clone()));
             }
-            facts.insert(column_fact(table, &name, &declared, not_null != 0 || pk > 0));
+            facts.insert(column_fact(
+                table,
+                &name,
+                &declared,
+                not_null != 0 || pk > 0,
+            ));
         }
         primary_key.sort();
         let primary_key: Vec<String> = primary_key.into_iter().map(|(_, name)| name).collect();
@@ -162,9 +180,9 @@ async fn sqlite_facts(db: &Db) -> BTreeSet<Fact> {
         let mut by_id: BTreeMap<i64, (String, Vec<String>, Vec<Option<String>>, String)> =
             BTreeMap::new();
         for key in &keys {
-            let entry = by_id.entry(key.get(0)).or_insert_with(|| {
-                (key.get(1), Vec::new(), Vec::new(), key.get::<String, _>(4))
-            });
+            let entry = by_id
+                .entry(key.get(0))
+                .or_insert_with(|| (key.get(1), Vec::new(), Vec::new(), key.get::<String, _>(4)));
             entry.1.push(key.get(2));
             entry.2.push(key.get(3));
         }

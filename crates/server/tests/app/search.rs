@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use crate::support::TestApp;
 use axum::http::StatusCode;
 use coprod_server::{
     asset_map::{
@@ -20,7 +21,6 @@ use coprod_server::{
     places::{import as postcode_import, store as postcodes},
 };
 use serde_json::{Value, json};
-use crate::support::TestApp;
 
 /// A test app with the demo postcode directory loaded.
 async fn app_with_postcodes(backend: Backend) -> TestApp {

@@ -3,6 +3,7 @@
 //! Content-Security-Policy lets images come from, and the embedded files
 //! the map is drawn with.
 
+use crate::support::TestApp;
 use axum::http::{StatusCode, header};
 use coprod_server::{
     asset_map::interchange,
@@ -13,7 +14,6 @@ use coprod_server::{
     settings::TileUrl,
 };
 use serde_json::{Value, json};
-use crate::support::TestApp;
 
 fn id(n: u32) -> String {
     format!("00000000-0000-4000-8000-{n:012}")

@@ -4,6 +4,7 @@
 //! who disagree, a charter is drafted, approved and published, and the
 //! star report gives the same figures to other tools. Bad forms store
 //! nothing; other organisations' staff see nothing.
+use crate::support::{Client, TestApp};
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode, header},
@@ -16,7 +17,6 @@ use coprod_server::{
     star::report,
 };
 use serde_json::Value;
-use crate::support::{Client, TestApp};
 
 fn id_after(location: &str, prefix: &str) -> i64 {
     assert!(
@@ -460,7 +460,9 @@ async fn a_personal_star_is_seen_only_by_the_person_their_carer_and_workers(back
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let mut agnes = app.client();
-    agnes.sign_in("agnes@test.example", crate::support::PASSWORD).await;
+    agnes
+        .sign_in("agnes@test.example", crate::support::PASSWORD)
+        .await;
     let page = agnes.get(&format!("/star/people/{star}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Bakes for the cafe"));

@@ -1,11 +1,11 @@
 //! Storage: migrations, readiness, backup and restore on both backends.
 
+use crate::support::TestApp;
 use axum::http::StatusCode;
 use coprod_server::{
     db::{Backend, Db, backup, testing::TestDb},
     demo,
 };
-use crate::support::TestApp;
 
 async fn migrations_are_idempotent_and_ready(backend: Backend) {
     let app = TestApp::new(backend).await;

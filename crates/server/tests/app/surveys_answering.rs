@@ -6,6 +6,7 @@
 
 #![allow(clippy::too_many_lines, reason = "a journey reads best as one story")]
 
+use crate::support::{Client, PASSWORD, TestApp};
 use axum::http::StatusCode;
 use coprod_server::{
     accounts::store as accounts,
@@ -19,7 +20,6 @@ use coprod_server::{
     places::{import as postcode_import, simd, store as postcodes},
     surveys::store,
 };
-use crate::support::{Client, PASSWORD, TestApp};
 
 struct World {
     app: TestApp,

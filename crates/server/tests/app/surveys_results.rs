@@ -5,6 +5,7 @@
 
 #![allow(clippy::too_many_lines, reason = "a journey reads best as one story")]
 
+use crate::support::{Client, PASSWORD, TestApp};
 use axum::http::StatusCode;
 use coprod_server::{
     accounts::store as accounts,
@@ -20,7 +21,6 @@ use coprod_server::{
     organisations::store as organisations,
     surveys::store::{self, NewResponse, Respondent, StoredFacts},
 };
-use crate::support::{Client, PASSWORD, TestApp};
 
 fn code(raw: &str) -> Code {
     Code::parse(raw).unwrap()
