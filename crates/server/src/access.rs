@@ -1,7 +1,10 @@
-//! Who may use which route, decided in one place. Every route is declared
-//! with an [`Access`] rule in its capability's route table; the router wraps
-//! each one in [`guard`], and a test walks every declared route for every
-//! role to prove the rule holds.
+//! Who may use which route, and whose records they may touch, decided in
+//! one place. Every route is declared with an [`Access`] rule in its
+//! capability's route table; the router wraps each one in [`guard`], and a
+//! test walks every declared route for every role to prove the rule holds.
+//! Inside a route, records about people belong to an organisation, and
+//! [`Reach`] says which organisations' records a person (through their
+//! roles) or an API token (through its organisation) may work on.
 
 use axum::{
     extract::Request,
@@ -10,6 +13,8 @@ use axum::{
     response::{IntoResponse, Response},
     routing::MethodRouter,
 };
+use std::collections::BTreeSet;
+
 use coprod_engine::people::Role;
 
 use crate::{accounts::CurrentUser, api::ApiClient, app::AppState, error::AppError};
@@ -31,13 +36,16 @@ pub enum Access {
 
 /// Partnership administrators only.
 pub const ADMIN: Access = Access::AnyRole(&[Role::Admin]);
-/// Staff who act for others: coordinators, link workers, managers, admins.
-pub const STAFF: Access = Access::AnyRole(&[
+/// The roles of staff who act for others: coordinators, link workers,
+/// managers, admins.
+pub const STAFF_ROLES: &[Role] = &[
     Role::Coordinator,
     Role::LinkWorker,
     Role::Manager,
     Role::Admin,
-]);
+];
+/// Staff who act for others.
+pub const STAFF: Access = Access::AnyRole(STAFF_ROLES);
 
 impl Access {
     /// Whether a person (or nobody) passes this rule. API routes are decided
@@ -128,4 +136,95 @@ pub fn redirect(location: &str) -> Response {
         [(header::LOCATION, location.to_owned())],
     )
         .into_response()
+}
+
+/// Whose records someone may work on, for the roles a task needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Every organisation's, and those held by the partnership itself:
+    /// administrators, and people whose role covers the whole partnership.
+    Partnership,
+    /// Only these organisations' (perhaps none).
+    Organisations(BTreeSet<i64>),
+}
+
+impl Reach {
+    /// Reaches no records at all.
+    pub fn nothing() -> Self {
+        Reach::Organisations(BTreeSet::new())
+    }
+
+    /// Whether a record held by `organisation` is within reach. A record
+    /// held by no organisation belongs to the partnership itself.
+    pub fn covers(&self, organisation: Option<i64>) -> bool {
+        match (self, organisation) {
+            (Reach::Partnership, _) => true,
+            (Reach::Organisations(ids), Some(id)) => ids.contains(&id),
+            (Reach::Organisations(_), None) => false,
+        }
+    }
+
+    /// Whether anything at all is within reach.
+    pub fn is_nothing(&self) -> bool {
+        matches!(self, Reach::Organisations(ids) if ids.is_empty())
+    }
+
+    /// A condition on an SQL column holding an organisation's id that is
+    /// true exactly for the rows within reach. The ids are integers written
+    /// in place, so nothing from a request reaches the SQL text.
+    pub fn sql_condition(&self, column: &str) -> String {
+        match self {
+            Reach::Partnership => "1 = 1".to_owned(),
+            Reach::Organisations(ids) if ids.is_empty() => "1 = 0".to_owned(),
+            Reach::Organisations(ids) => {
+                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("{column} IN ({})", ids.join(", "))
+            }
+        }
+    }
+
+    /// The organisation new records made under this reach belong to: the
+    /// first one reached (by id), or the partnership (`None`) for those who
+    /// reach it all.
+    pub fn home(&self) -> Option<i64> {
+        match self {
+            Reach::Organisations(ids) => ids.first().copied(),
+            Reach::Partnership => None,
+        }
+    }
+}
+
+impl CurrentUser {
+    /// Whose records this person may work on with any of `roles`.
+    /// Administrators reach the whole partnership whatever `roles` asks.
+    pub fn reach(&self, roles: &[Role]) -> Reach {
+        let mut organisations = BTreeSet::new();
+        for membership in &self.memberships {
+            if membership.role == Role::Admin {
+                return Reach::Partnership;
+            }
+            if roles.contains(&membership.role) {
+                match membership.organisation_id {
+                    None => return Reach::Partnership,
+                    Some(id) => {
+                        organisations.insert(id);
+                    }
+                }
+            }
+        }
+        Reach::Organisations(organisations)
+    }
+
+    /// Whether this person may work, with any of `roles`, on a record held
+    /// by `organisation` (`None`: held by the partnership itself).
+    pub fn may(&self, roles: &[Role], organisation: Option<i64>) -> bool {
+        self.reach(roles).covers(organisation)
+    }
+}
+
+impl ApiClient {
+    /// A token works on its own organisation's records and nobody else's.
+    pub fn reach(&self) -> Reach {
+        Reach::Organisations(BTreeSet::from([self.organisation_id]))
+    }
 }

@@ -7,7 +7,7 @@
 mod pages;
 
 use axum::{http::Method, routing::get};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::{
     access::{self, Route},
@@ -64,6 +64,7 @@ pub enum Action {
     MatchProposed,
     PvgRecorded,
     TimeGifted,
+    DayLogged,
     StarInitiativeSaved,
     StarBusinessCaseSaved,
     StarRatingsEntered,
@@ -112,6 +113,7 @@ impl Action {
             Action::MatchProposed => "match_proposed",
             Action::PvgRecorded => "pvg_recorded",
             Action::TimeGifted => "time_gifted",
+            Action::DayLogged => "day_logged",
             Action::StarInitiativeSaved => "star_initiative_saved",
             Action::StarBusinessCaseSaved => "star_business_case_saved",
             Action::StarRatingsEntered => "star_ratings_entered",
@@ -127,6 +129,8 @@ impl Action {
 pub struct Event<'a> {
     pub action: Action,
     pub actor: Option<i64>,
+    /// The API token an organisation's system acted through.
+    pub token: Option<i64>,
     pub subject: Option<(&'static str, i64)>,
     pub ip: &'a str,
     /// Free text for people reading the log; never a password or token.
@@ -138,6 +142,7 @@ impl<'a> Event<'a> {
         Self {
             action,
             actor,
+            token: None,
             subject: None,
             ip,
             detail: String::new(),
@@ -150,6 +155,13 @@ impl<'a> Event<'a> {
         self
     }
 
+    /// Names the API token behind the event.
+    #[must_use]
+    pub fn token(mut self, token: Option<i64>) -> Self {
+        self.token = token;
+        self
+    }
+
     #[must_use]
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = detail.into();
@@ -157,20 +169,28 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Appends an event.
+/// Appends an event on its own.
 pub async fn record(db: &Db, event: Event<'_>) -> Result<(), sqlx::Error> {
+    record_in(&mut *db.pool().acquire().await?, event).await
+}
+
+/// Appends an event inside the caller's transaction, so the work and its
+/// record commit together or not at all.
+pub async fn record_in(conn: &mut AnyConnection, event: Event<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO audit_events (occurred_at, actor_account_id, action, subject_kind, subject_id, ip, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_events \
+         (occurred_at, actor_account_id, actor_token_id, action, subject_kind, subject_id, ip, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(db::now())
     .bind(event.actor)
+    .bind(event.token)
     .bind(event.action.as_str())
     .bind(event.subject.map(|(kind, _)| kind))
     .bind(event.subject.map(|(_, id)| id))
     .bind(event.ip)
     .bind(event.detail)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -39,8 +39,9 @@ use crate::{
 fn refused(error: WorkflowError) -> AppError {
     let code = error.code();
     let key = match error {
-        WorkflowError::NotFound => return AppError::NotFound,
-        WorkflowError::Forbidden => return AppError::Forbidden,
+        // A token is told that another organisation's record is not there,
+        // as for any record it may not know of.
+        WorkflowError::NotFound | WorkflowError::Forbidden => return AppError::NotFound,
         WorkflowError::Database(error) => return error.into(),
         WorkflowError::RequestClosed => "coordination.problem.request_closed",
         WorkflowError::AlreadyMatched => "coordination.problem.already_matched",
@@ -56,17 +57,13 @@ fn refused(error: WorkflowError) -> AppError {
     AppError::Conflict { code, key }
 }
 
-/// Notes in the audit log that an organisation's system read people's
-/// details.
-async fn audit_api(state: &AppState, client: &ApiClient, what: String) -> Result<()> {
-    audit::record(
-        &state.db,
-        Event::new(Action::PersonRead, None, "").detail(format!(
-            "API token {} ({}): {what}",
-            client.token_id, client.token_name
-        )),
-    )
-    .await?;
+/// Notes in the audit log, in the transaction that read them, that an
+/// organisation's system read people's details.
+async fn audit_api(conn: &mut sqlx::AnyConnection, client: &ApiClient, what: String) -> Result<()> {
+    let event = Event::new(Action::PersonRead, None, "")
+        .token(Some(client.token_id))
+        .detail(format!("API token {}: {what}", client.token_name));
+    audit::record_in(conn, event).await?;
     Ok(())
 }
 
@@ -139,11 +136,16 @@ pub struct RequestList {
 #[utoipa::path(get, path = "/api/v1/coordination/requests", tag = "coordination",
     responses((status = 200, body = RequestList), (status = 401, body = crate::api::openapi::ErrorEnvelope)),
     security(("bearer" = [])))]
-pub async fn requests(State(state): State<AppState>) -> Result<Json<RequestList>> {
+pub async fn requests(
+    State(state): State<AppState>,
+    Extension(client): Extension<ApiClient>,
+) -> Result<Json<RequestList>> {
     let mut conn = state.db.pool().acquire().await?;
+    let reach = client.reach();
     let items = store::requests::unmatched(&mut conn)
         .await?
         .iter()
+        .filter(|r| reach.covers(r.holder))
         .map(RequestOut::from)
         .collect();
     Ok(Json(RequestList { items }))
@@ -232,14 +234,16 @@ pub async fn candidates(
     Extension(client): Extension<ApiClient>,
     Path(id): Path<i64>,
 ) -> Result<Json<RankingOut>> {
-    let mut conn = state.db.pool().acquire().await?;
-    let record = store::requests::find(&mut conn, id)
+    let mut tx = state.db.begin_write().await?;
+    let record = store::requests::find(&mut tx, id)
         .await?
+        .filter(|r| client.reach().covers(r.holder))
         .ok_or(AppError::NotFound)?;
-    let pool = Pool::load(&mut conn, None).await?;
+    let pool = Pool::load(&mut tx, None).await?;
     let ranking = pool.rank(&pool.request(&record), today());
-    let names = store::people::names(&mut conn).await?;
-    audit_api(&state, &client, format!("candidates for request {id}")).await?;
+    let names = store::people::names(&mut tx).await?;
+    audit_api(&mut tx, &client, format!("candidates for request {id}")).await?;
+    tx.commit().await?;
     Ok(Json(ranking_out(
         RequestOut::from(&record),
         &ranking,
@@ -312,13 +316,14 @@ fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T> {
     security(("bearer" = [])))]
 pub async fn propose(
     State(state): State<AppState>,
+    Extension(client): Extension<ApiClient>,
     Path(id): Path<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<MatchOut>)> {
     let input: ProposalIn = body(&bytes)?;
     let held = workflow::propose(
         &state.db,
-        Actor::system(),
+        &Actor::token(&client),
         id,
         input.offer_id,
         input.slot,
@@ -359,7 +364,12 @@ pub struct DayList {
     pub items: Vec<DayOut>,
 }
 
-async fn day_out(conn: &mut sqlx::AnyConnection, day: &Occurrence) -> Result<Option<DayOut>> {
+/// A day as the API shows it, and the organisation holding the record of
+/// the person helped.
+async fn day_out(
+    conn: &mut sqlx::AnyConnection,
+    day: &Occurrence,
+) -> Result<Option<(DayOut, Option<i64>)>> {
     let Some(held) = store::matches::find(conn, day.match_id).await? else {
         return Ok(None);
     };
@@ -369,27 +379,41 @@ async fn day_out(conn: &mut sqlx::AnyConnection, day: &Occurrence) -> Result<Opt
     ) else {
         return Ok(None);
     };
-    Ok(Some(DayOut {
-        id: day.id,
-        match_id: held.id,
-        date: day.on_date.to_string(),
-        status: day.status.as_str().to_owned(),
-        needs_cover: day.needs_cover,
-        helper_person_id: offer.person_id,
-        requester_person_id: request.person_id,
-        category: request.category.clone(),
-        start: held.time.start,
-        end: held.time.end,
-        address: request.address.clone(),
-        postcode: request.postcode.clone(),
-        helper_away: offer.away.iter().any(|(_, d)| d.contains(day.on_date)),
-    }))
+    let holder = request.holder;
+    Ok(Some((
+        DayOut {
+            id: day.id,
+            match_id: held.id,
+            date: day.on_date.to_string(),
+            status: day.status.as_str().to_owned(),
+            needs_cover: day.needs_cover,
+            helper_person_id: offer.person_id,
+            requester_person_id: request.person_id,
+            category: request.category.clone(),
+            start: held.time.start,
+            end: held.time.end,
+            address: request.address.clone(),
+            postcode: request.postcode.clone(),
+            helper_away: offer.away.iter().any(|(_, d)| d.contains(day.on_date)),
+        },
+        holder,
+    )))
 }
 
-async fn days_out(conn: &mut sqlx::AnyConnection, days: &[Occurrence]) -> Result<Vec<DayOut>> {
+/// The days whose requests `client` reaches, with their exact addresses.
+async fn days_out(
+    conn: &mut sqlx::AnyConnection,
+    client: &ApiClient,
+    days: &[Occurrence],
+) -> Result<Vec<DayOut>> {
+    let reach = client.reach();
     let mut items = Vec::with_capacity(days.len());
     for day in days {
-        items.extend(day_out(conn, day).await?);
+        if let Some((out, holder)) = day_out(conn, day).await? {
+            if reach.covers(holder) {
+                items.push(out);
+            }
+        }
     }
     Ok(items)
 }
@@ -421,10 +445,11 @@ pub async fn round(
     days::book_weeks_ahead(&state.db, today())
         .await
         .map_err(refused)?;
-    let mut conn = state.db.pool().acquire().await?;
-    let days = store::rounds::agreed_between(&mut conn, date, date, None).await?;
-    let items = days_out(&mut conn, &days).await?;
-    audit_api(&state, &client, format!("round of {date}")).await?;
+    let mut tx = state.db.begin_write().await?;
+    let days = store::rounds::agreed_between(&mut tx, &client.reach(), date, date, None).await?;
+    let items = days_out(&mut tx, &client, &days).await?;
+    audit_api(&mut tx, &client, format!("round of {date}")).await?;
+    tx.commit().await?;
     Ok(Json(DayList { items }))
 }
 
@@ -438,17 +463,18 @@ pub async fn gaps(
     Extension(client): Extension<ApiClient>,
 ) -> Result<Json<DayList>> {
     let today = today();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut tx = state.db.begin_write().await?;
     let shell = crate::web::Shell::new(&state, None, None, "/");
-    let lines = views::gaps(&mut conn, &shell, today, today.add_days(13)).await?;
+    let lines = views::gaps(&mut tx, &shell, &client.reach(), today, today.add_days(13)).await?;
     let mut days = Vec::new();
     for line in &lines {
-        if let Some(day) = store::rounds::find(&mut conn, line.day.id).await? {
+        if let Some(day) = store::rounds::find(&mut tx, line.day.id).await? {
             days.push(day);
         }
     }
-    let items = days_out(&mut conn, &days).await?;
-    audit_api(&state, &client, "gaps".into()).await?;
+    let items = days_out(&mut tx, &client, &days).await?;
+    audit_api(&mut tx, &client, "gaps".into()).await?;
+    tx.commit().await?;
     Ok(Json(DayList { items }))
 }
 
@@ -486,6 +512,7 @@ pub struct LoggedOut {
     security(("bearer" = [])))]
 pub async fn log_day(
     State(state): State<AppState>,
+    Extension(client): Extension<ApiClient>,
     Path(id): Path<i64>,
     bytes: Bytes,
 ) -> Result<Json<LoggedOut>> {
@@ -501,7 +528,7 @@ pub async fn log_day(
     let note: String = input.note.chars().take(500).collect();
     let (day, payment) = days::log(
         &state.db,
-        Actor::system(),
+        &Actor::token(&client),
         id,
         status,
         input.needs_cover,
@@ -511,7 +538,7 @@ pub async fn log_day(
     .await
     .map_err(refused)?;
     let mut conn = state.db.pool().acquire().await?;
-    let day = day_out(&mut conn, &day).await?.ok_or(AppError::NotFound)?;
+    let (day, _) = day_out(&mut conn, &day).await?.ok_or(AppError::NotFound)?;
     let payment = match payment {
         Payment::None => "none",
         Payment::ByMember => "by_member",
@@ -565,14 +592,19 @@ pub async fn statement(
     Query(query): Query<PeriodQuery>,
 ) -> Result<Json<Statement>> {
     let period = query.period()?;
-    let mut conn = state.db.pool().acquire().await?;
-    let ledger = store::ledger::load(&mut conn)
+    let mut tx = state.db.begin_write().await?;
+    store::people::find(&mut tx, id)
+        .await?
+        .filter(|p| client.reach().covers(p.organisation_id))
+        .ok_or(AppError::NotFound)?;
+    let ledger = store::ledger::load(&mut tx)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let statement = ledger
         .statement(&AccountId::Member(member(id)), period)
         .map_err(|_| AppError::NotFound)?;
-    audit_api(&state, &client, format!("statement of person {id}")).await?;
+    audit_api(&mut tx, &client, format!("statement of person {id}")).await?;
+    tx.commit().await?;
     Ok(Json(statement))
 }
 

@@ -17,7 +17,10 @@ use super::{
     },
     workflow::{Actor, BOOKING_HORIZON_DAYS, Result, WorkflowError, account_of, sides, slot_clash},
 };
-use crate::db::Db;
+use crate::{
+    audit::{self, Action},
+    db::Db,
+};
 
 /// What logging a day did in the time bank.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +45,7 @@ pub enum Payment {
 /// away from done gives the hours back.
 pub async fn log(
     db: &Db,
-    actor: Actor,
+    actor: &Actor,
     occurrence_id: i64,
     to: OccurrenceStatus,
     needs_cover: bool,
@@ -59,16 +62,18 @@ pub async fn log(
     let request = store::requests::find(&mut tx, held.request_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
-    let (helper, requester) = sides(&mut tx, &held).await?;
+    let (helper, _) = sides(&mut tx, &held).await?;
+    let requester = request.person_id;
+    let coordinator = actor.coordinates(request.holder);
     let side = actor.is(account_of(&mut tx, helper).await?)
         || actor.is(account_of(&mut tx, requester).await?);
-    if !(actor.coordinator || side) {
+    if !(coordinator || side) {
         return Err(WorkflowError::Forbidden);
     }
     if !held.status.was_agreed() || to == OccurrenceStatus::Planned {
         return Err(WorkflowError::Stale);
     }
-    if day.status != OccurrenceStatus::Planned && !actor.coordinator {
+    if day.status != OccurrenceStatus::Planned && !coordinator {
         return Err(WorkflowError::Stale);
     }
     if to != OccurrenceStatus::Cancelled && day.on_date > today {
@@ -138,6 +143,15 @@ pub async fn log(
     let logged = store::rounds::find(&mut tx, occurrence_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
+    let event = actor
+        .event(Action::DayLogged)
+        .subject("coordination_person", requester)
+        .detail(format!(
+            "day {occurrence_id} of match {}: {}",
+            held.id,
+            to.as_str()
+        ));
+    audit::record_in(&mut tx, event).await?;
     tx.commit().await?;
     Ok((logged, payment))
 }
@@ -146,7 +160,7 @@ pub async fn log(
 /// their own time and can, otherwise from the organisation.
 async fn pay(
     conn: &mut AnyConnection,
-    actor: Actor,
+    actor: &Actor,
     day: &Occurrence,
     held: &MatchRecord,
     request: &RequestRecord,
@@ -214,21 +228,30 @@ async fn pay(
 /// The organisation gives a member hours.
 pub async fn gift(
     db: &Db,
-    actor: Actor,
+    actor: &Actor,
     person_id: i64,
     minutes: u32,
     on: Date,
     note: &str,
 ) -> Result<()> {
-    if !actor.coordinator {
+    let mut tx = db.begin_write().await?;
+    let holder = store::people::find(&mut tx, person_id)
+        .await?
+        .ok_or(WorkflowError::NotFound)?
+        .organisation_id;
+    if !actor.coordinates(holder) {
         return Err(WorkflowError::Forbidden);
     }
-    let mut tx = db.begin_write().await?;
     let note = Some(note.trim().to_owned()).filter(|n| !n.is_empty());
     store::ledger::post(&mut tx, actor.account_id, |ledger| {
         ledger.gift(&member(person_id), minutes, on, note)
     })
     .await?;
+    let event = actor
+        .event(Action::TimeGifted)
+        .subject("coordination_person", person_id)
+        .detail(format!("{minutes} minutes"));
+    audit::record_in(&mut tx, event).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -126,6 +126,7 @@ fn request(
 struct Seeder<'a> {
     db: &'a Db,
     coordinator: Option<i64>,
+    organisation: Option<i64>,
 }
 
 impl Seeder<'_> {
@@ -151,6 +152,7 @@ impl Seeder<'_> {
             &mut tx,
             &NewPerson {
                 account_id: account.as_ref().map(|a| a.id),
+                organisation_id: self.organisation,
                 display_name: name.into(),
                 phone: phone.into(),
                 email: account.map(|a| a.email),
@@ -256,7 +258,7 @@ impl Seeder<'_> {
             if day.on_date < today {
                 days::log(
                     self.db,
-                    Actor::system(),
+                    &Actor::operator(),
                     day.id,
                     OccurrenceStatus::Done,
                     false,
@@ -298,7 +300,21 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     let coordinator = accounts::find_by_email(db, "coordinator@demo.example")
         .await?
         .map(|a| a.id);
-    let s = Seeder { db, coordinator };
+    // The demo's people are held by the organisation its coordinator works
+    // for, so that coordinator sees them all and others see none.
+    let organisation = match coordinator {
+        Some(id) => accounts::memberships(db, id)
+            .await?
+            .iter()
+            .find(|m| m.role == coprod_engine::people::Role::Coordinator)
+            .and_then(|m| m.organisation_id),
+        None => None,
+    };
+    let s = Seeder {
+        db,
+        coordinator,
+        organisation,
+    };
     let cast = people_and_offers(&s).await?;
     round(&s, &cast).await?;
     open_requests(&s, &cast).await?;
@@ -558,7 +574,7 @@ async fn open_requests(s: &Seeder<'_>, cast: &Cast) -> anyhow::Result<()> {
         .await?;
     super::workflow::propose(
         s.db,
-        Actor::system(),
+        &Actor::operator(),
         delivery,
         cast.tormod_offer,
         1 + weekday_index(today.add_days(2)),
@@ -569,7 +585,7 @@ async fn open_requests(s: &Seeder<'_>, cast: &Cast) -> anyhow::Result<()> {
 
     super::days::gift(
         s.db,
-        Actor::system(),
+        &Actor::operator(),
         cast.valerie,
         120,
         today.add_days(-30),

@@ -41,8 +41,10 @@ use crate::{
     accounts::CurrentUser,
 };
 
-/// Those who coordinate help: coordinators, and administrators.
-pub const COORDINATORS: Access = Access::AnyRole(&[Role::Coordinator, Role::Admin]);
+/// The roles that coordinate help: coordinators, and administrators.
+pub const COORDINATING_ROLES: &[Role] = &[Role::Coordinator, Role::Admin];
+/// Those who coordinate help, for some organisation or for all.
+pub const COORDINATORS: Access = Access::AnyRole(COORDINATING_ROLES);
 
 /// Whether a person may act as a coordinator.
 pub fn is_coordinator(user: &CurrentUser) -> bool {

@@ -181,6 +181,8 @@ impl OccurrenceStatus {
 pub struct Person {
     pub id: i64,
     pub account_id: Option<i64>,
+    /// The organisation holding the record (`None`: the partnership).
+    pub organisation_id: Option<i64>,
     pub display_name: String,
     pub phone: String,
     pub email: Option<String>,
@@ -276,6 +278,9 @@ impl OfferRecord {
 pub struct RequestRecord {
     pub id: i64,
     pub person_id: i64,
+    /// The organisation holding the person's record (`None`: the
+    /// partnership itself); it decides which coordinators reach it.
+    pub holder: Option<i64>,
     pub category: String,
     pub description: String,
     pub recurring: bool,

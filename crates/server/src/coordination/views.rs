@@ -18,7 +18,7 @@ use super::{
     },
     store,
 };
-use crate::web::Shell;
+use crate::{access::Reach, web::Shell};
 
 /// Fills each `{}` of a catalogue message in turn.
 pub fn fill(template: &str, values: &[&str]) -> String {
@@ -366,10 +366,11 @@ pub async fn round_lines(
 pub async fn gaps(
     conn: &mut AnyConnection,
     shell: &Shell,
+    reach: &Reach,
     first: Date,
     last: Date,
 ) -> Result<Vec<RoundLine>, sqlx::Error> {
-    let days = store::rounds::agreed_between(conn, first, last, None).await?;
+    let days = store::rounds::agreed_between(conn, reach, first, last, None).await?;
     let mut lines = round_lines(conn, shell, &days).await?;
     let mut open_covers = HashMap::new();
     for line in &lines {

@@ -17,7 +17,10 @@ use super::{
     store::{self, ledger::PostError, matches::NewMatch},
 };
 use crate::{
+    access::Reach,
     accounts::CurrentUser,
+    api::ApiClient,
+    audit::{self, Action, Event},
     db::{self, Db},
 };
 
@@ -28,27 +31,65 @@ pub const BOOKING_HORIZON_DAYS: i64 = 91;
 
 /// Who is acting: a person (helper, person helped or staff) or an
 /// organisation's system through the API.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Actor {
     pub account_id: Option<i64>,
-    /// Coordinators may act for anyone.
-    pub coordinator: bool,
+    /// The API token an organisation's system acts through.
+    pub token_id: Option<i64>,
+    /// Whose records the actor may coordinate: for a person, the
+    /// organisations they coordinate for; for a token, its organisation's.
+    pub reach: Reach,
+    /// Where the request came from, for the audit log.
+    pub ip: String,
 }
 
 impl Actor {
     pub fn person(user: &CurrentUser) -> Self {
         Self {
             account_id: Some(user.account_id),
-            coordinator: super::is_coordinator(user),
+            token_id: None,
+            reach: user.reach(super::COORDINATING_ROLES),
+            ip: String::new(),
         }
     }
 
-    /// An organisation's system, which acts as a coordinator.
-    pub fn system() -> Self {
+    /// The same actor, noted as acting from `ip`.
+    #[must_use]
+    pub fn at(mut self, ip: &str) -> Self {
+        ip.clone_into(&mut self.ip);
+        self
+    }
+
+    /// An audit event of this actor's.
+    pub fn event(&self, action: Action) -> Event<'_> {
+        Event::new(action, self.account_id, &self.ip).token(self.token_id)
+    }
+
+    /// An organisation's system, which coordinates its own organisation's
+    /// records.
+    pub fn token(client: &ApiClient) -> Self {
         Self {
             account_id: None,
-            coordinator: true,
+            token_id: Some(client.token_id),
+            reach: client.reach(),
+            ip: String::new(),
         }
+    }
+
+    /// An operator's command or the server's own housekeeping: the whole
+    /// partnership, with no person or token behind it.
+    pub fn operator() -> Self {
+        Self {
+            account_id: None,
+            token_id: None,
+            reach: Reach::Partnership,
+            ip: String::new(),
+        }
+    }
+
+    /// Whether the actor coordinates records held by `holder`.
+    pub fn coordinates(&self, holder: Option<i64>) -> bool {
+        self.reach.covers(holder)
     }
 
     pub(super) fn is(&self, account: Option<i64>) -> bool {
@@ -233,18 +274,16 @@ async fn book(conn: &mut AnyConnection, booking: &Booking<'_>, today: Date) -> R
 /// A coordinator proposes an offer's slot for an open request.
 pub async fn propose(
     db: &Db,
-    actor: Actor,
+    actor: &Actor,
     request_id: i64,
     offer_id: i64,
     slot_no: u32,
     today: Date,
 ) -> Result<MatchRecord> {
-    if !actor.coordinator {
-        return Err(WorkflowError::Forbidden);
-    }
     let mut tx = db.begin_write().await?;
     let record = store::requests::find(&mut tx, request_id)
         .await?
+        .filter(|r| actor.coordinates(r.holder))
         .ok_or(WorkflowError::NotFound)?;
     if !record.is_open() {
         return Err(WorkflowError::RequestClosed);
@@ -264,19 +303,44 @@ pub async fn propose(
         today,
     )
     .await?;
+    audit_proposal(&mut tx, actor, &record, &held).await?;
     tx.commit().await?;
     Ok(held)
 }
 
+/// Notes a proposal in the audit log, in the transaction that made it.
+async fn audit_proposal(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    record: &RequestRecord,
+    held: &MatchRecord,
+) -> Result<()> {
+    let event = actor
+        .event(Action::MatchProposed)
+        .subject("coordination_person", record.person_id)
+        .detail(format!("match {} (offer {})", held.id, held.offer_id));
+    audit::record_in(conn, event).await?;
+    Ok(())
+}
+
 /// The people on both sides of a match: (helper, requester).
 pub async fn sides(conn: &mut AnyConnection, held: &MatchRecord) -> Result<(i64, i64)> {
+    let (helper, request) = sides_and_request(conn, held).await?;
+    Ok((helper, request.person_id))
+}
+
+/// The helper's person id, and the request a match answers.
+pub(super) async fn sides_and_request(
+    conn: &mut AnyConnection,
+    held: &MatchRecord,
+) -> Result<(i64, RequestRecord)> {
     let offer = store::offers::find(conn, held.offer_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
     let request = store::requests::find(conn, held.request_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
-    Ok((offer.person_id, request.person_id))
+    Ok((offer.person_id, request))
 }
 
 /// The account behind a person record, if any.
@@ -290,7 +354,7 @@ pub(super) async fn account_of(conn: &mut AnyConnection, person_id: i64) -> Resu
 /// needs a reason and frees the slot.
 pub async fn answer(
     db: &Db,
-    actor: Actor,
+    actor: &Actor,
     match_id: i64,
     accept: bool,
     reason: &str,
@@ -303,8 +367,8 @@ pub async fn answer(
     let held = store::matches::find(&mut tx, match_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
-    let (helper, _) = sides(&mut tx, &held).await?;
-    if !(actor.coordinator || actor.is(account_of(&mut tx, helper).await?)) {
+    let (helper, request) = sides_and_request(&mut tx, &held).await?;
+    if !(actor.coordinates(request.holder) || actor.is(account_of(&mut tx, helper).await?)) {
         return Err(WorkflowError::Forbidden);
     }
     if !store::matches::answer(&mut tx, match_id, accept, reason).await? {
@@ -335,14 +399,15 @@ async fn release(
 }
 
 /// A coordinator takes back a proposal not yet answered.
-pub async fn withdraw(db: &Db, actor: Actor, match_id: i64) -> Result<MatchRecord> {
-    if !actor.coordinator {
-        return Err(WorkflowError::Forbidden);
-    }
+pub async fn withdraw(db: &Db, actor: &Actor, match_id: i64) -> Result<MatchRecord> {
     let mut tx = db.begin_write().await?;
     let held = store::matches::find(&mut tx, match_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
+    let (_, request) = sides_and_request(&mut tx, &held).await?;
+    if !actor.coordinates(request.holder) {
+        return Err(WorkflowError::Forbidden);
+    }
     if !store::matches::finish(
         &mut tx,
         match_id,
@@ -364,7 +429,7 @@ pub async fn withdraw(db: &Db, actor: Actor, match_id: i64) -> Result<MatchRecor
 /// today: the days still planned are called off and the request closes.
 pub async fn end(
     db: &Db,
-    actor: Actor,
+    actor: &Actor,
     match_id: i64,
     note: &str,
     today: Date,
@@ -373,10 +438,10 @@ pub async fn end(
     let held = store::matches::find(&mut tx, match_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
-    let (helper, requester) = sides(&mut tx, &held).await?;
-    let allowed = actor.coordinator
+    let (helper, request) = sides_and_request(&mut tx, &held).await?;
+    let allowed = actor.coordinates(request.holder)
         || actor.is(account_of(&mut tx, helper).await?)
-        || actor.is(account_of(&mut tx, requester).await?);
+        || actor.is(account_of(&mut tx, request.person_id).await?);
     if !allowed {
         return Err(WorkflowError::Forbidden);
     }
@@ -408,21 +473,22 @@ pub async fn end(
 /// other offer's slot is proposed for that day alone.
 pub async fn propose_cover(
     db: &Db,
-    actor: Actor,
+    actor: &Actor,
     occurrence_id: i64,
     offer_id: i64,
     slot_no: u32,
     today: Date,
 ) -> Result<MatchRecord> {
-    if !actor.coordinator {
-        return Err(WorkflowError::Forbidden);
-    }
     let mut tx = db.begin_write().await?;
     let day = store::rounds::find(&mut tx, occurrence_id)
         .await?
         .ok_or(WorkflowError::NotFound)?;
     let held = store::matches::find(&mut tx, day.match_id)
         .await?
+        .ok_or(WorkflowError::NotFound)?;
+    let record = store::requests::find(&mut tx, held.request_id)
+        .await?
+        .filter(|r| actor.coordinates(r.holder))
         .ok_or(WorkflowError::NotFound)?;
     if held.status != MatchStatus::Accepted || day.on_date < today {
         return Err(WorkflowError::Stale);
@@ -446,9 +512,6 @@ pub async fn propose_cover(
         OccurrenceStatus::Cancelled if day.needs_cover => {}
         _ => return Err(WorkflowError::Stale),
     }
-    let record = store::requests::find(&mut tx, held.request_id)
-        .await?
-        .ok_or(WorkflowError::NotFound)?;
     let pool = Pool::load(&mut tx, Some(offer_id)).await?;
     let request = pool.request(&cover_request(&record, &held, day.on_date));
     let cover = book(
@@ -465,6 +528,7 @@ pub async fn propose_cover(
     )
     .await?;
     store::rounds::set_cover(&mut tx, day.id, Some(cover.id)).await?;
+    audit_proposal(&mut tx, actor, &record, &cover).await?;
     tx.commit().await?;
     Ok(cover)
 }

@@ -6,6 +6,7 @@
 use coprod_engine::people::Role;
 
 use crate::{
+    access::{Reach, STAFF_ROLES},
     accounts::CurrentUser,
     db::Db,
     error::{AppError, Result},
@@ -13,28 +14,16 @@ use crate::{
 };
 
 fn covers_everything(user: &CurrentUser) -> bool {
-    user.is_admin()
-        || user
-            .memberships
-            .iter()
-            .any(|m| m.role.is_staff() && m.organisation_id.is_none())
+    user.reach(STAFF_ROLES) == Reach::Partnership
 }
 
 pub fn may_work_on(user: &CurrentUser, organisation_id: i64) -> bool {
-    covers_everything(user)
-        || user
-            .memberships
-            .iter()
-            .any(|m| m.role.is_staff() && m.organisation_id == Some(organisation_id))
+    user.may(STAFF_ROLES, Some(organisation_id))
 }
 
 /// Managers and administrators approve charters; others draft them.
 pub fn may_approve(user: &CurrentUser, organisation_id: i64) -> bool {
-    user.is_admin()
-        || user.memberships.iter().any(|m| {
-            m.role == Role::Manager
-                && (m.organisation_id.is_none() || m.organisation_id == Some(organisation_id))
-        })
+    user.may(&[Role::Manager], Some(organisation_id))
 }
 
 /// The organisations whose toolkit `user` may open, by name.

@@ -86,6 +86,7 @@ async fn setup(db: &Db) -> Setup {
                 &mut tx,
                 &NewPerson {
                     account_id: None,
+                    organisation_id: Some(organisation),
                     display_name: name.into(),
                     phone: String::new(),
                     email: None,
@@ -222,7 +223,7 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
 
     // The volunteer agrees (on a page, in real life); today is in the round.
     let match_id = held["id"].as_i64().unwrap();
-    workflow::answer(&app.state.db, Actor::system(), match_id, true, "")
+    workflow::answer(&app.state.db, &Actor::operator(), match_id, true, "")
         .await
         .unwrap();
     let (status, round) = call(

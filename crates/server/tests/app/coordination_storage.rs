@@ -10,6 +10,7 @@ use crate::support::{
     coordination::{next, offer, person, request, shopping_offer, weekly_shopping, window},
 };
 use coprod_server::{
+    access::Reach,
     coordination::{
         days,
         matcher::Pool,
@@ -187,7 +188,7 @@ async fn two_coordinators_proposing_at_once_book_the_slot_once(backend: Backend)
             let barrier = barrier.clone();
             tokio::spawn(async move {
                 barrier.wait().await;
-                workflow::propose(&db, Actor::system(), request_id, offer_id, 1, today()).await
+                workflow::propose(&db, &Actor::operator(), request_id, offer_id, 1, today()).await
             })
         })
         .collect();
@@ -237,11 +238,11 @@ async fn a_request_has_one_live_match(backend: Backend) {
     let first = offer(&db, jean, &shopping_offer()).await;
     let second = offer(&db, kate, &shopping_offer()).await;
     let request_id = request(&db, ann, &weekly_shopping()).await;
-    let held = workflow::propose(&db, Actor::system(), request_id, first, 1, today())
+    let held = workflow::propose(&db, &Actor::operator(), request_id, first, 1, today())
         .await
         .unwrap();
     assert_eq!(held.status, MatchStatus::Proposed);
-    let again = workflow::propose(&db, Actor::system(), request_id, second, 1, today()).await;
+    let again = workflow::propose(&db, &Actor::operator(), request_id, second, 1, today()).await;
     assert!(
         matches!(again, Err(WorkflowError::AlreadyMatched)),
         "{again:?}"
@@ -250,17 +251,19 @@ async fn a_request_has_one_live_match(backend: Backend) {
     // Jean's days are free again.
     let not_signed_in = Actor {
         account_id: Some(-1),
-        coordinator: false,
+        token_id: None,
+        reach: Reach::nothing(),
+        ip: String::new(),
     };
     assert!(matches!(
-        workflow::answer(&db, not_signed_in, held.id, false, "away").await,
+        workflow::answer(&db, &not_signed_in, held.id, false, "away").await,
         Err(WorkflowError::Forbidden)
     ));
     assert!(matches!(
-        workflow::answer(&db, Actor::system(), held.id, false, "  ").await,
+        workflow::answer(&db, &Actor::operator(), held.id, false, "  ").await,
         Err(WorkflowError::ReasonMissing)
     ));
-    workflow::answer(&db, Actor::system(), held.id, false, "away in March")
+    workflow::answer(&db, &Actor::operator(), held.id, false, "away in March")
         .await
         .unwrap();
     let (planned,): (i64,) = sqlx::query_as(
@@ -271,7 +274,7 @@ async fn a_request_has_one_live_match(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(planned, 0);
-    workflow::propose(&db, Actor::system(), request_id, second, 1, today())
+    workflow::propose(&db, &Actor::operator(), request_id, second, 1, today())
         .await
         .unwrap();
 }
@@ -297,20 +300,20 @@ async fn the_books_balance_after_every_change(backend: Backend) {
     let today_offer = offer(&db, jean, &tuesday_offer).await;
     let _ = offer_id;
     let request_id = request(&db, ann, &one_off).await;
-    days::gift(&db, Actor::system(), jean, 30, today(), "welcome")
+    days::gift(&db, &Actor::operator(), jean, 30, today(), "welcome")
         .await
         .unwrap();
-    let held = workflow::propose(&db, Actor::system(), request_id, today_offer, 1, today())
+    let held = workflow::propose(&db, &Actor::operator(), request_id, today_offer, 1, today())
         .await
         .unwrap();
-    workflow::answer(&db, Actor::system(), held.id, true, "")
+    workflow::answer(&db, &Actor::operator(), held.id, true, "")
         .await
         .unwrap();
     let mut conn = db.pool().acquire().await.unwrap();
     let day = store::rounds::for_match(&mut conn, held.id).await.unwrap()[0].clone();
     let (logged, payment) = days::log(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         day.id,
         OccurrenceStatus::Done,
         false,
@@ -334,7 +337,7 @@ async fn the_books_balance_after_every_change(backend: Backend) {
     // A coordinator corrects it: it did not happen after all.
     let (_, payment) = days::log(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         day.id,
         OccurrenceStatus::Missed,
         false,
@@ -388,7 +391,7 @@ async fn transfers_made_at_once_are_numbered_in_turn(backend: Backend) {
             let barrier = barrier.clone();
             tokio::spawn(async move {
                 barrier.wait().await;
-                days::gift(&db, Actor::system(), jean, 15, today(), "thanks").await
+                days::gift(&db, &Actor::operator(), jean, 15, today(), "thanks").await
             })
         })
         .collect();

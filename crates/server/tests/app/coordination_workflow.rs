@@ -8,6 +8,7 @@ use crate::support::{
     coordination::{offer, person, request, shopping_offer, weekly_shopping, window},
 };
 use coprod_server::{
+    access::Reach,
     coordination::{
         days::{self, Payment},
         model::{Channel, MatchStatus, OccurrenceStatus, today},
@@ -41,9 +42,15 @@ fn slot_on(day: Weekday) -> u32 {
 
 /// The gaps in the next two weeks.
 async fn gaps(conn: &mut sqlx::AnyConnection, shell: &Shell) -> Vec<views::RoundLine> {
-    views::gaps(conn, shell, today(), today().add_days(13))
-        .await
-        .unwrap()
+    views::gaps(
+        conn,
+        shell,
+        &Reach::Partnership,
+        today(),
+        today().add_days(13),
+    )
+    .await
+    .unwrap()
 }
 
 #[expect(clippy::too_many_lines, reason = "one gap, from opening to closing")]
@@ -65,7 +72,7 @@ async fn a_helper_away_leaves_a_gap_that_cover_fills(backend: Backend) {
     let request_id = request(&db, ann, &weekly).await;
     let held = workflow::propose(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         request_id,
         jean_offer,
         slot_on(tomorrow.weekday()),
@@ -74,7 +81,7 @@ async fn a_helper_away_leaves_a_gap_that_cover_fills(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(held.first_date, tomorrow);
-    workflow::answer(&db, Actor::system(), held.id, true, "")
+    workflow::answer(&db, &Actor::operator(), held.id, true, "")
         .await
         .unwrap();
     let mut conn = db.pool().acquire().await.unwrap();
@@ -85,7 +92,7 @@ async fn a_helper_away_leaves_a_gap_that_cover_fills(backend: Backend) {
     assert!(matches!(
         days::log(
             &db,
-            Actor::system(),
+            &Actor::operator(),
             day.id,
             OccurrenceStatus::Done,
             false,
@@ -112,7 +119,7 @@ async fn a_helper_away_leaves_a_gap_that_cover_fills(backend: Backend) {
     // Kate is proposed to stand in; the gap is filled while she decides.
     let cover = workflow::propose_cover(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         day.id,
         kate_offer,
         slot_on(tomorrow.weekday()),
@@ -139,7 +146,7 @@ async fn a_helper_away_leaves_a_gap_that_cover_fills(backend: Backend) {
     assert_eq!(jean_match.status, MatchStatus::Accepted);
 
     // Kate cannot after all: the gap is open again.
-    workflow::answer(&db, Actor::system(), cover.id, false, "at the dentist")
+    workflow::answer(&db, &Actor::operator(), cover.id, false, "at the dentist")
         .await
         .unwrap();
     let found = gaps(&mut conn, &shell).await;
@@ -149,7 +156,7 @@ async fn a_helper_away_leaves_a_gap_that_cover_fills(backend: Backend) {
     // Weekly help ends: the days still planned are called off, the request closes.
     workflow::end(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         held.id,
         "moving to her daughter's",
         today(),
@@ -174,7 +181,7 @@ async fn a_helper_away_leaves_a_gap_that_cover_fills(backend: Backend) {
         .unwrap();
     assert_eq!(closed.status, "closed");
     assert!(matches!(
-        workflow::end(&db, Actor::system(), held.id, "", today()).await,
+        workflow::end(&db, &Actor::operator(), held.id, "", today()).await,
         Err(WorkflowError::Stale)
     ));
 }
@@ -195,7 +202,7 @@ async fn one_off_help_not_done_goes_back_on_the_desk(backend: Backend) {
     let request_id = request(&db, ann, &once).await;
     let held = workflow::propose(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         request_id,
         jean_offer,
         slot_on(today().weekday()),
@@ -215,7 +222,7 @@ async fn one_off_help_not_done_goes_back_on_the_desk(backend: Backend) {
     assert!(matches!(
         days::log(
             &db,
-            Actor::system(),
+            &Actor::operator(),
             day.id,
             OccurrenceStatus::Done,
             false,
@@ -225,12 +232,12 @@ async fn one_off_help_not_done_goes_back_on_the_desk(backend: Backend) {
         .await,
         Err(WorkflowError::Stale)
     ));
-    workflow::answer(&db, Actor::system(), held.id, true, "")
+    workflow::answer(&db, &Actor::operator(), held.id, true, "")
         .await
         .unwrap();
     let (_, payment) = days::log(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         day.id,
         OccurrenceStatus::Missed,
         false,
@@ -252,7 +259,7 @@ async fn one_off_help_not_done_goes_back_on_the_desk(backend: Backend) {
     // it is not booked twice for the same day.
     let again = workflow::propose(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         request_id,
         jean_offer,
         slot_on(today().weekday()),
@@ -282,7 +289,7 @@ async fn a_member_at_their_debt_limit_is_still_helped(backend: Backend) {
     let request_id = request(&db, ann, &once).await;
     let held = workflow::propose(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         request_id,
         jean_offer,
         slot_on(today().weekday()),
@@ -290,13 +297,13 @@ async fn a_member_at_their_debt_limit_is_still_helped(backend: Backend) {
     )
     .await
     .unwrap();
-    workflow::answer(&db, Actor::system(), held.id, true, "")
+    workflow::answer(&db, &Actor::operator(), held.id, true, "")
         .await
         .unwrap();
     let day = store::rounds::for_match(&mut conn, held.id).await.unwrap()[0].clone();
     let (logged, payment) = days::log(
         &db,
-        Actor::system(),
+        &Actor::operator(),
         day.id,
         OccurrenceStatus::Done,
         false,

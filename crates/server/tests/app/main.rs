@@ -26,6 +26,7 @@ mod hsds;
 mod hsds_cache;
 mod listings;
 mod listings_api;
+mod organisation_access;
 mod places;
 mod schema_parity;
 mod search;

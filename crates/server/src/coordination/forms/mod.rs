@@ -245,6 +245,8 @@ impl PersonForm {
         }
         Some(NewPerson {
             account_id: None,
+            // Set by the page from the coordinator's organisation.
+            organisation_id: None,
             display_name: name?.as_str().to_owned(),
             phone,
             email: email.map(|e| e.as_str().to_owned()),

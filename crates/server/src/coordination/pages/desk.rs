@@ -18,7 +18,7 @@ use coprod_engine::{
 use serde::Deserialize;
 
 use super::{
-    Flash, MatchLine, audit_action, audit_read, match_lines, problem_redirect, with_flash,
+    Flash, MatchLine, audit_read, held_request, match_lines, problem_redirect, with_flash,
 };
 use crate::{
     access::redirect,
@@ -26,7 +26,7 @@ use crate::{
     app::AppState,
     audit::Action,
     coordination::{
-        days,
+        COORDINATING_ROLES, days,
         forms::parse_date,
         matcher::Pool,
         model::{MatchStatus, today},
@@ -77,9 +77,11 @@ pub async fn desk(
     let pool = Pool::load(&mut conn, None).await?;
     let terms = views::term_names(&mut conn).await?;
     let names = store::people::names(&mut conn).await?;
+    let reach = user.reach(COORDINATING_ROLES);
     let open = store::requests::unmatched(&mut conn)
         .await?
         .iter()
+        .filter(|record| reach.covers(record.holder))
         .map(|record| OpenLine {
             request: RequestLine::new(
                 &shell,
@@ -90,7 +92,15 @@ pub async fn desk(
             candidates: pool.rank(&pool.request(record), today).candidates.len(),
         })
         .collect();
-    let waiting_matches = store::matches::waiting(&mut conn).await?;
+    let mut waiting_matches = Vec::new();
+    for held in store::matches::waiting(&mut conn).await? {
+        let holder = store::requests::find(&mut conn, held.request_id)
+            .await?
+            .map(|r| r.holder);
+        if holder.is_some_and(|holder| reach.covers(holder)) {
+            waiting_matches.push(held);
+        }
+    }
     let mut waiting = match_lines(&mut conn, &shell, &waiting_matches, true).await?;
     // Coordinators see whom each proposal waits on.
     for (line, held) in waiting.iter_mut().zip(&waiting_matches) {
@@ -98,9 +108,16 @@ pub async fn desk(
             line.other = names.get(&offer.person_id).cloned().unwrap_or_default();
         }
     }
-    let days = store::rounds::agreed_between(&mut conn, today, today, None).await?;
+    let days = store::rounds::agreed_between(&mut conn, &reach, today, today, None).await?;
     let round = views::round_lines(&mut conn, &shell, &days).await?;
-    let gaps = views::gaps(&mut conn, &shell, today, today.add_days(GAP_DAYS - 1)).await?;
+    let gaps = views::gaps(
+        &mut conn,
+        &shell,
+        &reach,
+        today,
+        today.add_days(GAP_DAYS - 1),
+    )
+    .await?;
     audit_round(&state, &user, &ip, "today's round and gaps").await?;
     let (done, problem) = flash.messages(&shell);
     page(&DeskPage {
@@ -236,9 +253,7 @@ pub async fn request_page(
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
     let mut conn = state.db.pool().acquire().await?;
-    let record = store::requests::find(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = held_request(&mut conn, &user, id).await?;
     let person = store::people::find(&mut conn, record.person_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -325,9 +340,18 @@ pub async fn propose(
     let Some((offer, slot)) = form.parts() else {
         return Ok(redirect(&with_flash(&path, "problem", "input")));
     };
-    match workflow::propose(&state.db, Actor::person(&user), id, offer, slot, today()).await {
+    match workflow::propose(
+        &state.db,
+        &Actor::person(&user).at(&ip),
+        id,
+        offer,
+        slot,
+        today(),
+    )
+    .await
+    {
         Ok(held) => {
-            proposed(&state, &shell, &user, &ip, &held).await?;
+            proposed(&state, &shell, &held).await;
             Ok(redirect(&format!(
                 "/help/matches/{}?done=proposed",
                 held.id
@@ -337,37 +361,20 @@ pub async fn propose(
     }
 }
 
-/// Tells the volunteer and notes the proposal in the audit log.
-async fn proposed(
-    state: &AppState,
-    shell: &Shell,
-    user: &CurrentUser,
-    ip: &str,
-    held: &crate::coordination::model::MatchRecord,
-) -> Result<()> {
+/// Tells the volunteer; the proposal is already in the audit log.
+async fn proposed(state: &AppState, shell: &Shell, held: &crate::coordination::model::MatchRecord) {
     notify::tell(state, shell, held, Change::Proposed).await;
-    let mut conn = state.db.pool().acquire().await?;
-    if let Some(request) = store::requests::find(&mut conn, held.request_id).await? {
-        audit_action(
-            state,
-            user,
-            ip,
-            Action::MatchProposed,
-            request.person_id,
-            format!("match {} (offer {})", held.id, held.offer_id),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 pub async fn withdraw_request(
     State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<i64>,
     StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     let path = format!("/coordination/requests/{id}");
     let mut conn = state.db.pool().acquire().await?;
+    held_request(&mut conn, &user, id).await?;
     let live = store::matches::for_request(&mut conn, id)
         .await?
         .iter()
@@ -386,7 +393,7 @@ pub async fn withdraw_match(
     StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     let path = format!("/help/matches/{id}");
-    match workflow::withdraw(&state.db, Actor::person(&user), id).await {
+    match workflow::withdraw(&state.db, &Actor::person(&user), id).await {
         Ok(held) => {
             notify::tell(&state, &shell, &held, Change::Withdrawn).await;
             Ok(redirect(&with_flash(&path, "done", "withdrawn")))
@@ -429,7 +436,9 @@ pub async fn round(
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let mut conn = state.db.pool().acquire().await?;
-    let days = store::rounds::agreed_between(&mut conn, date, date, None).await?;
+    let days =
+        store::rounds::agreed_between(&mut conn, &user.reach(COORDINATING_ROLES), date, date, None)
+            .await?;
     let lines = views::round_lines(&mut conn, &shell, &days).await?;
     audit_round(&state, &user, &ip, &format!("round of {date}")).await?;
     let (done, problem) = flash.messages(&shell);
@@ -474,9 +483,7 @@ pub async fn cover_page(
     if held.status != MatchStatus::Accepted {
         return Err(AppError::NotFound);
     }
-    let record = store::requests::find(&mut conn, held.request_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = held_request(&mut conn, &user, held.request_id).await?;
     audit_read(&state, &user, &ip, record.person_id, "cover page").await?;
     let line = views::round_lines(&mut conn, &shell, std::slice::from_ref(&day))
         .await?
@@ -509,9 +516,18 @@ pub async fn propose_cover(
     let Some((offer, slot)) = form.parts() else {
         return Ok(redirect(&with_flash(&path, "problem", "input")));
     };
-    match workflow::propose_cover(&state.db, Actor::person(&user), id, offer, slot, today()).await {
+    match workflow::propose_cover(
+        &state.db,
+        &Actor::person(&user).at(&ip),
+        id,
+        offer,
+        slot,
+        today(),
+    )
+    .await
+    {
         Ok(held) => {
-            proposed(&state, &shell, &user, &ip, &held).await?;
+            proposed(&state, &shell, &held).await;
             Ok(redirect(&format!("/help/matches/{}?done=cover", held.id)))
         }
         Err(error) => problem_redirect(&path, error),

@@ -15,7 +15,7 @@ use super::{
     Flash, MatchLine, OfferLine, audit_read, back_to, match_lines, problem_redirect, with_flash,
 };
 use crate::{
-    access::redirect,
+    access::{Reach, redirect},
     accounts::CurrentUser,
     app::AppState,
     coordination::{
@@ -256,7 +256,7 @@ async fn answer(
     reason: &str,
 ) -> Result<Response> {
     let path = format!("/help/matches/{id}");
-    match workflow::answer(&state.db, Actor::person(user), id, accept, reason).await {
+    match workflow::answer(&state.db, &Actor::person(user), id, accept, reason).await {
         Ok(held) => {
             let change = if accept {
                 Change::Accepted
@@ -301,7 +301,7 @@ pub async fn end(
 ) -> Result<Response> {
     let path = format!("/help/matches/{id}");
     let note: String = form.reason.chars().take(500).collect();
-    match workflow::end(&state.db, Actor::person(&user), id, &note, today()).await {
+    match workflow::end(&state.db, &Actor::person(&user), id, &note, today()).await {
         Ok(held) => {
             notify::tell(&state, &shell, &held, Change::Ended).await;
             Ok(redirect(&with_flash(&path, "done", "ended")))
@@ -336,7 +336,7 @@ pub async fn log_day(
     let needs_cover = !form.needs_cover.is_empty();
     match days::log(
         &state.db,
-        Actor::person(&user),
+        &Actor::person(&user),
         id,
         status,
         needs_cover,
@@ -395,8 +395,14 @@ pub async fn round(
     let mut conn = state.db.pool().acquire().await?;
     let lines = match store::people::for_account(&mut conn, user.account_id).await? {
         Some(person) => {
-            let days =
-                store::rounds::agreed_between(&mut conn, monday, sunday, Some(person.id)).await?;
+            let days = store::rounds::agreed_between(
+                &mut conn,
+                &Reach::Partnership,
+                monday,
+                sunday,
+                Some(person.id),
+            )
+            .await?;
             views::round_lines(&mut conn, &shell, &days).await?
         }
         None => Vec::new(),

@@ -23,8 +23,8 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::{
-    COORDINATORS,
-    model::{MatchRecord, OfferRecord},
+    COORDINATING_ROLES, COORDINATORS,
+    model::{MatchRecord, OfferRecord, Person, RequestRecord},
     store, views,
     workflow::WorkflowError,
 };
@@ -287,6 +287,29 @@ pub fn problem_redirect(path: &str, error: WorkflowError) -> Result<axum::respon
 }
 
 /// Records that staff were shown a person's record on a co-delivery page.
+/// A person's record, if `user` coordinates for the organisation holding
+/// it; anyone else is told it is not there, as for any record they may not
+/// know of.
+pub async fn held_person(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> Result<Person> {
+    store::people::find(conn, id)
+        .await?
+        .filter(|p| user.may(COORDINATING_ROLES, p.organisation_id))
+        .ok_or(AppError::NotFound)
+}
+
+/// A request, if `user` coordinates for the organisation holding the
+/// record of the person who asked.
+pub async fn held_request(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<RequestRecord> {
+    store::requests::find(conn, id)
+        .await?
+        .filter(|r| user.may(COORDINATING_ROLES, r.holder))
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn audit_read(
     state: &AppState,
     user: &CurrentUser,

@@ -12,7 +12,7 @@ use axum::{
 use coprod_engine::place::Postcode;
 use sqlx::AnyConnection;
 
-use super::audit_action;
+use super::{audit_action, held_person};
 use crate::{
     access::redirect,
     accounts::CurrentUser,
@@ -160,6 +160,8 @@ async fn own_person(conn: &mut AnyConnection, user: &CurrentUser) -> Result<Pers
         conn,
         &NewPerson {
             account_id: Some(user.account_id),
+            // Someone who comes online by themselves is the partnership's.
+            organisation_id: None,
             display_name: user.display_name.clone(),
             phone: String::new(),
             email: Some(user.email.clone()),
@@ -176,11 +178,9 @@ async fn own_person(conn: &mut AnyConnection, user: &CurrentUser) -> Result<Pers
 }
 
 /// A person a coordinator is acting for.
-async fn their_person(state: &AppState, id: i64) -> Result<Person> {
+async fn their_person(state: &AppState, user: &CurrentUser, id: i64) -> Result<Person> {
     let mut conn = state.db.pool().acquire().await?;
-    store::people::find(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    held_person(&mut conn, user, id).await
 }
 
 async fn terms(state: &AppState) -> Result<Vec<(String, String)>> {
@@ -263,9 +263,10 @@ pub async fn own_offer(
 pub async fn their_offer_form(
     State(state): State<AppState>,
     shell: Shell,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    let person = their_person(&state, id).await?;
+    let person = their_person(&state, &user, id).await?;
     page(&OfferPage {
         shell,
         action: format!("/coordination/people/{id}/offers/new"),
@@ -285,7 +286,7 @@ pub async fn their_offer(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<OfferForm>,
 ) -> Result<Response> {
-    let person = their_person(&state, id).await?;
+    let person = their_person(&state, &user, id).await?;
     let terms = terms(&state).await?;
     let place = place(&state, &form.postcode).await?;
     let mut errors = FieldErrors::default();
@@ -389,9 +390,10 @@ pub async fn own_request(
 pub async fn their_request_form(
     State(state): State<AppState>,
     shell: Shell,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    let person = their_person(&state, id).await?;
+    let person = their_person(&state, &user, id).await?;
     let mut form = RequestForm::blank();
     form.date = today().to_string();
     page(&RequestPage {
@@ -413,7 +415,7 @@ pub async fn their_request(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<RequestForm>,
 ) -> Result<Response> {
-    let person = their_person(&state, id).await?;
+    let person = their_person(&state, &user, id).await?;
     let terms = terms(&state).await?;
     let place = place(&state, &form.postcode).await?;
     let mut errors = FieldErrors::default();

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use sqlx::Acquire;
 
 use super::{
-    Flash, MatchLine, OfferLine, audit_action, audit_read, match_lines, mine::StatementPage,
-    with_flash,
+    super::COORDINATING_ROLES, Flash, MatchLine, OfferLine, audit_action, audit_read, held_person,
+    match_lines, mine::StatementPage, with_flash,
 };
 use crate::{
     access::redirect,
@@ -70,17 +70,18 @@ pub async fn list(
 ) -> Result<Response> {
     let q: String = search.q.trim().chars().take(100).collect();
     let mut conn = state.db.pool().acquire().await?;
-    let people: Vec<PersonLine> = store::people::list(&mut conn, &q, LIST_LIMIT)
-        .await?
-        .into_iter()
-        .map(|p| PersonLine {
-            id: p.id,
-            channel: shell.t(p.channel.label_key()),
-            name: p.display_name,
-            phone: p.phone,
-            email: p.email.unwrap_or_default(),
-        })
-        .collect();
+    let people: Vec<PersonLine> =
+        store::people::list(&mut conn, &user.reach(COORDINATING_ROLES), &q, LIST_LIMIT)
+            .await?
+            .into_iter()
+            .map(|p| PersonLine {
+                id: p.id,
+                channel: shell.t(p.channel.label_key()),
+                name: p.display_name,
+                phone: p.phone,
+                email: p.email.unwrap_or_default(),
+            })
+            .collect();
     crate::audit::record(
         &state.db,
         crate::audit::Event::new(Action::PersonRead, Some(user.account_id), &ip)
@@ -126,7 +127,7 @@ pub async fn create(
     StrictForm(form): StrictForm<PersonForm>,
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
-    let Some(new) = form.check(&shell, &mut errors) else {
+    let Some(mut new) = form.check(&shell, &mut errors) else {
         return page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &FormPage {
@@ -138,6 +139,7 @@ pub async fn create(
     };
     let mut conn = state.db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
+    new.organisation_id = user.reach(COORDINATING_ROLES).home();
     let id = store::people::create(&mut tx, &new, Some(user.account_id)).await?;
     tx.commit().await?;
     audit_action(
@@ -179,9 +181,7 @@ pub async fn show(
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
     let mut conn = state.db.pool().acquire().await?;
-    let person = store::people::find(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let person = held_person(&mut conn, &user, id).await?;
     audit_read(&state, &user, &ip, id, "person record").await?;
     let terms = views::term_names(&mut conn).await?;
     let pvg = store::people::pvg_check(&mut conn, id).await?;
@@ -253,9 +253,7 @@ pub async fn record_pvg(
 ) -> Result<Response> {
     let path = format!("/coordination/people/{id}");
     let mut conn = state.db.pool().acquire().await?;
-    store::people::find(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    held_person(&mut conn, &user, id).await?;
     let Some(valid_until) = parse_date(&form.valid_until) else {
         return Ok(redirect(&with_flash(&path, "problem", "input")));
     };
@@ -294,9 +292,11 @@ fn hours_field(raw: &str) -> std::result::Result<Option<u32>, ()> {
 
 pub async fn set_limits(
     State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<LimitsForm>,
 ) -> Result<Response> {
+    held_person(&mut *state.db.pool().acquire().await?, &user, id).await?;
     let path = format!("/coordination/people/{id}");
     let (Ok(debt), Ok(balance)) = (
         hours_field(&form.max_debt_hours),
@@ -319,9 +319,7 @@ pub async fn hours(
     Path(id): Path<i64>,
 ) -> Result<Response> {
     let mut conn = state.db.pool().acquire().await?;
-    let person = store::people::find(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let person = held_person(&mut conn, &user, id).await?;
     audit_read(&state, &user, &ip, id, "time bank statement").await?;
     let statement = hours::statement(&mut conn, &shell, id, hours::last_year(today()))
         .await

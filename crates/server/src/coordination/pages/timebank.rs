@@ -10,14 +10,13 @@ use axum::{
 use coprod_engine::plain;
 use serde::Deserialize;
 
-use super::{Flash, audit_action, problem_redirect, with_flash};
+use super::{Flash, problem_redirect, with_flash};
 use crate::{
     access::redirect,
     accounts::CurrentUser,
     app::AppState,
-    audit::Action,
     coordination::{
-        days,
+        COORDINATING_ROLES, days,
         forms::parse_date,
         hours::{self, AreaLine},
         model::today,
@@ -45,6 +44,7 @@ struct TimebankPage {
 pub async fn timebank(
     State(state): State<AppState>,
     shell: Shell,
+    Extension(user): Extension<CurrentUser>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
     let mut conn = state.db.pool().acquire().await?;
@@ -57,7 +57,7 @@ pub async fn timebank(
         shell.t("coordination.timebank.choose_member"),
     )];
     members.extend(
-        store::people::list(&mut conn, "", 1_000)
+        store::people::list(&mut conn, &user.reach(COORDINATING_ROLES), "", 1_000)
             .await?
             .into_iter()
             .map(|p| (p.id.to_string(), p.display_name)),
@@ -119,7 +119,7 @@ pub async fn gift(
     let note: String = form.note.chars().take(200).collect();
     match days::gift(
         &state.db,
-        Actor::person(&user),
+        &Actor::person(&user).at(&ip),
         person,
         minutes,
         date,
@@ -127,18 +127,7 @@ pub async fn gift(
     )
     .await
     {
-        Ok(()) => {
-            audit_action(
-                &state,
-                &user,
-                &ip,
-                Action::TimeGifted,
-                person,
-                format!("{minutes} minutes"),
-            )
-            .await?;
-            Ok(redirect(&with_flash(path, "done", "gift")))
-        }
+        Ok(()) => Ok(redirect(&with_flash(path, "done", "gift"))),
         Err(error) => problem_redirect(path, error),
     }
 }

@@ -5,6 +5,7 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::{date, flag, word};
 use crate::{
+    access::Reach,
     coordination::model::{Channel, Person},
     db,
 };
@@ -13,6 +14,8 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct NewPerson {
     pub account_id: Option<i64>,
+    /// The organisation that will hold the record (`None`: the partnership).
+    pub organisation_id: Option<i64>,
     pub display_name: String,
     pub phone: String,
     pub email: Option<String>,
@@ -21,13 +24,13 @@ pub struct NewPerson {
     pub channel: Channel,
 }
 
-const COLUMNS: &str =
-    "id, account_id, display_name, phone, email, gender, pays_own_time, channel, created_at";
+const COLUMNS: &str = "id, account_id, organisation_id, display_name, phone, email, gender, pays_own_time, channel, created_at";
 
 fn person(row: &AnyRow) -> Result<Person, sqlx::Error> {
     Ok(Person {
         id: row.try_get("id")?,
         account_id: row.try_get("account_id")?,
+        organisation_id: row.try_get("organisation_id")?,
         display_name: row.try_get("display_name")?,
         phone: row.try_get("phone")?,
         email: row.try_get("email")?,
@@ -48,10 +51,12 @@ pub async fn create(
     let now = db::now();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO coordination_people \
-         (account_id, display_name, phone, email, gender, pays_own_time, channel, entered_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         (account_id, organisation_id, display_name, phone, email, gender, pays_own_time, channel, \
+          entered_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(new.account_id)
+    .bind(new.organisation_id)
     .bind(&new.display_name)
     .bind(&new.phone)
     .bind(new.email.as_deref())
@@ -96,17 +101,20 @@ pub async fn for_account(
     .transpose()
 }
 
-/// People whose name, phone or email contains `search` (everyone when it
-/// is empty), by name, at most `limit`.
+/// People within `reach` whose name, phone or email contains `search`
+/// (everyone when it is empty), by name, at most `limit`.
 pub async fn list(
     conn: &mut AnyConnection,
+    reach: &Reach,
     search: &str,
     limit: i64,
 ) -> Result<Vec<Person>, sqlx::Error> {
     let pattern = format!("%{}%", search.trim().to_lowercase());
+    let held = reach.sql_condition("organisation_id");
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM coordination_people \
-         WHERE LOWER(display_name) LIKE $1 OR LOWER(phone) LIKE $1 OR LOWER(COALESCE(email, '')) LIKE $1 \
+         WHERE ({held}) AND (LOWER(display_name) LIKE $1 OR LOWER(phone) LIKE $1 \
+         OR LOWER(COALESCE(email, '')) LIKE $1) \
          ORDER BY display_name, id LIMIT $2"
     ))
     .bind(pattern)

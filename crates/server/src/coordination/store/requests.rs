@@ -98,6 +98,7 @@ fn request(row: &AnyRow) -> Result<RequestRecord, sqlx::Error> {
     Ok(RequestRecord {
         id: row.try_get("id")?,
         person_id: row.try_get("person_id")?,
+        holder: row.try_get("holder")?,
         category: row.try_get("category")?,
         description: row.try_get("description")?,
         recurring: flag(row, "recurring")?,
@@ -132,7 +133,10 @@ async fn load(
     value: Option<i64>,
     order: &str,
 ) -> Result<Vec<RequestRecord>, sqlx::Error> {
-    let sql = format!("SELECT r.* FROM help_requests r WHERE {filter} ORDER BY {order}");
+    let sql = format!(
+        "SELECT r.*, p.organisation_id AS holder FROM help_requests r \
+         JOIN coordination_people p ON p.id = r.person_id WHERE {filter} ORDER BY {order}"
+    );
     let mut query = sqlx::query(&sql);
     if let Some(value) = value {
         query = query.bind(value);

@@ -3,6 +3,7 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::{count, date, flag, word};
 use crate::{
+    access::Reach,
     coordination::model::{MatchRecord, Occurrence, OccurrenceStatus},
     db,
 };
@@ -100,19 +101,23 @@ pub async fn for_match(
     rows.iter().map(occurrence).collect()
 }
 
-/// Days of agreed help from `first` to `last`, optionally only one helper's,
-/// in date order.
+/// Days of agreed help from `first` to `last`, for people whose records
+/// are within `reach`, optionally only one helper's, in date order.
 pub async fn agreed_between(
     conn: &mut AnyConnection,
+    reach: &Reach,
     first: Date,
     last: Date,
     helper: Option<i64>,
 ) -> Result<Vec<Occurrence>, sqlx::Error> {
+    let held = reach.sql_condition("p.organisation_id");
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM occurrences c JOIN matches m ON m.id = c.match_id \
          JOIN offers o ON o.id = c.offer_id \
+         JOIN help_requests r ON r.id = m.request_id \
+         JOIN coordination_people p ON p.id = r.person_id \
          WHERE c.on_date >= $1 AND c.on_date <= $2 AND m.status IN ('accepted', 'done', 'not_done', 'ended') \
-         AND ($3 = 0 OR o.person_id = $3) ORDER BY c.on_date, c.id"
+         AND ($3 = 0 OR o.person_id = $3) AND ({held}) ORDER BY c.on_date, c.id"
     ))
     .bind(first.to_string())
     .bind(last.to_string())

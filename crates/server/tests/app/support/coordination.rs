@@ -36,12 +36,24 @@ pub fn next(day: Weekday) -> Date {
 }
 
 pub async fn person(db: &Db, name: &str, email: Option<&str>, channel: Channel) -> i64 {
+    person_held_by(db, name, email, channel, None).await
+}
+
+/// A person whose record `organisation` holds (`None`: the partnership).
+pub async fn person_held_by(
+    db: &Db,
+    name: &str,
+    email: Option<&str>,
+    channel: Channel,
+    organisation: Option<i64>,
+) -> i64 {
     let mut conn = db.pool().acquire().await.unwrap();
     let mut tx = conn.begin().await.unwrap();
     let id = store::people::create(
         &mut tx,
         &NewPerson {
             account_id: None,
+            organisation_id: organisation,
             display_name: name.into(),
             phone: "01632 960001".into(),
             email: email.map(str::to_owned),

@@ -108,6 +108,30 @@ impl TestApp {
         client
     }
 
+    /// A signed-in client for a new person holding `role` for one
+    /// organisation only.
+    pub async fn as_role_in(&self, role: Role, organisation: i64) -> Client {
+        let email = format!("{}.{organisation}@test.example", role.as_str());
+        let hash = password::hash(NewPassword::parse(PASSWORD).unwrap())
+            .await
+            .unwrap();
+        let id = store::create(
+            &self.state.db,
+            &EmailAddress::parse(&email).unwrap(),
+            &LineOfText::parse(&format!("Person {role} of {organisation}")).unwrap(),
+            &hash,
+        )
+        .await
+        .unwrap();
+        store::grant(&self.state.db, id, Some(organisation), role)
+            .await
+            .unwrap();
+        let mut client = self.client();
+        let response = client.sign_in(&email, PASSWORD).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        client
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(self.state.db.pool())

@@ -1,0 +1,353 @@
+//! Records about people belong to an organisation. Every co-delivery and
+//! time bank API route is tried with a token of the organisation holding a
+//! record and a token of another one; a route of either API without a row
+//! in the table fails the test. Coordinators of one organisation meet the
+//! same wall on the pages, those whose role covers the partnership do not,
+//! and what a token does is in the audit log under the token's name.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    body::Body,
+    http::{Method, Request, StatusCode, header},
+};
+use coprod_server::{
+    api::tokens,
+    app::all_routes,
+    coordination::{
+        model::{Channel, today},
+        workflow::{self, Actor},
+    },
+    coprod_engine::people::{LineOfText, Role, Sector},
+    db::{Backend, Db},
+    organisations::store as organisations,
+};
+use serde_json::Value;
+
+use crate::support::{
+    Client, TestApp,
+    coordination::{offer, person_held_by, request, shopping_offer, weekly_shopping, window},
+};
+
+/// One organisation's side of the test: its token and a record of each kind.
+struct Holder {
+    token_id: i64,
+    token: String,
+    person: i64,
+    request: i64,
+    offer: i64,
+    day: i64,
+}
+
+async fn holder(db: &Db, name: &str) -> (i64, Holder) {
+    let organisation =
+        organisations::create(db, &LineOfText::parse(name).unwrap(), Sector::Third, None)
+            .await
+            .unwrap();
+    let (token_id, token) =
+        tokens::issue(db, &LineOfText::parse("rota").unwrap(), organisation, None)
+            .await
+            .unwrap();
+    let held = Some(organisation);
+    let helper = person_held_by(db, &format!("Helper of {name}"), None, Channel::Phone, held).await;
+    let asker = person_held_by(db, &format!("Asker of {name}"), None, Channel::Phone, held).await;
+    let weekday = today().weekday();
+    let mut new_offer = shopping_offer();
+    // Slot 1 for the day of help agreed below, slot 2 for proposals.
+    new_offer.slots = vec![
+        (weekday, window("10:00", "12:00")),
+        (weekday, window("14:00", "16:00")),
+    ];
+    let offer = offer(db, helper, &new_offer).await;
+    let mut new_request = weekly_shopping();
+    new_request.windows[0].day = weekday;
+    new_request.windows[0].time = window("09:00", "17:00");
+    let request = request(db, asker, &new_request).await;
+    // A second request, agreed, gives a day of help today.
+    let agreed = request_with_day(db, asker, offer).await;
+    let mut conn = db.pool().acquire().await.unwrap();
+    let (day,): (i64,) = sqlx::query_as(
+        "SELECT c.id FROM occurrences c JOIN matches m ON m.id = c.match_id WHERE m.request_id = $1",
+    )
+    .bind(agreed)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    (
+        organisation,
+        Holder {
+            token_id,
+            token,
+            person: asker,
+            request,
+            offer,
+            day,
+        },
+    )
+}
+
+async fn request_with_day(db: &Db, asker: i64, offer: i64) -> i64 {
+    let mut new_request = weekly_shopping();
+    new_request.recurring = false;
+    new_request.last_date = Some(today());
+    new_request.windows[0].day = today().weekday();
+    let id = request(db, asker, &new_request).await;
+    let held = workflow::propose(db, &Actor::operator(), id, offer, 1, today())
+        .await
+        .unwrap();
+    workflow::answer(db, &Actor::operator(), held.id, true, "")
+        .await
+        .unwrap();
+    id
+}
+
+async fn call(
+    client: &mut Client,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let reply = client.send(request).await;
+    (
+        reply.status,
+        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
+    )
+}
+
+/// What a route answers a token about a record: of its own organisation,
+/// and of another.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// A record's route: the holder's token gets this status, any other 404.
+    Record(StatusCode),
+    /// A list: the holder's token sees its record, any other does not.
+    Listed,
+    /// Totals with no person in them: every token gets 200.
+    Totals,
+}
+
+/// Every co-delivery and time bank API route, how to reach a record
+/// through it, and what to expect.
+fn table() -> BTreeMap<(&'static str, &'static str), (Expect, fn(&Holder) -> (String, String))> {
+    let mut rows: BTreeMap<_, (Expect, fn(&Holder) -> (String, String))> = BTreeMap::new();
+    rows.insert(
+        ("GET", "/api/v1/coordination/requests"),
+        (Expect::Listed, |h| {
+            (
+                "/api/v1/coordination/requests".into(),
+                h.request.to_string(),
+            )
+        }),
+    );
+    rows.insert(
+        ("GET", "/api/v1/coordination/requests/{id}/candidates"),
+        (Expect::Record(StatusCode::OK), |h| {
+            (
+                format!("/api/v1/coordination/requests/{}/candidates", h.request),
+                String::new(),
+            )
+        }),
+    );
+    rows.insert(
+        ("POST", "/api/v1/coordination/requests/{id}/proposals"),
+        (Expect::Record(StatusCode::CREATED), |h| {
+            (
+                format!("/api/v1/coordination/requests/{}/proposals", h.request),
+                format!("{{\"offer_id\": {}, \"slot\": 2}}", h.offer),
+            )
+        }),
+    );
+    rows.insert(
+        ("GET", "/api/v1/coordination/round"),
+        (Expect::Listed, |h| {
+            ("/api/v1/coordination/round".into(), h.day.to_string())
+        }),
+    );
+    rows.insert(
+        ("GET", "/api/v1/coordination/gaps"),
+        (Expect::Listed, |h| {
+            ("/api/v1/coordination/gaps".into(), h.day.to_string())
+        }),
+    );
+    rows.insert(
+        ("POST", "/api/v1/coordination/days/{id}"),
+        (Expect::Record(StatusCode::OK), |h| {
+            (
+                format!("/api/v1/coordination/days/{}", h.day),
+                "{\"status\": \"done\"}".into(),
+            )
+        }),
+    );
+    rows.insert(
+        ("GET", "/api/v1/timebank/members/{id}/statement"),
+        (Expect::Record(StatusCode::OK), |h| {
+            (
+                format!("/api/v1/timebank/members/{}/statement", h.person),
+                String::new(),
+            )
+        }),
+    );
+    rows.insert(
+        ("GET", "/api/v1/timebank/areas"),
+        (Expect::Totals, |_| {
+            ("/api/v1/timebank/areas".into(), String::new())
+        }),
+    );
+    rows
+}
+
+fn listed(list: &Value, id: &str) -> bool {
+    list["items"]
+        .as_array()
+        .is_some_and(|items| items.iter().any(|item| item["id"].to_string() == id))
+}
+
+async fn tokens_reach_only_their_own_organisations_records(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let db = &app.state.db;
+    let (_, a) = holder(db, "Harbourside Food Run").await;
+    let (_, b) = holder(db, "Glen Lunch Club").await;
+    let table = table();
+
+    let api_routes: Vec<_> = all_routes()
+        .into_iter()
+        .filter(|r| {
+            r.path.starts_with("/api/v1/coordination") || r.path.starts_with("/api/v1/timebank")
+        })
+        .map(|r| (r.method.to_string(), r.path))
+        .collect();
+    for (method, path) in &api_routes {
+        assert!(
+            table.contains_key(&(method.as_str(), *path)),
+            "{method} {path} has no row in the organisation access table"
+        );
+    }
+    assert_eq!(api_routes.len(), table.len());
+
+    let mut client = app.client();
+    let mut tried = 0;
+    for ((method, _), (expect, reach)) in &table {
+        let method: Method = method.parse().unwrap();
+        // The other organisation's token first, so a refused write has
+        // changed nothing when the holder's own token tries.
+        for (token, record, own) in [(&b.token, &a, false), (&a.token, &a, true)] {
+            let (path, body) = reach(record);
+            let (status, value) = match expect {
+                Expect::Listed | Expect::Totals => {
+                    call(&mut client, method.clone(), &path, token, "").await
+                }
+                Expect::Record(_) => call(&mut client, method.clone(), &path, token, &body).await,
+            };
+            tried += 1;
+            match expect {
+                Expect::Record(wanted) => {
+                    let wanted = if own { *wanted } else { StatusCode::NOT_FOUND };
+                    assert_eq!(status, wanted, "{method} {path} own={own}: {value}");
+                }
+                Expect::Listed => {
+                    assert_eq!(status, StatusCode::OK, "{method} {path}: {value}");
+                    if !own {
+                        assert!(
+                            !listed(&value, &body),
+                            "{method} {path} shows another organisation's record: {value}"
+                        );
+                    } else if !path.ends_with("/gaps") {
+                        // Today's day has no gap, so only the wall is checked there.
+                        assert!(
+                            listed(&value, &body),
+                            "{method} {path} hides the organisation's own record: {value}"
+                        );
+                    }
+                }
+                Expect::Totals => assert_eq!(status, StatusCode::OK, "{method} {path}"),
+            }
+        }
+    }
+    assert_eq!(tried, 2 * table.len());
+
+    // What the token did is in the audit log under its name: the proposal
+    // and the day it logged.
+    let mut conn = db.pool().acquire().await.unwrap();
+    let actions: Vec<(String,)> =
+        sqlx::query_as("SELECT action FROM audit_events WHERE actor_token_id = $1 ORDER BY id")
+            .bind(a.token_id)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let actions: Vec<&str> = actions.iter().map(|(a,)| a.as_str()).collect();
+    for wanted in ["match_proposed", "day_logged", "person_read"] {
+        assert!(
+            actions.contains(&wanted),
+            "{wanted} missing from {actions:?}"
+        );
+    }
+    let (others,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_events WHERE actor_token_id = $1 AND action <> 'person_read'",
+    )
+    .bind(b.token_id)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(others, 0, "the refused token changed nothing");
+}
+
+async fn coordinators_see_only_the_records_their_organisation_holds(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let db = &app.state.db;
+    let (org_a, a) = holder(db, "Harbourside Food Run").await;
+    let (org_b, _) = holder(db, "Glen Lunch Club").await;
+    let mut of_a = app.as_role_in(Role::Coordinator, org_a).await;
+    let mut of_b = app.as_role_in(Role::Coordinator, org_b).await;
+    let mut everywhere = app.as_role(Role::Coordinator).await;
+
+    for page in [
+        format!("/coordination/people/{}", a.person),
+        format!("/coordination/people/{}/hours", a.person),
+        format!("/coordination/people/{}/offers/new", a.person),
+        format!("/coordination/requests/{}", a.request),
+    ] {
+        assert_eq!(of_a.get(&page).await.status, StatusCode::OK, "{page}");
+        assert_eq!(everywhere.get(&page).await.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            of_b.get(&page).await.status,
+            StatusCode::NOT_FOUND,
+            "{page}"
+        );
+    }
+    let name = "Asker of Harbourside Food Run";
+    for list in [
+        "/coordination/people",
+        "/coordination",
+        "/coordination/round",
+    ] {
+        assert!(of_a.get(list).await.body.contains(name), "{list}");
+        assert!(!of_b.get(list).await.body.contains(name), "{list}");
+    }
+    // A write on another organisation's record is refused and changes nothing.
+    let reply = of_b
+        .post(
+            &format!("/coordination/requests/{}/withdraw", a.request),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM help_requests WHERE id = $1")
+        .bind(a.request)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "open");
+}
+
+on_both_backends!(
+    tokens_reach_only_their_own_organisations_records,
+    coordinators_see_only_the_records_their_organisation_holds,
+);
