@@ -17,6 +17,16 @@
 //!   passed) the salt and every voter key are erased, and so is the list of
 //!   who confirmed they could vote. From then on even someone holding a copy
 //!   of the database cannot link a ballot to a person.
+//! - The seal also rewrites every ballot and its choices under fresh ids,
+//!   in a random order, in its one transaction (and the count does it again
+//!   for paper ballots entered after the seal). Until then a row's place in
+//!   the table, and on `PostgreSQL` its `xmin` (shared with the voting code
+//!   its transaction spent), would tell when it was cast, and so which
+//!   sign-in in the audit log or which code went with it; afterwards every
+//!   ballot was written by the same transaction, in an order that means
+//!   nothing. On `SQLite` the seal then checkpoints and truncates the
+//!   write-ahead log, and `secure_delete` has zeroed the freed space, so the
+//!   erased salt and keys are in no file ([`Db::scrub_freed_pages`]).
 //! - While voting is open, someone with the database *and* the salt could
 //!   recompute a key; that is the price of letting people change their
 //!   ballot, and it is limited to the voting period and the database itself.
@@ -30,7 +40,7 @@
 
 use std::collections::BTreeMap;
 
-use rand::Rng;
+use rand::{Rng, seq::SliceRandom};
 use sha2::{Digest, Sha256};
 use sqlx::{Row, Transaction};
 
@@ -188,6 +198,9 @@ async fn try_cast_online(
     choices: &[Choice],
 ) -> Result<Cast, sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    // The seal takes this lock too: a ballot is stored wholly before the
+    // seal (and rewritten by it) or finds the salt gone.
+    lock_process(&mut tx, process_id).await?;
     let Some(salt) = salt(&mut tx, process_id).await? else {
         return Ok(Cast::Sealed);
     };
@@ -385,14 +398,14 @@ pub async fn cast_with_code(
 }
 
 /// Erases the salt, every voter key and the list of who confirmed they
-/// could vote, so no ballot can ever again be linked to a person. Run once
-/// voting has closed; running it again changes nothing.
+/// could vote, and rewrites the ballots in a random order
+/// ([`rewrite_in_random_order`]), so no ballot can ever again be linked to
+/// a person, a time, a voting code or an audit row. Run once voting has
+/// closed; running it again changes nothing but the order of the rows.
 pub async fn seal(db: &Db, process_id: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE pb_ballots SET voter_key = NULL WHERE process_id = $1")
-        .bind(process_id)
-        .execute(&mut *tx)
-        .await?;
+    lock_process(&mut tx, process_id).await?;
+    rewrite_in_random_order(&mut tx, process_id).await?;
     sqlx::query("DELETE FROM pb_eligible_voters WHERE process_id = $1")
         .bind(process_id)
         .execute(&mut *tx)
@@ -405,13 +418,44 @@ pub async fn seal(db: &Db, process_id: i64) -> Result<(), sqlx::Error> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(())
+    db.scrub_freed_pages().await
+}
+
+/// Deletes every ballot of the process with its choices and stores them
+/// again, in the transaction of the caller (who holds the process's lock),
+/// under fresh random ids, in a random order and without voter keys. What
+/// was cast is kept exactly; when and in which transaction it was cast is
+/// not: on `PostgreSQL` every row now carries this transaction's `xmin`
+/// and sits in the table in the shuffled order, on `SQLite` the rows are
+/// stored by their new ids.
+pub async fn rewrite_in_random_order(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    process_id: i64,
+) -> Result<(), sqlx::Error> {
+    let mut ballots = read_ballots(tx, process_id).await?;
+    ballots.shuffle(&mut rand::rngs::OsRng);
+    sqlx::query(
+        "DELETE FROM pb_ballot_choices WHERE ballot_id IN (SELECT id FROM pb_ballots WHERE process_id = $1)",
+    )
+    .bind(process_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM pb_ballots WHERE process_id = $1")
+        .bind(process_id)
+        .execute(&mut **tx)
+        .await?;
+    let rows: Vec<(&str, &[Choice])> = ballots
+        .iter()
+        .map(|b| (b.channel.as_str(), b.choices.as_slice()))
+        .collect();
+    insert_rows(tx, process_id, &rows).await
 }
 
 /// Seals every process whose voting closed before `now`; returns how many.
-/// It also clears any voter key written by a ballot that was being stored
-/// at the very moment its vote was sealed (harmless without the salt, but
-/// there is no reason to keep it).
+/// It also clears any voter key left on a sealed vote's ballots from before
+/// the seal took the process's lock, when a ballot being stored at the very
+/// moment of the seal could keep one (harmless without the salt, but there
+/// is no reason to keep it).
 pub async fn seal_closed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
     sqlx::query(
         "UPDATE pb_ballots SET voter_key = NULL WHERE voter_key IS NOT NULL \
@@ -497,13 +541,23 @@ pub struct CountedBallot {
 
 /// Every ballot of a process, for the count and for export.
 pub async fn all_ballots(db: &Db, process_id: i64) -> Result<Vec<CountedBallot>, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let ballots = read_ballots(&mut tx, process_id).await?;
+    tx.commit().await?;
+    Ok(ballots)
+}
+
+async fn read_ballots(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    process_id: i64,
+) -> Result<Vec<CountedBallot>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT b.id, b.channel, c.proposal_id, c.points, c.position FROM pb_ballots b \
          LEFT JOIN pb_ballot_choices c ON c.ballot_id = b.id WHERE b.process_id = $1 \
          ORDER BY b.id, c.position, c.proposal_id",
     )
     .bind(process_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut **tx)
     .await?;
     let mut ballots: Vec<(String, CountedBallot)> = Vec::new();
     for row in &rows {
@@ -544,6 +598,17 @@ pub async fn insert_ballots(
     channel: &'static str,
     ballots: &[Vec<Choice>],
 ) -> Result<(), sqlx::Error> {
+    let rows: Vec<(&str, &[Choice])> = ballots.iter().map(|b| (channel, b.as_slice())).collect();
+    insert_rows(tx, process_id, &rows).await
+}
+
+/// Stores `(channel, choices)` ballots without voter keys, under new random
+/// ids, in the order given.
+async fn insert_rows(
+    tx: &mut Transaction<'_, sqlx::Any>,
+    process_id: i64,
+    ballots: &[(&str, &[Choice])],
+) -> Result<(), sqlx::Error> {
     for batch in ballots.chunks(BATCH) {
         let ids: Vec<String> = batch.iter().map(|_| ballot_id()).collect();
         let rows: Vec<String> = (0..batch.len())
@@ -554,14 +619,17 @@ pub async fn insert_ballots(
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);
-        for id in &ids {
-            query = query.bind(id.clone()).bind(process_id).bind(channel);
+        for (id, (channel, _)) in ids.iter().zip(batch) {
+            query = query
+                .bind(id.clone())
+                .bind(process_id)
+                .bind((*channel).to_owned());
         }
         query.execute(&mut **tx).await?;
         let choices: Vec<(&String, &Choice)> = ids
             .iter()
             .zip(batch)
-            .flat_map(|(id, choices)| choices.iter().map(move |c| (id, c)))
+            .flat_map(|(id, (_, choices))| choices.iter().map(move |c| (id, c)))
             .collect();
         for rows in choices.chunks(BATCH) {
             let values: Vec<String> = (0..rows.len())

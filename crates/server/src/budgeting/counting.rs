@@ -447,6 +447,9 @@ pub async fn count_and_publish(
             },
         )
         .await?;
+        if stored {
+            db.scrub_freed_pages().await?;
+        }
         return Ok(stored);
     }
     anyhow::bail!("ballots kept arriving while counting; try again")
@@ -497,6 +500,10 @@ async fn store_count(
         tx.rollback().await?;
         return Ok(false);
     }
+    // Paper ballots may have gone in since the seal, each in the
+    // transaction that spent its code: no more can come now, so shuffle
+    // them in with the rest once and for all.
+    ballot_box::rewrite_in_random_order(&mut tx, process.id).await?;
     let mut order = 0;
     for d in decided {
         let funded_order = d.funded.then(|| {

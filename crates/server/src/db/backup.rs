@@ -4,6 +4,9 @@
 //! database (an online backup: readers and writers carry on meanwhile).
 //! PostgreSQL: a logical dump of every table, read inside one
 //! `REPEATABLE READ` transaction, as JSON that this binary reads back.
+//! Neither writes ballots in the order they were cast: `VACUUM INTO` copies
+//! them in the order of their random ids, the dump in an order of their
+//! content ([`dump_query`]).
 //! Restoring either is all-or-nothing: a file that fails its checks leaves
 //! the current database exactly as it was.
 
@@ -335,17 +338,11 @@ async fn postgres_dump(db: &Db) -> Result<Dump, BackupError> {
                     name,
                 })
                 .collect();
-            let order = if columns.iter().any(|c| c.name == "id") {
-                " ORDER BY id"
-            } else {
-                ""
-            };
             // Generated columns (search vectors) are rebuilt on restore.
             let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-            let rows: Vec<AnyRow> =
-                sqlx::query(&format!("SELECT {} FROM {table}{order}", names.join(", ")))
-                    .fetch_all(&mut *conn)
-                    .await?;
+            let rows: Vec<AnyRow> = sqlx::query(&dump_query(&table, &names))
+                .fetch_all(&mut *conn)
+                .await?;
             let rows = rows
                 .iter()
                 .map(|row| {
@@ -372,6 +369,43 @@ async fn postgres_dump(db: &Db) -> Result<Dump, BackupError> {
     .await;
     conn.execute("COMMIT").await?;
     Ok(result?)
+}
+
+/// A ballot's content as one sortable text: each choice's proposal, points
+/// and position, zero-padded so that text order is number order.
+const BALLOT_CONTENT: &str = "(SELECT string_agg(\
+     lpad(x.proposal_id::text, 20, '0') || ':' || lpad(COALESCE(x.points, 0)::text, 20, '0') \
+     || ':' || lpad(COALESCE(x.position, 0)::text, 20, '0'), ',' ORDER BY x.proposal_id) \
+     FROM pb_ballot_choices x WHERE x.ballot_id = b.id)";
+
+/// The query that dumps `table`'s `columns`. Rows go in id order where
+/// there is an id, except ballots and their choices: their physical order
+/// would tell the order they were cast in, so they go in an order of what
+/// they say (process, channel, choices), a ballot's choices together, and
+/// the restored tables are written in that order too.
+fn dump_query(table: &str, columns: &[&str]) -> String {
+    let listed = |alias: &str| {
+        columns
+            .iter()
+            .map(|c| format!("{alias}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match table {
+        "pb_ballots" => format!(
+            "SELECT {} FROM pb_ballots b ORDER BY b.process_id, b.channel, {BALLOT_CONTENT}, b.id",
+            listed("b")
+        ),
+        "pb_ballot_choices" => format!(
+            "SELECT {} FROM pb_ballot_choices c JOIN pb_ballots b ON b.id = c.ballot_id \
+             ORDER BY b.process_id, b.channel, {BALLOT_CONTENT}, b.id, c.proposal_id",
+            listed("c")
+        ),
+        _ if columns.contains(&"id") => {
+            format!("SELECT {} FROM {table} ORDER BY id", columns.join(", "))
+        }
+        _ => format!("SELECT {} FROM {table}", columns.join(", ")),
+    }
 }
 
 fn cell_to_json(row: &AnyRow, index: usize, kind: ColumnKind) -> Result<Value, sqlx::Error> {

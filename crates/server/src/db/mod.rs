@@ -111,9 +111,16 @@ impl Db {
                         conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
                             .await?;
                     } else if backend == Backend::Sqlite {
+                        // secure_delete zeroes whatever a write frees, so
+                        // erased data (a ballot salt, voter keys) does not
+                        // linger in free space of the file. The cost is the
+                        // writing of those zeroes: freed pages and cells are
+                        // written once more, which for this workload (few,
+                        // small deletions) is negligible.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                             PRAGMA secure_delete = ON;",
                         )
                         .await?;
                     }
@@ -168,6 +175,38 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// Makes data that was just erased unrecoverable from the database's
+    /// files, as far as the backend lets the application do so. Call it
+    /// after committing an erasure.
+    ///
+    /// `SQLite`: every connection runs with `secure_delete`, so the freed
+    /// space in the pages the erasure wrote is already zeroed; but earlier
+    /// versions of those pages remain in the write-ahead log until it is
+    /// overwritten. A `TRUNCATE` checkpoint copies the log into the file
+    /// and empties it. If a reader holds an old snapshot past the busy
+    /// timeout the log cannot be emptied now; that is logged and the next
+    /// call (or the next checkpoint) finishes the job.
+    ///
+    /// `PostgreSQL`: nothing to do from here. Old row versions stay in the
+    /// table's pages until vacuum reclaims them, and in the server's own
+    /// write-ahead log; neither is readable over SQL by the application.
+    pub async fn scrub_freed_pages(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            let (busy, log, copied): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&self.pool)
+                    .await?;
+            if busy != 0 {
+                tracing::warn!(
+                    wal.frames = log,
+                    wal.copied = copied,
+                    "the write-ahead log could not be emptied: a reader held it"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A trivial round trip, for readiness checks.

@@ -13,6 +13,8 @@ mod support;
 mod access;
 mod accounts;
 mod api_and_ops;
+/// Sealed ballots: no order, id or system column links them to a voter.
+mod ballot_secrecy;
 mod budgeting;
 mod budgeting_pabulib;
 mod budgeting_results;
