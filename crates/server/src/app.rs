@@ -132,7 +132,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), accounts::session::layer))
         .layer(from_fn_with_state(state.clone(), web::csrf::layer))
         .layer(from_fn_with_state(
-            web::layers::ContentSecurityPolicy::for_settings(&state.settings),
+            web::layers::SecurityHeaders::for_settings(&state.settings),
             web::layers::security_headers,
         ))
         .layer(from_fn_with_state(state.clone(), ops::metrics::layer))

@@ -336,9 +336,16 @@ impl Settings {
         }
     }
 
+    /// Whether people reach the service over HTTPS (the public URL says so).
+    pub fn served_over_https(&self) -> bool {
+        self.public_url
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    }
+
     /// Cookies carry `Secure` whenever people reach the service over HTTPS.
     pub fn cookies_secure(&self) -> bool {
-        self.public_url.starts_with("https://")
+        self.served_over_https()
     }
 }
 

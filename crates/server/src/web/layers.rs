@@ -55,9 +55,35 @@ impl ContentSecurityPolicy {
     }
 }
 
+/// Browsers that have reached the service over HTTPS once keep to HTTPS,
+/// subdomains included, for two years.
+const STRICT_TRANSPORT: &str = "max-age=63072000; includeSubDomains";
+
+/// The headers every response carries that depend on the settings, built
+/// once, with the router.
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders {
+    policy: ContentSecurityPolicy,
+    /// `Strict-Transport-Security`, only when people reach the service over
+    /// HTTPS: promising HTTPS on a plain-HTTP deployment would lock them out.
+    strict_transport: Option<HeaderValue>,
+}
+
+impl SecurityHeaders {
+    /// The headers for these settings.
+    pub fn for_settings(settings: &Settings) -> Self {
+        Self {
+            policy: ContentSecurityPolicy::for_settings(settings),
+            strict_transport: settings
+                .served_over_https()
+                .then(|| HeaderValue::from_static(STRICT_TRANSPORT)),
+        }
+    }
+}
+
 /// Adds the headers every response carries.
 pub async fn security_headers(
-    State(policy): State<ContentSecurityPolicy>,
+    State(fixed): State<SecurityHeaders>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -66,7 +92,12 @@ pub async fn security_headers(
     let headers = response.headers_mut();
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(policy.0);
+        .or_insert(fixed.policy.0);
+    if let Some(value) = fixed.strict_transport {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(value);
+    }
     let mut set = |name: header::HeaderName, value: &'static str| {
         headers
             .entry(name)

@@ -33,6 +33,7 @@ mod places;
 mod schema_parity;
 mod search;
 mod search_map;
+mod security;
 mod star;
 mod storage;
 mod surveys_answering;
