@@ -129,13 +129,30 @@ pub async fn guard(access: Access, request: Request, next: Next) -> Response {
     }
 }
 
-/// A "see other" redirect, the right answer to a form post.
+/// A "see other" redirect, the right answer to a form post. A location that
+/// cannot be a header (a control character) goes home instead, so the answer
+/// is never a 303 without anywhere to go.
 pub fn redirect(location: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, location.to_owned())],
-    )
-        .into_response()
+    let target = header::HeaderValue::from_str(location).unwrap_or_else(|_| {
+        tracing::warn!("a redirect's location could not be a header; sent home instead");
+        header::HeaderValue::from_static("/")
+    });
+    (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redirect_always_says_where() {
+        let fine = redirect("/help?week=2");
+        assert_eq!(fine.status(), StatusCode::SEE_OTHER);
+        assert_eq!(fine.headers()[header::LOCATION], "/help?week=2");
+        let broken = redirect("/x\nSet-Cookie: a=b");
+        assert_eq!(broken.status(), StatusCode::SEE_OTHER);
+        assert_eq!(broken.headers()[header::LOCATION], "/");
+    }
 }
 
 /// Whose records someone may work on, for the roles a task needs.

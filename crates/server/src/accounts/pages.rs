@@ -130,9 +130,14 @@ pub struct SignInForm {
     return_to: String,
 }
 
-/// Only paths on this site, so a crafted link cannot send people elsewhere.
+/// Only paths on this site, so a crafted link cannot send people elsewhere:
+/// one leading `/` (`//host` is another site), no backslash (browsers read
+/// `/\\host` as `//host`) and no control character anywhere (browsers drop a
+/// TAB or a newline, so `/\t/host` becomes `//host`; in a header they are not
+/// allowed at all). Anything else is "", the default destination.
 fn safe_return_to(candidate: &str) -> &str {
-    if candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.contains('\\') {
+    let one_slash = candidate.starts_with('/') && !candidate.starts_with("//");
+    if one_slash && !candidate.chars().any(|c| c == '\\' || c.is_control()) {
         candidate
     } else {
         ""
@@ -237,6 +242,33 @@ pub async fn sign_out(
     )
     .await?;
     Ok(([session::removal_cookie(&state)], redirect("/")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn return_to_is_a_plain_path_on_this_site() {
+        for kept in ["/", "/help?week=2", "/surveys/3/answer#q1", "/a%09b"] {
+            assert_eq!(safe_return_to(kept), kept);
+        }
+        for refused in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "/\t/evil.example",
+            "/\n/x",
+            "/x\r\n",
+            "/\u{7f}",
+            "/\u{85}",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_return_to(refused), "", "{refused:?}");
+        }
+    }
 }
 
 #[derive(Template)]

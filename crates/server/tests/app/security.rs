@@ -3,10 +3,11 @@
 //! rate limits on password resets and sign-ups, over-size forms, and
 //! addresses the mailer would refuse.
 
+use axum::http::StatusCode;
 use axum::http::header;
-use coprod_server::db::Backend;
+use coprod_server::{coprod_engine::people::Role, db::Backend};
 
-use crate::support::{Reply, TestApp};
+use crate::support::{PASSWORD, Reply, TestApp, encode};
 
 const YEAR_SECONDS: u64 = 365 * 24 * 60 * 60;
 
@@ -71,3 +72,47 @@ async fn hsts_on_every_response_over_https_only() {
         );
     }
 }
+async fn return_to_only_leads_to_a_plain_path_here(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.person("ailsa@example.org", Role::Citizen).await;
+    let attempts = [
+        ("/\t/evil.example", "/account"),
+        ("/\n/evil.example", "/account"),
+        ("/ok\r\nSet-Cookie: x=y", "/account"),
+        ("/\u{7f}x", "/account"),
+        ("//evil.example", "/account"),
+        ("/\\evil.example", "/account"),
+        ("/a\\b", "/account"),
+        ("https://evil.example/", "/account"),
+        ("evil.example", "/account"),
+        ("", "/account"),
+        ("/help?week=2", "/help?week=2"),
+    ];
+    for (return_to, expected) in attempts {
+        let mut client = app.client();
+        let reply = client
+            .post(
+                "/sign-in",
+                &[
+                    ("email", "ailsa@example.org"),
+                    ("password", PASSWORD),
+                    ("return_to", return_to),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{return_to:?}");
+        assert_eq!(reply.location(), expected, "{return_to:?}");
+    }
+    // The form itself never carries an unsafe destination forward.
+    let mut client = app.client();
+    let form = client
+        .get(&format!(
+            "/sign-in?return_to={}",
+            encode("/\t/evil.example")
+        ))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(!form.body.contains("evil.example"), "{}", form.body);
+}
+
+on_both_backends!(return_to_only_leads_to_a_plain_path_here);
