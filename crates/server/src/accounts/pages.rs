@@ -4,7 +4,7 @@ use askama::Template;
 use axum::{
     extract::{Query, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    response::{AppendHeaders, IntoResponse, Response},
 };
 use coprod_engine::people::{EmailAddress, LineOfText, Role};
 use serde::Deserialize;
@@ -95,7 +95,11 @@ pub async fn sign_up(
     )
     .await?;
     let token = session::start(&state, account_id).await?;
-    Ok(([session::cookie(&state, &token)], redirect("/account")).into_response())
+    Ok((
+        AppendHeaders(session::cookies(&state, &token)),
+        redirect("/account"),
+    )
+        .into_response())
 }
 
 #[derive(Template)]
@@ -225,7 +229,11 @@ pub async fn sign_in(
     } else {
         &return_to
     };
-    Ok(([session::cookie(&state, &token)], redirect(destination)).into_response())
+    Ok((
+        AppendHeaders(session::cookies(&state, &token)),
+        redirect(destination),
+    )
+        .into_response())
 }
 
 pub async fn sign_out(
@@ -241,7 +249,11 @@ pub async fn sign_out(
         Event::new(Action::SignedOut, Some(user.account_id), &ip),
     )
     .await?;
-    Ok(([session::removal_cookie(&state)], redirect("/")).into_response())
+    Ok((
+        AppendHeaders(session::removal_cookies(&state)),
+        redirect("/"),
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Request, State},
-    http::{HeaderMap, header},
+    http::{HeaderMap, HeaderValue, header},
     middleware::Next,
     response::Response,
 };
@@ -12,7 +12,11 @@ use coprod_engine::people::Role;
 use sqlx::Row;
 
 use super::store::{self, Membership};
-use crate::{app::AppState, crypto, db, web::cookies};
+use crate::{
+    app::AppState,
+    crypto, db,
+    web::{cookies, csrf},
+};
 
 pub const COOKIE: &str = "coprod_session";
 
@@ -89,30 +93,40 @@ pub async fn end_all(
     Ok(())
 }
 
-/// The `Set-Cookie` header for a new session.
-pub fn cookie(state: &AppState, token: &str) -> (header::HeaderName, axum::http::HeaderValue) {
-    (
-        header::SET_COOKIE,
-        cookies::set(
-            COOKIE,
-            token,
-            cookies::Lifetime::Session,
-            state.settings.cookies_secure(),
+/// The `Set-Cookie` headers for a new session: its token, and the
+/// anti-forgery token bound to it, so a token from before sign-in no longer
+/// works.
+pub fn cookies(state: &AppState, token: &str) -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (
+            header::SET_COOKIE,
+            cookies::set(
+                COOKIE,
+                token,
+                cookies::Lifetime::Session,
+                state.settings.cookies_secure(),
+            ),
         ),
-    )
+        csrf::cookie(state, &csrf::for_session(token)),
+    ]
 }
 
-/// The `Set-Cookie` header that removes the session cookie.
-pub fn removal_cookie(state: &AppState) -> (header::HeaderName, axum::http::HeaderValue) {
-    (
-        header::SET_COOKIE,
-        cookies::set(
-            COOKIE,
-            "",
-            cookies::Lifetime::Expired,
-            state.settings.cookies_secure(),
+/// The `Set-Cookie` headers that end the session in the browser: the
+/// session cookie removed, and a fresh anti-forgery token for signed-out
+/// forms, unrelated to the session's.
+pub fn removal_cookies(state: &AppState) -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (
+            header::SET_COOKIE,
+            cookies::set(
+                COOKIE,
+                "",
+                cookies::Lifetime::Expired,
+                state.settings.cookies_secure(),
+            ),
         ),
-    )
+        csrf::cookie(state, &crypto::random_token()),
+    ]
 }
 
 /// Finds the signed-in person, if any, and puts them in the request's

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::http::header;
 use coprod_server::{coprod_engine::people::Role, db::Backend};
 
-use crate::support::{PASSWORD, Reply, TestApp, encode};
+use crate::support::{Client, PASSWORD, Reply, TestApp, encode};
 
 const YEAR_SECONDS: u64 = 365 * 24 * 60 * 60;
 
@@ -115,4 +115,68 @@ async fn return_to_only_leads_to_a_plain_path_here(backend: Backend) {
     assert!(!form.body.contains("evil.example"), "{}", form.body);
 }
 
-on_both_backends!(return_to_only_leads_to_a_plain_path_here);
+/// The `csrf_token` hidden field of a page.
+fn hidden_token(body: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker).expect("a form with a token") + marker.len();
+    let end = body[start..].find('"').unwrap() + start;
+    body[start..end].to_owned()
+}
+
+/// Posts with this token both as the cookie and in the form, as a forger
+/// who could plant a cookie would.
+async fn post_with_token(client: &mut Client, path: &str, token: &str) -> Reply {
+    client.cookies.retain(|(n, _)| n != "coprod_csrf");
+    client
+        .cookies
+        .push(("coprod_csrf".into(), token.to_owned()));
+    client
+        .post_raw(path, format!("csrf_token={token}").into_bytes())
+        .await
+}
+
+async fn csrf_token_is_bound_to_the_session_and_rotated(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.person("bea@example.org", Role::Citizen).await;
+    app.person("cal@example.org", Role::Citizen).await;
+
+    let mut bea = app.client();
+    bea.get("/sign-in").await;
+    let before = bea.cookie("coprod_csrf").unwrap();
+    let signed_in = bea.sign_in("bea@example.org", PASSWORD).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let after = bea.cookie("coprod_csrf").unwrap();
+    assert_ne!(before, after, "signing in rotates the token");
+
+    // Forms work without JavaScript: the page's hidden field is the token.
+    let page = bea.get("/account/password").await;
+    assert_eq!(hidden_token(&page.body), after);
+
+    // A token from before sign-in is refused on a signed-in form.
+    let stale = post_with_token(&mut bea, "/sign-out", &before).await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN);
+
+    // A token of another person's session is refused too.
+    let mut cal = app.client();
+    cal.sign_in("cal@example.org", PASSWORD).await;
+    let cals = cal.cookie("coprod_csrf").unwrap();
+    assert_ne!(cals, after);
+    let foreign = post_with_token(&mut bea, "/sign-out", &cals).await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert_eq!(bea.get("/account").await.status, StatusCode::OK);
+
+    // Bea's own token works, and signing out rotates it again.
+    let out = post_with_token(&mut bea, "/sign-out", &after).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let signed_out = bea.cookie("coprod_csrf").unwrap();
+    assert_ne!(signed_out, after, "signing out rotates the token");
+    assert_ne!(signed_out, before);
+    // And the signed-out forms still work with the new one.
+    let again = bea.sign_in("bea@example.org", PASSWORD).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+}
+
+on_both_backends!(
+    return_to_only_leads_to_a_plain_path_here,
+    csrf_token_is_bound_to_the_session_and_rotated,
+);
