@@ -48,6 +48,9 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("too many requests")]
     TooManyRequests,
+    /// The body is larger than the configured limit.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// Something on our side failed. Logged once, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -133,6 +136,10 @@ impl AppError {
             AppError::TooManyRequests => (
                 StatusCode::TOO_MANY_REQUESTS,
                 info("too_many_requests", "error.too_many_requests"),
+            ),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                info("payload_too_large", "error.payload_too_large"),
             ),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

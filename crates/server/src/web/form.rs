@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
-    http::header,
+    http::{StatusCode, header},
 };
 use serde::de::DeserializeOwned;
 
@@ -47,9 +47,15 @@ where
         let expected = request.extensions().get::<CsrfToken>().cloned();
         let body = Bytes::from_request(request, state)
             .await
-            .map_err(|_| AppError::BadRequest {
-                key: "error.payload_too_large",
-                field: None,
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::BadRequest {
+                        key: "error.form.unreadable",
+                        field: None,
+                    }
+                }
             })?;
         let mut fields = parse_strict(&body)?;
         let submitted = fields.remove(csrf::FIELD);

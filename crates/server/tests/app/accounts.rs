@@ -227,7 +227,7 @@ async fn invalid_utf8_and_oversized_bodies_are_refused(backend: Backend) {
     );
     assert_eq!(
         client.post_raw("/sign-up", huge.into_bytes()).await.status,
-        StatusCode::BAD_REQUEST
+        StatusCode::PAYLOAD_TOO_LARGE
     );
     assert_eq!(app.count("accounts").await, 0);
 }

@@ -3,9 +3,16 @@
 //! rate limits on password resets and sign-ups, over-size forms, and
 //! addresses the mailer would refuse.
 
-use axum::http::StatusCode;
-use axum::http::header;
-use coprod_server::{coprod_engine::people::Role, db::Backend};
+use axum::{
+    body::Body,
+    http::{Method, Request, StatusCode, header},
+};
+use coprod_server::{
+    api::tokens,
+    coprod_engine::people::{LineOfText, Role, Sector},
+    db::Backend,
+    organisations::store as organisations,
+};
 
 use crate::support::{Client, PASSWORD, Reply, TestApp, encode};
 
@@ -174,6 +181,52 @@ async fn csrf_token_is_bound_to_the_session_and_rotated(backend: Backend) {
     // And the signed-out forms still work with the new one.
     let again = bea.sign_in("bea@example.org", PASSWORD).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_oversize_form_is_413_as_a_page_and_as_json() {
+    let app = TestApp::with_settings(Backend::Sqlite, |s| s.max_body_bytes = 2_000).await;
+    let mut client = app.client();
+    let big = "x".repeat(5_000);
+    let reply = client
+        .post("/sign-in", &[("email", &big), ("password", "p")])
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        reply
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.to_str().unwrap().starts_with("text/html")),
+    );
+    assert!(reply.body.contains("too large"), "{}", reply.body);
+
+    let organisation = organisations::create(
+        &app.state.db,
+        &LineOfText::parse("Org").unwrap(),
+        Sector::Third,
+        None,
+    )
+    .await
+    .unwrap();
+    let (_, token) = tokens::issue(
+        &app.state.db,
+        &LineOfText::parse("t").unwrap(),
+        organisation,
+        None,
+    )
+    .await
+    .unwrap();
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/services")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(format!("{{\"name\":\"{big}\"}}")))
+        .unwrap();
+    let reply = client.send(request).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["errors"][0]["code"], "payload_too_large");
 }
 
 on_both_backends!(
