@@ -66,15 +66,21 @@ impl Mailer {
         })
     }
 
+    /// Whether the mail library takes `address` as a recipient. Addresses
+    /// are checked with this where they are collected, so one that can
+    /// never be mailed (`jo,doe@example.org`) is refused at the form rather
+    /// than stored and failing later.
+    pub fn deliverable(address: &str) -> bool {
+        address.parse::<lettre::Address>().is_ok()
+    }
+
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
         let from = match self {
             Mailer::Smtp { from, .. } | Mailer::Outbox { from, .. } => from.clone(),
         };
         let message = Message::builder()
             .from(from)
-            .to(to
-                .parse()
-                .with_context(|| format!("{to} is not a valid recipient"))?)
+            .to(to.parse().context("the recipient is not a valid address")?)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())?;
@@ -96,5 +102,23 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mailer;
+
+    #[test]
+    fn deliverable_is_the_mail_library_s_own_judgement() {
+        assert!(Mailer::deliverable("jo.doe+news@example.org"));
+        for refused in [
+            "jo,doe@example.org",
+            "jo doe@example.org",
+            "jo@",
+            "<jo@example.org>",
+        ] {
+            assert!(!Mailer::deliverable(refused), "{refused}");
+        }
     }
 }

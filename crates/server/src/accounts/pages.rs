@@ -15,6 +15,7 @@ use crate::{
     app::AppState,
     audit::{self, Action, Event},
     error::Result,
+    mail::Mailer,
     web::{ClientIp, FieldErrors, NoFields, Shell, StrictForm, page, page_with_status},
 };
 
@@ -69,7 +70,14 @@ pub async fn sign_up(
         .ok();
     let email = EmailAddress::parse(&form.email)
         .map_err(|e| errors.add("email", shell.t(e.key)))
-        .ok();
+        .ok()
+        .filter(|email| {
+            let deliverable = Mailer::deliverable(email.as_str());
+            if !deliverable {
+                errors.add("email", shell.t("error.email.undeliverable"));
+            }
+            deliverable
+        });
     let new_password =
         password::chosen(&shell, &form.password, &form.password_confirm, &mut errors);
     let (Some(name), Some(email), Some(new_password), true) =

@@ -103,8 +103,11 @@ pub async fn request(
             )
             .await
         {
+            // Only the outermost context: the SMTP server's own reply, deeper
+            // in the chain, can quote the recipient's address.
             tracing::error!(
-                error = format!("{error:#}"),
+                error = %error,
+                account.id = account.id,
                 "could not send a password reset email"
             );
         }

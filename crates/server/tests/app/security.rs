@@ -229,7 +229,27 @@ async fn an_oversize_form_is_413_as_a_page_and_as_json() {
     assert_eq!(json["errors"][0]["code"], "payload_too_large");
 }
 
+async fn sign_up_refuses_addresses_the_mailer_would_refuse(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut client = app.client();
+    let reply = client
+        .post(
+            "/sign-up",
+            &[
+                ("display_name", "Jo Doe"),
+                ("email", "jo,doe@example.org"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("id=\"email-error\""), "{}", reply.body);
+    assert_eq!(app.count("accounts").await, 0);
+}
+
 on_both_backends!(
     return_to_only_leads_to_a_plain_path_here,
     csrf_token_is_bound_to_the_session_and_rotated,
+    sign_up_refuses_addresses_the_mailer_would_refuse,
 );
