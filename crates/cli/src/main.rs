@@ -8,6 +8,7 @@ mod simd;
 mod standard_output;
 mod star;
 mod survey;
+mod token;
 
 use std::{
     io::BufRead,
@@ -115,6 +116,11 @@ enum Command {
     Star {
         #[command(subcommand)]
         action: star::StarCommand,
+    },
+    /// Bearer tokens for organisations' systems.
+    Token {
+        #[command(subcommand)]
+        action: token::TokenCommand,
     },
     /// Measure how fast something runs, on generated data; prints JSON.
     Bench {
@@ -347,6 +353,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file } => backup_to(&cli.common, file).await,
         Command::Pb { action } => pb::run(action, || open_database(&cli.common)).await,
         Command::Star { action } => star::run(action, || open_database(&cli.common)).await,
+        Command::Token { action } => token::run(action, || open_database(&cli.common)).await,
         Command::Bench { what } => {
             run_bench(&what);
             Ok(())

@@ -10,3 +10,4 @@ mod cli;
 mod pb;
 mod pb_import_export;
 mod survey_score;
+mod token;

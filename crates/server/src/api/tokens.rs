@@ -49,6 +49,27 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<ApiClient>, sql
 
 /// Creates a token and returns it in full — the only time it exists outside
 /// its holder's hands.
+/// Whether a token in use has this name.
+pub async fn active_named(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM api_tokens WHERE name = $1 AND revoked_at IS NULL")
+            .bind(name)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(count > 0)
+}
+
+/// Revokes every token in use with this name; returns their ids.
+pub async fn revoke_named(db: &Db, name: &str) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL RETURNING id",
+    )
+    .bind(db::now())
+    .bind(name)
+    .fetch_all(db.pool())
+    .await
+}
+
 pub async fn issue(
     db: &Db,
     name: &LineOfText,
