@@ -66,10 +66,7 @@ const DAY_CODES: [&str; 7] = [
 ];
 
 fn day_code(day: Weekday) -> &'static str {
-    Weekday::ALL
-        .iter()
-        .position(|d| *d == day)
-        .map_or("monday", |i| DAY_CODES[i])
+    DAY_CODES[usize::from(day.index())]
 }
 
 fn day_name(shell: &Shell, day: Weekday) -> String {
@@ -240,8 +237,12 @@ async fn read_filters(
         }
     }
     if !form.day.is_empty() {
-        match DAY_CODES.iter().position(|code| *code == form.day) {
-            Some(i) => filters.open_on = Some(Weekday::ALL[i]),
+        match DAY_CODES
+            .iter()
+            .position(|code| *code == form.day)
+            .and_then(Weekday::from_index)
+        {
+            Some(day) => filters.open_on = Some(day),
             None => errors.add("day", shell.t("find_help.error.day")),
         }
     }

@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{
+use super::store::{Process, Proposal};
+use crate::{error::AppError, web::Shell};
+use coprod_engine::budgeting::{
     ballot::{BallotError, BallotProblem, Choice, OnBallot},
     process::BallotRules,
-    store::{Process, Proposal},
 };
-use crate::{error::AppError, web::Shell};
 
 /// One problem with one field, for the design system's error summary.
 #[derive(Debug, Clone)]
@@ -215,7 +215,7 @@ pub fn read(
     other_fields: &[&str],
     errors: &mut FormErrors,
 ) -> Result<Option<Vec<Choice>>, AppError> {
-    match super::ballot::read(
+    match coprod_engine::budgeting::ballot::read(
         process.settings.ballot,
         &process.settings.currency,
         &on_ballot(proposals),

@@ -19,9 +19,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use coprod_engine::place::Postcode;
+use coprod_engine::{place::Postcode, schedule::Date};
 use serde::Deserialize;
-use time::{Date, Month, macros::format_description};
 
 use super::{
     ballot_box::{self, Cast, CodeRefused, MAX_CODES_AT_ONCE},
@@ -29,7 +28,6 @@ use super::{
     counting,
     manage::{self, CategoryForm},
     pages::{area_label, existing},
-    process::{Phase, age_on, format_date},
     store::{self, Process, Proposal},
 };
 use crate::{
@@ -42,6 +40,7 @@ use crate::{
     places::store as places,
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
 };
+use coprod_engine::budgeting::process::{Phase, age_on, format_date};
 
 /// `?cast=…` or `?entered=1` after a ballot is stored.
 #[derive(Deserialize, Default)]
@@ -176,20 +175,21 @@ pub struct EligibilityForm {
 /// `2007-03-27`, as the start of that day in UTC.
 fn parse_birth_date(raw: &str) -> Option<i64> {
     let raw = raw.trim();
-    if let Ok(date) = Date::parse(raw, format_description!("[year]-[month]-[day]")) {
-        return Some(date.midnight().assume_utc().unix_timestamp());
-    }
-    let parts: Vec<&str> = raw
-        .split(|c: char| c == '/' || c == '.' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [day, month, year] = parts.as_slice() else {
-        return None;
+    let date = if let Ok(date) = Date::parse(raw) {
+        date
+    } else {
+        let parts: Vec<&str> = raw
+            .split(|c: char| c == '/' || c == '.' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let [day, month, year] = parts.as_slice() else {
+            return None;
+        };
+        let year: i32 = year.parse().ok().filter(|y| *y >= 1900)?;
+        Date::new(year, month.parse().ok()?, day.parse().ok()?).ok()?
     };
-    let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
-    let year: i32 = year.parse().ok().filter(|y| *y >= 1900)?;
-    let date = Date::from_calendar_date(year, month, day.parse().ok()?).ok()?;
-    Some(date.midnight().assume_utc().unix_timestamp())
+    // Four-digit years only, as the form asks.
+    (date.year <= 9999).then(|| date.unix_midnight())
 }
 
 /// Checks where the person lives and, if the process sets one, their age.
@@ -230,7 +230,7 @@ pub async fn check_eligibility(
         },
     }
     if let Some(minimum) = process.settings.minimum_age {
-        match parse_birth_date(&form.date_of_birth).and_then(|born| age_on(born, db::now())) {
+        match parse_birth_date(&form.date_of_birth).map(|born| age_on(born, db::now())) {
             None => errors.add(
                 "date_of_birth",
                 shell.t("budgeting.eligibility.error.date_of_birth"),

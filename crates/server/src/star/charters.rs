@@ -209,17 +209,10 @@ struct EditPage {
 }
 
 fn day_of(shell: &Shell, moment: Option<i64>) -> String {
-    moment
-        .and_then(|m| time::OffsetDateTime::from_unix_timestamp(m).ok())
-        .map_or_else(
-            || shell.t("star.charter.not_approved"),
-            |t| {
-                let month = u8::from(t.month());
-                coprod_engine::schedule::Date::new(t.year(), month, t.day())
-                    .map(coprod_engine::plain::date)
-                    .unwrap_or_default()
-            },
-        )
+    moment.map_or_else(
+        || shell.t("star.charter.not_approved"),
+        |m| coprod_engine::plain::date(coprod_engine::schedule::Date::of_unix_seconds(m)),
+    )
 }
 
 async fn charter_for(
