@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use super::{
     ballot_box::{self, Cast, CodeRefused, MAX_CODES_AT_ONCE},
-    ballot_view::{self, BallotView, FormErrors, fields_of},
+    ballot_view::{self, BallotView, fields_of},
     counting,
     manage::{self, CategoryForm},
     pages::{area_label, existing},
@@ -73,7 +73,7 @@ struct VotePage {
     area: String,
     eligibility: EligibilityForm,
     ballot: BallotView,
-    errors: FormErrors,
+    errors: FieldErrors,
     /// "new" or "changed" just after a ballot was stored.
     cast: String,
     /// The reader already has a ballot in this vote.
@@ -98,7 +98,7 @@ async fn vote_page(
     user: &CurrentUser,
     eligibility: EligibilityForm,
     values: Option<BTreeMap<String, String>>,
-    errors: FormErrors,
+    errors: FieldErrors,
     cast: String,
 ) -> Result<Response> {
     let open = process.phase() == Phase::Voting;
@@ -157,7 +157,7 @@ pub async fn vote_form(
         &user,
         EligibilityForm::default(),
         None,
-        FormErrors::default(),
+        FieldErrors::default(),
         cast,
     )
     .await
@@ -203,7 +203,7 @@ pub async fn check_eligibility(
 ) -> Result<Response> {
     let process = existing(&state, id).await?;
     open_ballot(&state, &process).await?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     match Postcode::parse(&form.postcode) {
         Err(e) => errors.add("postcode", shell.t(e.key)),
         Ok(postcode) => match places::lookup(&state.db, &postcode).await? {
@@ -276,7 +276,7 @@ pub async fn vote(
     if !ballot_box::is_eligible(&state.db, id, user.account_id).await? {
         return Ok(redirect(&format!("/budgeting/{id}/vote")));
     }
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let Some(choices) = ballot_view::read(&shell, &process, &proposals, &fields, &[], &mut errors)?
     else {
         return vote_page(
@@ -312,7 +312,7 @@ struct CodePage {
     open: bool,
     code: String,
     ballot: BallotView,
-    errors: FormErrors,
+    errors: FieldErrors,
     /// A ballot was just stored.
     thanks: bool,
     /// Staff typing in a paper ballot (rather than a voter with a code).
@@ -346,7 +346,7 @@ async fn code_page(
     paper: bool,
     code: String,
     values: &BTreeMap<String, String>,
-    errors: FormErrors,
+    errors: FieldErrors,
     thanks: bool,
 ) -> Result<Response> {
     let open = if paper {
@@ -398,7 +398,7 @@ pub async fn code_form(
         false,
         String::new(),
         &BTreeMap::new(),
-        FormErrors::default(),
+        FieldErrors::default(),
         thanks,
     )
     .await
@@ -427,7 +427,7 @@ async fn cast_with_code(
         });
     }
     let proposals = store::ballot_proposals(&state.db, process.id).await?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let letters = ballot_box::normalise_code(&code);
     if letters.is_none() {
         errors.add("code", shell.t("budgeting.code.error.format"));
@@ -483,7 +483,7 @@ pub async fn paper_form(
         true,
         String::new(),
         &BTreeMap::new(),
-        FormErrors::default(),
+        FieldErrors::default(),
         thanks,
     )
     .await

@@ -97,7 +97,7 @@ impl CharterForm {
             let texts = names.map(|name| self.value(name).trim().to_owned());
             for (name, text) in names.iter().zip(&texts) {
                 if text.chars().count() > MAX_TERM_CHARS {
-                    errors.add(name, shell.t("star.error.note_too_long"));
+                    errors.add(*name, shell.t("star.error.note_too_long"));
                 }
             }
             if texts.iter().all(String::is_empty) {

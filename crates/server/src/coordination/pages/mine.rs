@@ -408,7 +408,7 @@ pub async fn round(
         None => Vec::new(),
     };
     let (done, problem) = flash.messages(&shell);
-    let week = views::fill(
+    let week = crate::web::i18n::fill(
         &shell.t("coordination.round.week"),
         &[
             &views::date_text(&shell, monday),
