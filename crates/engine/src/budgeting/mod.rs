@@ -3,6 +3,8 @@
 //! implementation (pabutools) count.
 //!
 //! Read top to bottom:
+//! - [`process`]: a process as the platform runs it — phases, ballot rules,
+//!   money and dates — and [`ballot`]: reading and checking one ballot;
 //! - [`decimal`]: exact money amounts, never floating point;
 //! - [`election`]: the election — META, projects, ballots;
 //! - [`pabulib_read`] and [`pabulib_write`]: the `.pb` file format;
@@ -42,6 +44,7 @@
 //! different rule, and no published outcome among them turns on a tie.
 
 mod add_one;
+pub mod ballot;
 pub mod count;
 pub mod decimal;
 pub mod election;
@@ -54,6 +57,7 @@ pub mod outcome;
 pub mod pabulib_read;
 pub mod pabulib_write;
 mod pricing;
+pub mod process;
 mod purses;
 pub mod rule;
 pub mod support;

@@ -12,6 +12,10 @@ pub(super) const MINUTES_PER_DAY: u16 = 1_440;
 pub(super) const SECONDS_PER_CLOCK_DAY: u32 = 86_400;
 
 /// A day of the week, Monday first as in ISO 8601.
+///
+/// Its number is [`Weekday::index`]: Monday is 0 and Sunday 6, the one
+/// convention the code uses. A table that stores another numbering says so
+/// where it is read and written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "&'static str")]
 pub enum Weekday {
@@ -35,6 +39,26 @@ impl Weekday {
         Weekday::Saturday,
         Weekday::Sunday,
     ];
+
+    /// The day's place in the week: Monday is 0, Sunday 6.
+    pub const fn index(self) -> u8 {
+        match self {
+            Weekday::Monday => 0,
+            Weekday::Tuesday => 1,
+            Weekday::Wednesday => 2,
+            Weekday::Thursday => 3,
+            Weekday::Friday => 4,
+            Weekday::Saturday => 5,
+            Weekday::Sunday => 6,
+        }
+    }
+
+    /// The day at a place in the week (Monday is 0, Sunday 6), the inverse
+    /// of [`Weekday::index`]; `None` past Sunday.
+    pub fn from_index(index: impl TryInto<usize>) -> Option<Self> {
+        let index: usize = index.try_into().ok()?;
+        Self::ALL.get(index).copied()
+    }
 
     /// Parses an iCalendar `BYDAY` code ("MO" … "SU") in any letter case.
     /// Ordinal forms such as "1MO" are refused: they are not a weekday.
@@ -191,6 +215,16 @@ impl Date {
     #[must_use]
     pub fn add_days(self, days: i64) -> Self {
         Self::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
+    /// The date in UTC of an instant in Unix seconds.
+    pub fn of_unix_seconds(seconds: i64) -> Self {
+        Self::from_days_since_epoch(seconds.div_euclid(SECONDS_PER_DAY))
+    }
+
+    /// The start of this day in UTC, in Unix seconds.
+    pub fn unix_midnight(self) -> i64 {
+        self.days_since_epoch() * SECONDS_PER_DAY
     }
 
     /// The inverse of [`Date::days_since_epoch`]. Only day counts far beyond

@@ -171,6 +171,31 @@ fn weekday_codes() {
 }
 
 #[test]
+fn weekdays_are_numbered_from_monday_at_zero() {
+    assert_eq!(Weekday::Monday.index(), 0);
+    assert_eq!(Weekday::Sunday.index(), 6);
+    for (place, day) in Weekday::ALL.into_iter().enumerate() {
+        assert_eq!(usize::from(day.index()), place);
+        assert_eq!(Weekday::from_index(day.index()), Some(day));
+    }
+    assert_eq!(Weekday::from_index(7_u8), None);
+    assert_eq!(Weekday::from_index(-1_i64), None);
+}
+
+#[test]
+fn dates_of_unix_instants_are_utc_days() {
+    let day = date("2027-03-01");
+    assert_eq!(day.unix_midnight(), 1_803_859_200);
+    assert_eq!(Date::of_unix_seconds(day.unix_midnight()), day);
+    assert_eq!(Date::of_unix_seconds(day.unix_midnight() + 86_399), day);
+    assert_eq!(
+        Date::of_unix_seconds(day.unix_midnight() - 1),
+        date("2027-02-28")
+    );
+    assert_eq!(Date::of_unix_seconds(-1), date("1969-12-31"));
+}
+
+#[test]
 fn clock_times() {
     assert_eq!(parse_clock("09:30"), Ok(570));
     assert_eq!(parse_clock("09:30:59"), Ok(570));

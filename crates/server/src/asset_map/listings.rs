@@ -287,9 +287,7 @@ async fn save(
     let rfc3339 = moment
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| AppError::Internal(e.into()))?;
-    let today = moment
-        .format(&time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let today = coprod_engine::schedule::Date::of_unix_seconds(now).to_string();
     let mut tx = state.db.pool().begin().await?;
     let organization = directory_organization(&mut tx, listing.organisation_id, now).await?;
     let document = listing.to_document(

@@ -28,7 +28,7 @@ pub async fn save(
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&projection.id)
-            .bind(weekday_number(day.as_rrule()))
+            .bind(i64::from(day.index()))
             .bind(i64::from(opening.opens))
             .bind(i64::from(opening.closes))
             .bind(fields.valid_from.clone())
@@ -38,17 +38,4 @@ pub async fn save(
         }
     }
     Ok(())
-}
-
-/// Monday is 0, as ISO 8601 counts from Monday.
-pub fn weekday_number(code: &str) -> i64 {
-    match code {
-        "TU" => 1,
-        "WE" => 2,
-        "TH" => 3,
-        "FR" => 4,
-        "SA" => 5,
-        "SU" => 6,
-        _ => 0,
-    }
 }

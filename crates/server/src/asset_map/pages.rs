@@ -24,7 +24,7 @@ use crate::{
     db::{self, Db},
     error::Result,
     places::store as places,
-    web::{FieldErrors, Paging, Shell, page_with_status},
+    web::{FieldErrors, Paging, Shell, i18n::fill, page_with_status},
 };
 
 /// The map of the results, for browsers that run JavaScript.
@@ -66,28 +66,11 @@ const DAY_CODES: [&str; 7] = [
 ];
 
 fn day_code(day: Weekday) -> &'static str {
-    Weekday::ALL
-        .iter()
-        .position(|d| *d == day)
-        .map_or("monday", |i| DAY_CODES[i])
+    DAY_CODES[usize::from(day.index())]
 }
 
 fn day_name(shell: &Shell, day: Weekday) -> String {
     shell.t(&format!("find_help.day.{}", day_code(day)))
-}
-
-/// Fills each `{}` of a message in turn.
-fn fill(message: &str, values: &[&str]) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut values = values.iter();
-    let mut rest = message;
-    while let Some(at) = rest.find("{}") {
-        out.push_str(&rest[..at]);
-        out.push_str(values.next().copied().unwrap_or("{}"));
-        rest = &rest[at + 2..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The path of a service's page.
@@ -240,8 +223,12 @@ async fn read_filters(
         }
     }
     if !form.day.is_empty() {
-        match DAY_CODES.iter().position(|code| *code == form.day) {
-            Some(i) => filters.open_on = Some(Weekday::ALL[i]),
+        match DAY_CODES
+            .iter()
+            .position(|code| *code == form.day)
+            .and_then(Weekday::from_index)
+        {
+            Some(day) => filters.open_on = Some(day),
             None => errors.add("day", shell.t("find_help.error.day")),
         }
     }
@@ -517,8 +504,6 @@ mod tests {
 
     #[test]
     fn messages_are_filled_in_order_and_summaries_cut_at_a_word() {
-        assert_eq!(fill("{} to {}", &["12:00", "14:00"]), "12:00 to 14:00");
-        assert_eq!(fill("{} and {}", &["one"]), "one and {}");
         let long = "Soup and company ".repeat(20);
         let cut = summary(&long);
         assert!(cut.ends_with("company…") || cut.ends_with("and…") || cut.ends_with("Soup…"));

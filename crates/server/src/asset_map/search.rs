@@ -207,15 +207,6 @@ fn iso(date: Date) -> String {
     date.to_string()
 }
 
-/// Monday is 0, as `service_openings` counts.
-fn weekday_number(day: Weekday) -> i64 {
-    Weekday::ALL
-        .iter()
-        .position(|d| *d == day)
-        .and_then(|i| i64::try_from(i).ok())
-        .unwrap_or(0)
-}
-
 /// The next date (today included) that falls on `day`.
 pub fn coming(day: Weekday, today: Date) -> Date {
     let mut date = today;
@@ -236,8 +227,8 @@ fn in_force(date: &str) -> String {
 /// and has not ended (an overnight one has not ended by midnight), or one
 /// that began yesterday, runs past midnight, and has not ended yet.
 fn open_now_condition(params: &mut Params, at: LocalTime) -> String {
-    let today = params.int(weekday_number(at.weekday));
-    let yesterday = params.int(weekday_number(at.weekday.preceding()));
+    let today = params.int(i64::from(at.weekday.index()));
+    let yesterday = params.int(i64::from(at.weekday.preceding().index()));
     let minute = params.int(i64::from(at.minute_of_day));
     let today_date = params.text(iso(at.date));
     let yesterday_date = params.text(iso(at.date.previous_day()));
@@ -252,7 +243,7 @@ fn open_now_condition(params: &mut Params, at: LocalTime) -> String {
 
 /// SQL true when service `s` has a session starting on the coming `day`.
 fn open_on_condition(params: &mut Params, day: Weekday, today: Date) -> String {
-    let weekday = params.int(weekday_number(day));
+    let weekday = params.int(i64::from(day.index()));
     let date = params.text(iso(coming(day, today)));
     format!(
         "EXISTS (SELECT 1 FROM service_openings o WHERE o.service_id = s.id AND o.weekday = {weekday} AND {})",
@@ -458,9 +449,7 @@ async fn openings_of(
     );
     for row in params.bind(&sql).fetch_all(db.pool()).await? {
         let weekday: i64 = row.try_get("weekday")?;
-        let day = usize::try_from(weekday)
-            .ok()
-            .and_then(|i| Weekday::ALL.get(i).copied());
+        let day = Weekday::from_index(weekday);
         let opens = u16::try_from(row.try_get::<i64, _>("opens")?).ok();
         let closes = u16::try_from(row.try_get::<i64, _>("closes")?).ok();
         let (Some(day), Some(opens), Some(closes)) = (day, opens, closes) else {

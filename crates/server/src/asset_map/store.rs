@@ -19,14 +19,16 @@ pub enum SaveError {
 
 /// Seconds since the epoch for an HSDS date-time or date, if it is one.
 pub fn timestamp(text: &str) -> Option<i64> {
-    use time::{Date, OffsetDateTime, format_description::well_known::Rfc3339};
+    use time::{OffsetDateTime, format_description::well_known::Rfc3339};
     if let Ok(moment) = OffsetDateTime::parse(text, &Rfc3339) {
         return Some(moment.unix_timestamp());
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text, &format)
+    if text.trim() != text {
+        return None;
+    }
+    coprod_engine::schedule::Date::parse(text)
         .ok()
-        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .map(coprod_engine::schedule::Date::unix_midnight)
 }
 
 fn text(value: &Value, key: &str) -> Option<String> {

@@ -13,7 +13,6 @@ use utoipa::ToSchema;
 use super::{
     ballot_box,
     counting::{self, Pot, Reason},
-    pages::ranks_of,
     store::{self, Process},
 };
 use crate::{
@@ -180,7 +179,7 @@ pub async fn process(
 ) -> Result<Json<ProcessDetail>> {
     let process = found(&state, id).await?;
     let tallies = if process.totals_visible() {
-        Some(ballot_box::tallies(&state.db, id, ranks_of(&process)).await?)
+        Some(ballot_box::tallies(&state.db, id, process.settings.ballot.ranks()).await?)
     } else {
         None
     };

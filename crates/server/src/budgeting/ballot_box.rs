@@ -44,11 +44,11 @@ use rand::{Rng, seq::SliceRandom};
 use sha2::{Digest, Sha256};
 use sqlx::{Row, Transaction};
 
-use super::ballot::{Choice, rank_points};
 use crate::{
     crypto,
     db::{self, Db},
 };
+use coprod_engine::budgeting::ballot::{Choice, rank_points};
 
 /// How a ballot was cast.
 pub const BALLOT_CHANNELS: [&str; 4] = ["online", "in_person", "paper", "imported"];

@@ -1,66 +1,25 @@
 //! The ballot as a form: what `templates/budgeting/ballot_fields.html`
 //! needs to draw it (for voting online, with a code, or typing in a paper
-//! ballot), and form errors whose field names are only known at run time
-//! (`p12`, `rank2`).
+//! ballot), and reading one back, with errors against fields named at run
+//! time (`p12`, `rank2`).
 
 use std::collections::BTreeMap;
 
-use super::{
+use super::store::{Process, Proposal};
+use crate::{
+    error::AppError,
+    web::{FieldErrors, Shell},
+};
+use coprod_engine::budgeting::{
     ballot::{BallotError, BallotProblem, Choice, OnBallot},
     process::BallotRules,
-    store::{Process, Proposal},
 };
-use crate::{error::AppError, web::Shell};
 
-/// One problem with one field, for the design system's error summary.
-#[derive(Debug, Clone)]
-pub struct FormError {
-    pub field: String,
-    pub message: String,
-}
-
-/// Errors of a form whose field names are built at run time. It answers
-/// the same questions as `web::FieldErrors`, so the shared error-summary and
-/// field macros draw it.
-#[derive(Debug, Clone, Default)]
-pub struct FormErrors {
-    errors: Vec<FormError>,
-}
-
-impl FormErrors {
-    pub fn add(&mut self, field: impl Into<String>, message: String) {
-        self.errors.push(FormError {
-            field: field.into(),
-            message,
-        });
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    pub fn all(&self) -> &[FormError] {
-        &self.errors
-    }
-
-    /// The message for `field`, or an empty string.
-    pub fn get(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.errors.iter().any(|e| e.field == field)
-    }
-
-    /// Adds a ballot's problems, each in the reader's language.
-    pub fn add_ballot_problems(&mut self, shell: &Shell, problems: &[BallotProblem]) {
-        for p in problems {
-            self.add(p.field.clone(), shell.t1(p.key, &p.value));
-        }
+/// Adds a ballot's problems to `errors`, each in the reader's language and
+/// against the field it names (`p12`, `rank2`).
+fn add_problems(errors: &mut FieldErrors, shell: &Shell, problems: &[BallotProblem]) {
+    for p in problems {
+        errors.add(p.field.clone(), shell.t1(p.key, &p.value));
     }
 }
 
@@ -132,7 +91,7 @@ pub fn build(
     process: &Process,
     proposals: &[Proposal],
     values: &BTreeMap<String, String>,
-    errors: &FormErrors,
+    errors: &FieldErrors,
 ) -> BallotView {
     let rules = process.settings.ballot;
     let lines: Vec<Line> = proposals
@@ -213,9 +172,9 @@ pub fn read(
     proposals: &[Proposal],
     fields: &BTreeMap<String, String>,
     other_fields: &[&str],
-    errors: &mut FormErrors,
+    errors: &mut FieldErrors,
 ) -> Result<Option<Vec<Choice>>, AppError> {
-    match super::ballot::read(
+    match coprod_engine::budgeting::ballot::read(
         process.settings.ballot,
         &process.settings.currency,
         &on_ballot(proposals),
@@ -224,7 +183,7 @@ pub fn read(
     ) {
         Ok(choices) => Ok(Some(choices)),
         Err(BallotError::Problems(problems)) => {
-            errors.add_ballot_problems(shell, &problems);
+            add_problems(errors, shell, &problems);
             Ok(None)
         }
         Err(BallotError::Tampered) => Err(AppError::BadRequest {

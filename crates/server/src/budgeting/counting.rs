@@ -24,13 +24,14 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::{
-    ballot::{Choice, rank_points},
     ballot_box::{self, CountedBallot, Tally},
-    pages::ranks_of,
-    process::BallotRules,
     store::{self, Category, Process, Proposal},
 };
 use crate::db::{self, Db};
+use coprod_engine::budgeting::{
+    ballot::{Choice, rank_points},
+    process::BallotRules,
+};
 
 /// Pence in one currency unit, and the engine's millionths in one penny.
 const MILLIONTHS_PER_PENNY: i64 = 10_000;
@@ -222,7 +223,7 @@ fn election(
         .enumerate()
         .map(|(i, p)| (p.id, u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
-    let ranks = ranks_of(process);
+    let ranks = process.settings.ballot.ranks();
     let vote_type = match process.settings.ballot {
         BallotRules::Approval { .. } => VoteType::Approval,
         BallotRules::Cumulative { .. } => VoteType::Cumulative,
@@ -416,7 +417,7 @@ pub async fn count_and_publish(
         let projects = store::ballot_proposals(db, process.id).await?;
         let categories = store::categories(db, process.id).await?;
         let ballots = ballot_box::all_ballots(db, process.id).await?;
-        let tallies = ballot_box::tallies(db, process.id, ranks_of(process)).await?;
+        let tallies = ballot_box::tallies(db, process.id, process.settings.ballot.ranks()).await?;
         let mut pots_counted = Vec::new();
         let mut decided = Vec::new();
         for (mut pot, members) in pots(process, &categories, &projects) {

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use super::{
     counting,
     pages::{existing, existing_proposal},
-    process::{parse_date, parse_money},
     process_form::MAX_DESCRIPTION_CHARS,
     store::{self, DELIVERY_STATUSES, DeliveryUpdate, Process, Proposal},
 };
@@ -26,6 +25,7 @@ use crate::{
     error::{AppError, Result},
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
 };
+use coprod_engine::budgeting::process::{parse_date, parse_money};
 
 /// The update form's fields.
 #[derive(Deserialize, Default, Clone, Debug)]
@@ -52,7 +52,7 @@ impl DeliveryForm {
             errors.add("status", shell.t("budgeting.delivery.error.status"));
         }
         let happened_on = parse_date(&self.happened_on)
-            .map_err(|key| errors.add("happened_on", shell.t(key)))
+            .map_err(|invalid| errors.add("happened_on", shell.t(invalid.key)))
             .ok();
         let note = self.note.trim().to_owned();
         if note.is_empty() {
@@ -65,7 +65,7 @@ impl DeliveryForm {
         } else {
             parse_money(&self.spent)
                 .map(Some)
-                .map_err(|key| errors.add("spent", shell.t(key)))
+                .map_err(|invalid| errors.add("spent", shell.t(invalid.key)))
                 .ok()
         };
         if !errors.is_empty() {

@@ -4,14 +4,16 @@
 //! like the rest of the demo.
 
 use super::{
-    ballot::Choice,
     ballot_box, counting,
-    process::{BallotRules, PhaseDates},
     store::{self, Decision, DeliveryUpdate, NewProposal, ProcessSettings},
 };
 use crate::{
     db::{self, Db},
     demo,
+};
+use coprod_engine::budgeting::{
+    ballot::Choice,
+    process::{BallotRules, PhaseDates},
 };
 
 /// A day, in seconds.

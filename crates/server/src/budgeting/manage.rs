@@ -15,7 +15,6 @@ use serde::Deserialize;
 use super::{
     ballot_box, counting,
     pages::{Step, area_label, existing, timeline},
-    process::{Phase, parse_money},
     store::{self, Category, Process, Proposal},
 };
 use crate::{
@@ -27,6 +26,7 @@ use crate::{
     error::{AppError, Result},
     web::{ClientIp, FieldErrors, NoFields, Shell, StrictForm, page, page_with_status},
 };
+use coprod_engine::budgeting::process::{Phase, parse_money};
 
 #[derive(Template)]
 #[template(path = "budgeting/manage_list.html")]
@@ -271,7 +271,7 @@ pub async fn add_category(
     } else {
         parse_money(&form.category_budget)
             .map(Some)
-            .map_err(|key| errors.add("category_budget", shell.t(key)))
+            .map_err(|invalid| errors.add("category_budget", shell.t(invalid.key)))
             .ok()
     };
     if let (Some(name), Some(budget)) = (&name, budget) {

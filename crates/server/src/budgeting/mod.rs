@@ -5,12 +5,14 @@
 //! one-time voting codes, review proposals, count the vote with the
 //! engine's rules and keep the public "you said, we did" trail.
 //!
+//! The rules themselves (phases, ballot checks, money and dates as people
+//! type them) are pure and live in `coprod_engine::budgeting::process` and
+//! `coprod_engine::budgeting::ballot`; this module stores, shows and asks.
+//!
 //! How ballots are kept secret is described in [`ballot_box`].
 
 /// Budgeting processes and results in coprod's JSON API.
 pub mod api_v1;
-/// Reading a ballot from a form and checking it against the process's rules.
-pub mod ballot;
 /// Storing ballots and voting codes without linking them to people.
 pub mod ballot_box;
 /// The ballot as a form, and form errors named at run time.
@@ -27,8 +29,6 @@ mod manage;
 pub mod pabulib;
 /// The public pages: processes and proposals.
 mod pages;
-/// A process's settings as people read and type them: phases, money, dates.
-pub mod process;
 /// The staff form to set up a process.
 mod process_form;
 /// Proposals: sent in online, entered by staff, reviewed.

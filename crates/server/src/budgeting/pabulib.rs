@@ -11,20 +11,23 @@
 //! running total the process keeps hidden; ballots go out in no particular
 //! order, numbered afresh.
 
-use coprod_engine::budgeting::{
-    Decimal, Election, Meta, Project, Rule, VoteType,
-    election::{Ballots, BallotsFull},
+use coprod_engine::{
+    budgeting::{
+        Decimal, Election, Meta, Project, Rule, VoteType,
+        election::{Ballots, BallotsFull},
+    },
+    schedule::Date,
 };
-use time::{Date, macros::format_description};
 
 use super::{
-    ballot::Choice,
     ballot_box, counting,
-    pages::ranks_of,
-    process::{BallotRules, Phase, PhaseDates},
     store::{self, NewProposal, ProcessSettings, Proposal},
 };
 use crate::db::{self, Db};
+use coprod_engine::budgeting::{
+    ballot::Choice,
+    process::{BallotRules, Phase, PhaseDates},
+};
 
 /// Millionths of a currency unit (the engine's precision) in a penny.
 const MILLIONTHS_PER_PENNY: i64 = 10_000;
@@ -77,10 +80,21 @@ fn decimal(pence: i64) -> Decimal {
 fn meta_date(meta: &Meta, key: &str) -> Option<i64> {
     let text = meta.get(key)?.trim();
     let day = text.split_whitespace().next()?;
-    Date::parse(day, format_description!("[day].[month].[year]"))
-        .or_else(|_| Date::parse(day, format_description!("[year]-[month]-[day]")))
+    Date::parse(day)
         .ok()
-        .map(|date| date.midnight().assume_utc().unix_timestamp())
+        .or_else(|| dotted_date(day))
+        .map(Date::unix_midnight)
+}
+
+/// A date in pabulib's `dd.mm.yyyy`, two digits for the day and month.
+fn dotted_date(text: &str) -> Option<Date> {
+    let mut parts = text.split('.');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(day, 2) || !digits(month, 2) || !digits(year, 4) {
+        return None;
+    }
+    Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
 }
 
 /// A whole number from META, if present and whole.
@@ -312,10 +326,8 @@ fn meta_rule(rule: &str) -> &str {
 
 /// A date in pabulib's `dd.mm.yyyy`.
 fn pabulib_date(seconds: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(seconds)
-        .ok()
-        .and_then(|t| t.format(format_description!("[day].[month].[year]")).ok())
-        .unwrap_or_default()
+    let date = Date::of_unix_seconds(seconds);
+    format!("{:02}.{:02}.{:04}", date.day, date.month, date.year)
 }
 
 /// How pabulib names a ballot's channel in `voting_method`.
@@ -433,7 +445,7 @@ pub async fn export(db: &Db, process_id: i64) -> Result<Election, PabulibError> 
     }
     let projects: Vec<Proposal> = store::ballot_proposals(db, process_id).await?;
     let ballots = ballot_box::all_ballots(db, process_id).await?;
-    let tallies = ballot_box::tallies(db, process_id, ranks_of(&process)).await?;
+    let tallies = ballot_box::tallies(db, process_id, process.settings.ballot.ranks()).await?;
     let funded = if counting::is_counted(db, process_id).await? {
         Some(counting::funded_ids(db, process_id).await?)
     } else {
@@ -446,7 +458,7 @@ pub async fn export(db: &Db, process_id: i64) -> Result<Election, PabulibError> 
     unique.sort_unstable();
     unique.dedup();
     let keep_external = external.iter().all(Option::is_some) && unique.len() == external.len();
-    let ranked = ranks_of(&process).is_some();
+    let ranked = process.settings.ballot.ranks().is_some();
     let election_projects = projects
         .iter()
         .map(|p| {

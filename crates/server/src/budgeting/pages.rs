@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::{
     ORGANISERS,
     ballot_box::{self, Tally},
-    process::{Phase, format_date},
     store::{self, Category, DeliveryUpdate, Process, Proposal},
 };
 use crate::{
@@ -22,6 +21,7 @@ use crate::{
     error::{AppError, Result},
     web::{Shell, page},
 };
+use coprod_engine::budgeting::process::{Phase, format_date};
 
 /// A process that exists, or 404.
 pub async fn existing(state: &AppState, id: i64) -> Result<Process> {
@@ -165,14 +165,6 @@ pub fn rows(
         .collect()
 }
 
-/// The number of ranks of a ranked ballot, which turns positions into points.
-pub fn ranks_of(process: &Process) -> Option<i64> {
-    match process.settings.ballot {
-        super::process::BallotRules::Ranked { ranks } => Some(ranks),
-        _ => None,
-    }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     shell: Shell,
@@ -183,7 +175,7 @@ pub async fn show(
     let proposals = store::proposals(&state.db, id).await?;
     let totals_shown = process.totals_visible();
     let tallies = if totals_shown {
-        Some(ballot_box::tallies(&state.db, id, ranks_of(&process)).await?)
+        Some(ballot_box::tallies(&state.db, id, process.settings.ballot.ranks()).await?)
     } else {
         None
     };

@@ -10,16 +10,10 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use coprod_engine::people::LineOfText;
+use coprod_engine::{people::LineOfText, place::GssCode};
 use serde::Deserialize;
 
-use super::{
-    process::{
-        BALLOT_TYPES, BallotRules, COUNTING_RULES, PhaseDates, date_input, looks_like_gss_code,
-        money_input, parse_date, parse_money,
-    },
-    store::{self, Process, ProcessSettings},
-};
+use super::store::{self, Process, ProcessSettings};
 use crate::{
     access::redirect,
     accounts::CurrentUser,
@@ -27,6 +21,10 @@ use crate::{
     audit::{self, Action, Event},
     error::{AppError, Result},
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+};
+use coprod_engine::budgeting::process::{
+    BALLOT_TYPES, BallotRules, COUNTING_RULES, PhaseDates, date_input, money_input, parse_date,
+    parse_money,
 };
 
 /// Longest description accepted.
@@ -152,13 +150,15 @@ impl ProcessForm {
             errors.add("description", shell.t("budgeting.error.description_long"));
         }
         let area_code = self.area_code.trim().to_uppercase();
-        if !area_code.is_empty() && !looks_like_gss_code(&area_code) {
-            errors.add("area_code", shell.t("error.gss.format"));
+        if !area_code.is_empty()
+            && let Err(invalid) = GssCode::parse(&area_code)
+        {
+            errors.add("area_code", shell.t(invalid.key));
         } else if !area_code.is_empty() && !area_known {
             errors.add("area_code", shell.t("budgeting.error.area_unknown"));
         }
         let budget = parse_money(&self.budget)
-            .map_err(|key| errors.add("budget", shell.t(key)))
+            .map_err(|invalid| errors.add("budget", shell.t(invalid.key)))
             .ok();
         let minimum_age = whole_number(
             &self.minimum_age,
@@ -219,7 +219,7 @@ impl ProcessForm {
                     None
                 } else {
                     parse_money(&self.max_total_cost)
-                        .map_err(|key| errors.add("max_total_cost", shell.t(key)))
+                        .map_err(|invalid| errors.add("max_total_cost", shell.t(invalid.key)))
                         .ok()
                 };
                 Some(BallotRules::Approval {
@@ -254,7 +254,7 @@ impl ProcessForm {
     fn check_dates(&self, shell: &Shell, errors: &mut FieldErrors) -> Option<PhaseDates> {
         let mut date = |raw: &str, field: &'static str| {
             parse_date(raw)
-                .map_err(|key| errors.add(field, shell.t(key)))
+                .map_err(|invalid| errors.add(field, shell.t(invalid.key)))
                 .ok()
         };
         let proposals = date(&self.proposals_open, "proposals_open");

@@ -16,7 +16,6 @@ use serde::Deserialize;
 
 use super::{
     pages::{existing, existing_proposal},
-    process::parse_money,
     process_form::MAX_DESCRIPTION_CHARS,
     store::{self, Category, Decision, NewProposal, Process, Proposal, STAFF_CHANNELS},
 };
@@ -28,6 +27,7 @@ use crate::{
     error::{AppError, Result},
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
 };
+use coprod_engine::budgeting::process::parse_money;
 
 /// The proposal form's fields, as typed. `channel` is only on the staff form.
 #[derive(Deserialize, Default, Clone, Debug)]
@@ -81,7 +81,7 @@ impl ProposalForm {
             found.map(Some)
         };
         let cost = parse_money(&self.estimated_cost)
-            .map_err(|key| errors.add("estimated_cost", shell.t(key)))
+            .map_err(|invalid| errors.add("estimated_cost", shell.t(invalid.key)))
             .ok();
         let channel = if staff.is_some() {
             let found = STAFF_CHANNELS.iter().find(|c| **c == self.channel).copied();
@@ -283,7 +283,7 @@ impl ReviewForm {
             .to_owned(),
             revised_cost: proposal
                 .revised_cost_pence
-                .map(super::process::money_input)
+                .map(coprod_engine::budgeting::process::money_input)
                 .unwrap_or_default(),
             merge_into: proposal
                 .merged_into
@@ -314,7 +314,7 @@ impl ReviewForm {
                         .map(|pence| Decision::Accept {
                             revised_cost_pence: Some(pence),
                         })
-                        .map_err(|key| errors.add("revised_cost", shell.t(key)))
+                        .map_err(|invalid| errors.add("revised_cost", shell.t(invalid.key)))
                         .ok()
                 }
             }

@@ -14,7 +14,6 @@ use super::{
     ballot_box,
     counting::{self, Count, ProjectResult},
     pages::existing,
-    process::{BallotRules, Phase, format_date},
     store::{self, Process, Proposal},
     why::{Explainer, score_words},
 };
@@ -23,6 +22,7 @@ use crate::{
     error::Result,
     web::{Shell, page},
 };
+use coprod_engine::budgeting::process::{BallotRules, Phase, format_date};
 
 /// A share of a whole, as people read it: "42%".
 fn percent(part: i64, whole: i64) -> String {

@@ -4,10 +4,12 @@
 
 use sqlx::{Row, any::AnyRow};
 
-use super::process::{BallotRules, Phase, PhaseDates, format_date, format_money};
 use crate::{
     crypto,
     db::{self, Db},
+};
+use coprod_engine::budgeting::process::{
+    BallotRules, Phase, PhaseDates, format_date, format_money,
 };
 
 /// A process as stored.

@@ -19,17 +19,15 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use coprod_engine::place::Postcode;
+use coprod_engine::{place::Postcode, schedule::Date};
 use serde::Deserialize;
-use time::{Date, Month, macros::format_description};
 
 use super::{
     ballot_box::{self, Cast, CodeRefused, MAX_CODES_AT_ONCE},
-    ballot_view::{self, BallotView, FormErrors, fields_of},
+    ballot_view::{self, BallotView, fields_of},
     counting,
     manage::{self, CategoryForm},
     pages::{area_label, existing},
-    process::{Phase, age_on, format_date},
     store::{self, Process, Proposal},
 };
 use crate::{
@@ -42,6 +40,7 @@ use crate::{
     places::store as places,
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
 };
+use coprod_engine::budgeting::process::{Phase, age_on, format_date};
 
 /// `?cast=…` or `?entered=1` after a ballot is stored.
 #[derive(Deserialize, Default)]
@@ -74,7 +73,7 @@ struct VotePage {
     area: String,
     eligibility: EligibilityForm,
     ballot: BallotView,
-    errors: FormErrors,
+    errors: FieldErrors,
     /// "new" or "changed" just after a ballot was stored.
     cast: String,
     /// The reader already has a ballot in this vote.
@@ -99,7 +98,7 @@ async fn vote_page(
     user: &CurrentUser,
     eligibility: EligibilityForm,
     values: Option<BTreeMap<String, String>>,
-    errors: FormErrors,
+    errors: FieldErrors,
     cast: String,
 ) -> Result<Response> {
     let open = process.phase() == Phase::Voting;
@@ -158,7 +157,7 @@ pub async fn vote_form(
         &user,
         EligibilityForm::default(),
         None,
-        FormErrors::default(),
+        FieldErrors::default(),
         cast,
     )
     .await
@@ -176,20 +175,21 @@ pub struct EligibilityForm {
 /// `2007-03-27`, as the start of that day in UTC.
 fn parse_birth_date(raw: &str) -> Option<i64> {
     let raw = raw.trim();
-    if let Ok(date) = Date::parse(raw, format_description!("[year]-[month]-[day]")) {
-        return Some(date.midnight().assume_utc().unix_timestamp());
-    }
-    let parts: Vec<&str> = raw
-        .split(|c: char| c == '/' || c == '.' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [day, month, year] = parts.as_slice() else {
-        return None;
+    let date = if let Ok(date) = Date::parse(raw) {
+        date
+    } else {
+        let parts: Vec<&str> = raw
+            .split(|c: char| c == '/' || c == '.' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let [day, month, year] = parts.as_slice() else {
+            return None;
+        };
+        let year: i32 = year.parse().ok().filter(|y| *y >= 1900)?;
+        Date::new(year, month.parse().ok()?, day.parse().ok()?).ok()?
     };
-    let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
-    let year: i32 = year.parse().ok().filter(|y| *y >= 1900)?;
-    let date = Date::from_calendar_date(year, month, day.parse().ok()?).ok()?;
-    Some(date.midnight().assume_utc().unix_timestamp())
+    // Four-digit years only, as the form asks.
+    (date.year <= 9999).then(|| date.unix_midnight())
 }
 
 /// Checks where the person lives and, if the process sets one, their age.
@@ -203,7 +203,7 @@ pub async fn check_eligibility(
 ) -> Result<Response> {
     let process = existing(&state, id).await?;
     open_ballot(&state, &process).await?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     match Postcode::parse(&form.postcode) {
         Err(e) => errors.add("postcode", shell.t(e.key)),
         Ok(postcode) => match places::lookup(&state.db, &postcode).await? {
@@ -230,7 +230,7 @@ pub async fn check_eligibility(
         },
     }
     if let Some(minimum) = process.settings.minimum_age {
-        match parse_birth_date(&form.date_of_birth).and_then(|born| age_on(born, db::now())) {
+        match parse_birth_date(&form.date_of_birth).map(|born| age_on(born, db::now())) {
             None => errors.add(
                 "date_of_birth",
                 shell.t("budgeting.eligibility.error.date_of_birth"),
@@ -276,7 +276,7 @@ pub async fn vote(
     if !ballot_box::is_eligible(&state.db, id, user.account_id).await? {
         return Ok(redirect(&format!("/budgeting/{id}/vote")));
     }
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let Some(choices) = ballot_view::read(&shell, &process, &proposals, &fields, &[], &mut errors)?
     else {
         return vote_page(
@@ -312,7 +312,7 @@ struct CodePage {
     open: bool,
     code: String,
     ballot: BallotView,
-    errors: FormErrors,
+    errors: FieldErrors,
     /// A ballot was just stored.
     thanks: bool,
     /// Staff typing in a paper ballot (rather than a voter with a code).
@@ -346,7 +346,7 @@ async fn code_page(
     paper: bool,
     code: String,
     values: &BTreeMap<String, String>,
-    errors: FormErrors,
+    errors: FieldErrors,
     thanks: bool,
 ) -> Result<Response> {
     let open = if paper {
@@ -398,7 +398,7 @@ pub async fn code_form(
         false,
         String::new(),
         &BTreeMap::new(),
-        FormErrors::default(),
+        FieldErrors::default(),
         thanks,
     )
     .await
@@ -427,7 +427,7 @@ async fn cast_with_code(
         });
     }
     let proposals = store::ballot_proposals(&state.db, process.id).await?;
-    let mut errors = FormErrors::default();
+    let mut errors = FieldErrors::default();
     let letters = ballot_box::normalise_code(&code);
     if letters.is_none() {
         errors.add("code", shell.t("budgeting.code.error.format"));
@@ -483,7 +483,7 @@ pub async fn paper_form(
         true,
         String::new(),
         &BTreeMap::new(),
-        FormErrors::default(),
+        FieldErrors::default(),
         thanks,
     )
     .await

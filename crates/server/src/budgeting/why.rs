@@ -6,25 +6,7 @@ use super::{
     counting::{Pot, Reason, Taken},
     store::Process,
 };
-use crate::web::Shell;
-
-/// `text` with each `{}` replaced by the next value.
-pub fn fill(text: &str, values: &[&str]) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    for value in values {
-        match rest.split_once("{}") {
-            Some((before, after)) => {
-                out.push_str(before);
-                out.push_str(value);
-                rest = after;
-            }
-            None => break,
-        }
-    }
-    out.push_str(rest);
-    out
-}
+use crate::web::{Shell, i18n::fill};
 
 /// Turns reasons into sentences in the reader's language.
 pub struct Explainer<'a> {
@@ -259,17 +241,5 @@ impl Explainer<'_> {
             text = format!("{}: {text}", pot.category);
         }
         Some(text)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fill;
-
-    #[test]
-    fn fills_each_gap_in_turn() {
-        assert_eq!(fill("{} of {}", &["3", "5"]), "3 of 5");
-        assert_eq!(fill("{} and {}", &["one"]), "one and {}");
-        assert_eq!(fill("none", &["extra"]), "none");
     }
 }

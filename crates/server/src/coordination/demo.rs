@@ -599,5 +599,5 @@ async fn open_requests(s: &Seeder<'_>, cast: &Cast) -> anyhow::Result<()> {
 /// Slots are numbered day by day from Monday within each window, so the
 /// first window's slot for a day is its weekday's place in the week.
 fn weekday_index(date: Date) -> u32 {
-    u32::try_from(super::model::weekday_number(date.weekday()) - 1).unwrap_or(0)
+    u32::from(date.weekday().index())
 }

@@ -427,21 +427,6 @@ pub fn today() -> Date {
     uk_local(db::now()).date
 }
 
-/// Weekdays as stored: 1 for Monday to 7 for Sunday.
-pub fn weekday_number(day: Weekday) -> i64 {
-    Weekday::ALL
-        .iter()
-        .position(|d| *d == day)
-        .map_or(1, |i| i64::try_from(i).unwrap_or(0) + 1)
-}
-
-/// The weekday a stored number stands for.
-pub fn weekday_from_number(number: i64) -> Option<Weekday> {
-    usize::try_from(number - 1)
-        .ok()
-        .and_then(|i| Weekday::ALL.get(i).copied())
-}
-
 /// An engine enum as the snake-case word it serialises to.
 pub fn word<T: Serialize>(value: T) -> String {
     match serde_json::to_value(value) {
@@ -475,17 +460,6 @@ pub fn languages_from(text: &str) -> Vec<Language> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn weekdays_round_trip_through_their_numbers() {
-        for day in Weekday::ALL {
-            assert_eq!(weekday_from_number(weekday_number(day)), Some(day));
-        }
-        assert_eq!(weekday_number(Weekday::Monday), 1);
-        assert_eq!(weekday_number(Weekday::Sunday), 7);
-        assert_eq!(weekday_from_number(0), None);
-        assert_eq!(weekday_from_number(8), None);
-    }
 
     #[test]
     fn engine_words_round_trip() {

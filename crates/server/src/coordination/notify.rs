@@ -112,7 +112,7 @@ async fn try_tell(
     );
     let key = change.key();
     let subject = shell.t1(&format!("coordination.mail.{key}.subject"), &what);
-    let body = views::fill(
+    let body = crate::web::i18n::fill(
         &shell.t(&format!("coordination.mail.{key}.body")),
         &[&what, &when, &request.area_hint(), &link],
     );

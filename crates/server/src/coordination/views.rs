@@ -18,16 +18,10 @@ use super::{
     },
     store,
 };
-use crate::{access::Reach, web::Shell};
-
-/// Fills each `{}` of a catalogue message in turn.
-pub fn fill(template: &str, values: &[&str]) -> String {
-    let mut text = template.to_owned();
-    for value in values {
-        text = text.replacen("{}", value, 1);
-    }
-    text
-}
+use crate::{
+    access::Reach,
+    web::{Shell, i18n::fill},
+};
 
 /// The reader's name for a weekday.
 pub fn day_name(shell: &Shell, day: Weekday) -> String {

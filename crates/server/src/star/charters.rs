@@ -97,7 +97,7 @@ impl CharterForm {
             let texts = names.map(|name| self.value(name).trim().to_owned());
             for (name, text) in names.iter().zip(&texts) {
                 if text.chars().count() > MAX_TERM_CHARS {
-                    errors.add(name, shell.t("star.error.note_too_long"));
+                    errors.add(*name, shell.t("star.error.note_too_long"));
                 }
             }
             if texts.iter().all(String::is_empty) {
@@ -209,17 +209,10 @@ struct EditPage {
 }
 
 fn day_of(shell: &Shell, moment: Option<i64>) -> String {
-    moment
-        .and_then(|m| time::OffsetDateTime::from_unix_timestamp(m).ok())
-        .map_or_else(
-            || shell.t("star.charter.not_approved"),
-            |t| {
-                let month = u8::from(t.month());
-                coprod_engine::schedule::Date::new(t.year(), month, t.day())
-                    .map(coprod_engine::plain::date)
-                    .unwrap_or_default()
-            },
-        )
+    moment.map_or_else(
+        || shell.t("star.charter.not_approved"),
+        |m| coprod_engine::plain::date(coprod_engine::schedule::Date::of_unix_seconds(m)),
+    )
 }
 
 async fn charter_for(

@@ -3,7 +3,7 @@
 //! extractor refuses such a body with a clear error instead, bounds every
 //! field, and checks the anti-forgery token before the handler runs.
 
-use std::collections::BTreeMap;
+use std::{borrow::Cow, collections::BTreeMap};
 
 use axum::{
     body::Bytes,
@@ -120,7 +120,9 @@ fn decode(raw: &[u8]) -> Option<String> {
 pub struct NoFields {}
 
 /// Errors found in a submitted form, in the order of its fields, for the
-/// design system's error summary and the messages beside each field.
+/// design system's error summary and the messages beside each field. Field
+/// names are usually fixed (`"email"`) but may be built at run time
+/// (`p12`, `rank2` on a ballot).
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors {
     errors: Vec<FieldError>,
@@ -130,14 +132,17 @@ pub struct FieldErrors {
 #[derive(Debug, Clone)]
 pub struct FieldError {
     /// The `id` of the input, so the summary can link to it.
-    pub field: &'static str,
+    pub field: Cow<'static, str>,
     /// The explanation, already in the reader's language.
     pub message: String,
 }
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: String) {
-        self.errors.push(FieldError { field, message });
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: String) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            message,
+        });
     }
 
     pub fn is_empty(&self) -> bool {

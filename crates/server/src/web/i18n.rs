@@ -84,6 +84,26 @@ fn flatten(prefix: &str, table: &toml::Table, into: &mut HashMap<String, String>
     }
 }
 
+/// `message` with each `{}` replaced by the next of `values`, in one pass:
+/// a value is copied as it is, so a `{}` inside one is never filled in
+/// turn. A `{}` left without a value stays; values left over are dropped.
+/// Every message with gaps, from the catalogue or written in code, is
+/// filled here.
+pub fn fill(message: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    for value in values {
+        let Some((before, after)) = rest.split_once("{}") else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(value);
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Catalogue {
     /// The message for `key`. A missing key shows the key itself (and the
     /// catalogue test fails), never an empty space on the page.
@@ -96,9 +116,9 @@ impl Catalogue {
         }
     }
 
-    /// The message with `{}` replaced by `value`.
+    /// The message with its `{}` replaced by `value`.
     pub fn text_with(&self, key: &str, value: &str) -> String {
-        self.text(key).replacen("{}", value, 1)
+        fill(&self.text(key), &[value])
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -149,6 +169,29 @@ mod tests {
         }
         assert!(seen > 100, "the scan found the keys ({seen})");
         assert!(missing.is_empty(), "missing from en.toml: {missing:#?}");
+    }
+
+    #[test]
+    fn fills_each_gap_in_turn() {
+        assert_eq!(fill("{} of {}", &["3", "5"]), "3 of 5");
+        assert_eq!(fill("{} to {}", &["12:00", "14:00"]), "12:00 to 14:00");
+        assert_eq!(fill("{} and {}", &["one"]), "one and {}");
+        assert_eq!(fill("none", &["extra"]), "none");
+        assert_eq!(fill("", &[]), "");
+    }
+
+    #[test]
+    fn a_filled_value_is_never_filled_again() {
+        assert_eq!(fill("{} met {}", &["{}", "Morag"]), "{} met Morag");
+        assert_eq!(
+            fill("Group: {} on {}", &["Knit {} natter", "Tuesday"]),
+            "Group: Knit {} natter on Tuesday"
+        );
+        let catalogues = Catalogues::load().unwrap();
+        assert_eq!(
+            catalogues.get("en").text_with("home.signed_in_as", "{}"),
+            "You are signed in as {}."
+        );
     }
 
     #[test]

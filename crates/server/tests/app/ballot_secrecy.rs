@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 
 use coprod_server::{
-    budgeting::{ballot::Choice, ballot_box},
-    coprod_engine::people::Role,
+    budgeting::ballot_box,
+    coprod_engine::{budgeting::ballot::Choice, people::Role},
     db::{Backend, backup},
 };
 

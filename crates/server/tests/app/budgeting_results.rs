@@ -515,7 +515,7 @@ async fn every_ballot_stored_is_counted_even_when_entered_during_the_count(backe
         .await
         .unwrap()
         .unwrap();
-    let choice = [coprod_server::budgeting::ballot::Choice {
+    let choice = [coprod_server::coprod_engine::budgeting::ballot::Choice {
         proposal_id: benches,
         points: None,
         position: None,

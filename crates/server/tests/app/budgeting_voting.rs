@@ -11,11 +11,8 @@ use crate::support::{
 };
 use axum::http::StatusCode;
 use coprod_server::{
-    budgeting::{
-        ballot::Choice,
-        ballot_box::{self, CodeRefused},
-    },
-    coprod_engine::{people::Role, place::Postcode},
+    budgeting::ballot_box::{self, CodeRefused},
+    coprod_engine::{budgeting::ballot::Choice, people::Role, place::Postcode},
     db::Backend,
     places::store::{self as postcodes, PostcodeRecord},
 };

@@ -36,8 +36,7 @@ async fn world(backend: Backend) -> TestApp {
 
 /// The code of today's weekday in the forms ("tu").
 fn today_code() -> &'static str {
-    let number = coprod_server::coordination::model::weekday_number(today().weekday());
-    DAYS[usize::try_from(number - 1).unwrap()]
+    DAYS[usize::from(today().weekday().index())]
 }
 
 /// A volunteer free every day 09:00–17:00 for shopping.

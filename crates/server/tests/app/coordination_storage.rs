@@ -14,7 +14,7 @@ use coprod_server::{
     coordination::{
         days,
         matcher::Pool,
-        model::{Channel, MatchStatus, OccurrenceStatus, today, weekday_number},
+        model::{Channel, MatchStatus, OccurrenceStatus, today},
         store::{self, ledger::member},
         workflow::{self, Actor, WorkflowError},
     },
@@ -224,7 +224,7 @@ async fn two_coordinators_proposing_at_once_book_the_slot_once(backend: Backend)
     }));
     assert!(
         days.iter()
-            .all(|(_, d)| weekday_number(Date::parse(d).unwrap().weekday()) == 2)
+            .all(|(_, d)| Date::parse(d).unwrap().weekday() == Weekday::Tuesday)
     );
 }
 

@@ -35,9 +35,10 @@ fn every_day() -> coprod_server::coordination::store::offers::NewOffer {
     new
 }
 
-/// The slot of an every-day offer that falls on `day`.
+/// The slot of an every-day offer that falls on `day`: its slots are
+/// numbered from 1 for Monday.
 fn slot_on(day: Weekday) -> u32 {
-    u32::try_from(coprod_server::coordination::model::weekday_number(day)).unwrap()
+    u32::from(day.index()) + 1
 }
 
 /// The gaps in the next two weeks.

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{fill, service_href};
+use super::service_href;
+use crate::web::i18n::fill;
 use crate::{
     asset_map::search::{Hit, Near},
     db::{Db, params::Params},

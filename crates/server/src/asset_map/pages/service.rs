@@ -9,7 +9,8 @@ use axum::{
 use coprod_engine::schedule::{Date, Weekday, WeeklyOpening};
 use serde_json::Value;
 
-use super::{clock, day_code, fill, service_href};
+use super::{clock, day_code, service_href};
+use crate::web::i18n::fill;
 use crate::{
     app::AppState,
     asset_map::{listings::KEEPERS, search, store},

@@ -376,7 +376,7 @@ struct RoundPage {
 
 /// Monday to Sunday of the week `date` falls in.
 pub fn week_of(date: Date) -> (Date, Date) {
-    let back = super::super::model::weekday_number(date.weekday()) - 1;
+    let back = i64::from(date.weekday().index());
     let monday = date.add_days(-back);
     (monday, monday.add_days(6))
 }
@@ -408,7 +408,7 @@ pub async fn round(
         None => Vec::new(),
     };
     let (done, problem) = flash.messages(&shell);
-    let week = views::fill(
+    let week = crate::web::i18n::fill(
         &shell.t("coordination.round.week"),
         &[
             &views::date_text(&shell, monday),

@@ -4,9 +4,9 @@ use coprod_engine::{
 };
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use super::{corrupt, count, date, flag, optional_date, word};
+use super::{corrupt, count, date, flag, optional_date, stored_weekday, weekday_from_stored, word};
 use crate::{
-    coordination::model::{MatchRecord, MatchStatus, weekday_from_number, weekday_number},
+    coordination::model::{MatchRecord, MatchStatus},
     db,
 };
 
@@ -40,7 +40,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMatch) -> Result<i64, sql
     .bind(new.request_id)
     .bind(new.offer_id)
     .bind(i64::from(new.slot_no))
-    .bind(weekday_number(new.weekday))
+    .bind(stored_weekday(new.weekday))
     .bind(i64::from(new.time.start))
     .bind(i64::from(new.time.end))
     .bind(i64::from(new.recurring))
@@ -66,7 +66,7 @@ fn record(row: &AnyRow) -> Result<MatchRecord, sqlx::Error> {
         request_id: row.try_get("request_id")?,
         offer_id: row.try_get("offer_id")?,
         slot_no: count(row, "slot_no")?,
-        weekday: weekday_from_number(weekday)
+        weekday: weekday_from_stored(weekday)
             .ok_or_else(|| corrupt("weekday", &weekday.to_string()))?,
         time: TimeWindow { start, end },
         recurring: flag(row, "recurring")?,

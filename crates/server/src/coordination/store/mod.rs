@@ -15,7 +15,7 @@ pub mod requests;
 /// The days help is due, and what became of them.
 pub mod rounds;
 
-use coprod_engine::schedule::Date;
+use coprod_engine::schedule::{Date, Weekday};
 use sqlx::{Row, any::AnyRow};
 
 /// A stored value the code cannot read back: a bug or a hand-edited row.
@@ -34,6 +34,19 @@ pub(crate) fn optional_date(row: &AnyRow, column: &str) -> Result<Option<Date>, 
     let text: Option<String> = row.try_get(column)?;
     text.map(|text| Date::parse(&text).map_err(|_| corrupt(column, &text)))
         .transpose()
+}
+
+/// A weekday as the co-delivery tables store it: 1 for Monday to 7 for
+/// Sunday (their `CHECK (weekday BETWEEN 1 AND 7)`), one more than
+/// [`Weekday::index`]. The asset map's `service_openings` stores the index
+/// itself.
+pub(crate) fn stored_weekday(day: Weekday) -> i64 {
+    i64::from(day.index()) + 1
+}
+
+/// The weekday a stored 1 to 7 stands for; `None` for any other number.
+pub(crate) fn weekday_from_stored(number: i64) -> Option<Weekday> {
+    Weekday::from_index(number.checked_sub(1)?)
 }
 
 /// A stored 0/1 flag.
@@ -55,4 +68,20 @@ pub(crate) fn word<T>(
 ) -> Result<T, sqlx::Error> {
     let text: String = row.try_get(column)?;
     parse(&text).ok_or_else(|| corrupt(column, &text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekdays_round_trip_through_their_stored_numbers() {
+        for day in Weekday::ALL {
+            assert_eq!(weekday_from_stored(stored_weekday(day)), Some(day));
+        }
+        assert_eq!(stored_weekday(Weekday::Monday), 1);
+        assert_eq!(stored_weekday(Weekday::Sunday), 7);
+        assert_eq!(weekday_from_stored(0), None);
+        assert_eq!(weekday_from_stored(8), None);
+    }
 }

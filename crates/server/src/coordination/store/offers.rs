@@ -10,12 +10,9 @@ use coprod_engine::{
 };
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use super::{corrupt, count, date, flag, optional_date, word};
+use super::{corrupt, count, date, flag, optional_date, stored_weekday, weekday_from_stored, word};
 use crate::{
-    coordination::model::{
-        self, Channel, OfferRecord, from_word, languages_from, languages_text, weekday_from_number,
-        weekday_number,
-    },
+    coordination::model::{self, Channel, OfferRecord, from_word, languages_from, languages_text},
     db,
 };
 
@@ -88,7 +85,7 @@ pub async fn create(
         )
         .bind(id)
         .bind(n)
-        .bind(weekday_number(*day))
+        .bind(stored_weekday(*day))
         .bind(i64::from(time.start))
         .bind(i64::from(time.end))
         .execute(&mut *conn)
@@ -176,7 +173,7 @@ async fn load(
     for row in query.fetch_all(&mut *conn).await? {
         if let Some(&i) = index.get(&row.try_get::<i64, _>("offer_id")?) {
             let weekday: i64 = row.try_get("weekday")?;
-            let day = weekday_from_number(weekday)
+            let day = weekday_from_stored(weekday)
                 .ok_or_else(|| corrupt("weekday", &weekday.to_string()))?;
             let start = u16::try_from(count(&row, "starts")?).map_err(|_| corrupt("starts", ""))?;
             let end = u16::try_from(count(&row, "ends")?).map_err(|_| corrupt("ends", ""))?;

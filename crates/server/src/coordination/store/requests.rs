@@ -7,11 +7,10 @@ use coprod_engine::{
 };
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use super::{corrupt, count, date, flag, optional_date, word};
+use super::{corrupt, count, date, flag, optional_date, stored_weekday, weekday_from_stored, word};
 use crate::{
     coordination::model::{
         self, Channel, RequestRecord, from_word, languages_from, languages_text,
-        weekday_from_number, weekday_number,
     },
     db,
 };
@@ -83,7 +82,7 @@ pub async fn create(
             "INSERT INTO request_windows (request_id, weekday, starts, ends) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
-        .bind(weekday_number(window.day))
+        .bind(stored_weekday(window.day))
         .bind(i64::from(window.time.start))
         .bind(i64::from(window.time.end))
         .execute(&mut *conn)
@@ -163,7 +162,7 @@ async fn load(
     for row in query.fetch_all(&mut *conn).await? {
         if let Some(&i) = index.get(&row.try_get::<i64, _>("request_id")?) {
             let weekday: i64 = row.try_get("weekday")?;
-            let day = weekday_from_number(weekday)
+            let day = weekday_from_stored(weekday)
                 .ok_or_else(|| corrupt("weekday", &weekday.to_string()))?;
             let start = u16::try_from(count(&row, "starts")?).map_err(|_| corrupt("starts", ""))?;
             let end = u16::try_from(count(&row, "ends")?).map_err(|_| corrupt("ends", ""))?;

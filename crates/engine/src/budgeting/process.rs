@@ -1,8 +1,9 @@
-//! A participatory budgeting process as the platform sees it: its phases and
+//! A participatory budgeting process as the platform runs it: its phases and
 //! their dates, the shape of its ballot, its counting rule, and money and
-//! dates as people read and type them. Pure code, no storage.
+//! dates as people read and type them. Times are Unix seconds, dates the
+//! start of their day in UTC. Errors are [`Invalid`] with message keys.
 
-use time::{Date, Month, OffsetDateTime, macros::format_description};
+use crate::{Invalid, plain, schedule::Date};
 
 /// Where a process stands. Phases follow each other in this order, each
 /// starting on its date; staff can start the next one early.
@@ -177,6 +178,15 @@ impl BallotRules {
         }
     }
 
+    /// The number of ranks of a ranked ballot, which turns positions into
+    /// points; `None` for other ballots.
+    pub fn ranks(&self) -> Option<i64> {
+        match *self {
+            BallotRules::Ranked { ranks } => Some(ranks),
+            _ => None,
+        }
+    }
+
     /// `max_choices`, `max_total_cost_pence` and `points_total` as stored.
     pub fn columns(&self) -> (Option<i64>, Option<i64>, Option<i64>) {
         match *self {
@@ -195,8 +205,7 @@ pub const MAX_PENCE: i64 = 100_000_000_000;
 
 /// An amount of money as people type it: "12500", "£12,500", "12,500.50".
 /// At most two decimal places; more than nothing, at most [`MAX_PENCE`].
-/// Errors are message keys.
-pub fn parse_money(raw: &str) -> Result<i64, &'static str> {
+pub fn parse_money(raw: &str) -> Result<i64, Invalid> {
     let cleaned: String = raw
         .trim()
         .trim_start_matches('£')
@@ -204,24 +213,26 @@ pub fn parse_money(raw: &str) -> Result<i64, &'static str> {
         .filter(|c| *c != ',' && !c.is_whitespace())
         .collect();
     if cleaned.is_empty() {
-        return Err("budgeting.error.money_missing");
+        return Err(Invalid::new("budgeting.error.money_missing"));
     }
     let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
     if !digits(whole) || !(fraction.is_empty() || digits(fraction)) || fraction.len() > 2 {
-        return Err("budgeting.error.money_format");
+        return Err(Invalid::new("budgeting.error.money_format"));
     }
-    let pounds: i64 = whole.parse().map_err(|_| "budgeting.error.money_large")?;
+    let pounds: i64 = whole
+        .parse()
+        .map_err(|_| Invalid::new("budgeting.error.money_large"))?;
     let pence: i64 = format!("{fraction:0<2}")
         .parse()
-        .map_err(|_| "budgeting.error.money_format")?;
+        .map_err(|_| Invalid::new("budgeting.error.money_format"))?;
     let total = pounds
         .checked_mul(100)
         .and_then(|p| p.checked_add(pence))
         .filter(|t| *t <= MAX_PENCE)
-        .ok_or("budgeting.error.money_large")?;
+        .ok_or(Invalid::new("budgeting.error.money_large"))?;
     if total == 0 {
-        return Err("budgeting.error.money_zero");
+        return Err(Invalid::new("budgeting.error.money_zero"));
     }
     Ok(total)
 }
@@ -262,65 +273,35 @@ pub fn money_input(pence: i64) -> String {
 }
 
 /// A date typed as `YYYY-MM-DD`, as the start of that day in UTC.
-pub fn parse_date(raw: &str) -> Result<i64, &'static str> {
+pub fn parse_date(raw: &str) -> Result<i64, Invalid> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err("budgeting.error.date_missing");
+        return Err(Invalid::new("budgeting.error.date_missing"));
     }
-    Date::parse(raw, format_description!("[year]-[month]-[day]"))
-        .map(|date| date.midnight().assume_utc().unix_timestamp())
-        .map_err(|_| "budgeting.error.date_format")
+    Date::parse(raw)
+        .map(Date::unix_midnight)
+        .map_err(|_| Invalid::new("budgeting.error.date_format"))
 }
 
 /// A stored time as a form's `YYYY-MM-DD`.
 pub fn date_input(seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(seconds)
-        .ok()
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day]")).ok())
-        .unwrap_or_default()
+    Date::of_unix_seconds(seconds).to_string()
 }
 
 /// A stored time as people read a date: "1 March 2027".
 pub fn format_date(seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(seconds)
-        .map(|t| format!("{} {} {}", t.day(), month_name(t.month()), t.year()))
-        .unwrap_or_default()
-}
-
-fn month_name(month: Month) -> &'static str {
-    match month {
-        Month::January => "January",
-        Month::February => "February",
-        Month::March => "March",
-        Month::April => "April",
-        Month::May => "May",
-        Month::June => "June",
-        Month::July => "July",
-        Month::August => "August",
-        Month::September => "September",
-        Month::October => "October",
-        Month::November => "November",
-        Month::December => "December",
-    }
+    plain::date(Date::of_unix_seconds(seconds))
 }
 
 /// Whole years between a date of birth and `today` (both Unix seconds).
-pub fn age_on(born: i64, today: i64) -> Option<i64> {
-    let born = OffsetDateTime::from_unix_timestamp(born).ok()?.date();
-    let today = OffsetDateTime::from_unix_timestamp(today).ok()?.date();
-    let mut years = i64::from(today.year() - born.year());
-    if (today.month() as u8, today.day()) < (born.month() as u8, born.day()) {
+pub fn age_on(born: i64, today: i64) -> i64 {
+    let born = Date::of_unix_seconds(born);
+    let today = Date::of_unix_seconds(today);
+    let mut years = i64::from(today.year) - i64::from(born.year);
+    if (today.month, today.day) < (born.month, born.day) {
         years -= 1;
     }
-    Some(years)
-}
-
-/// Whether a text is shaped like a GSS area code: a letter and eight digits
-/// (`S12000033`).
-pub fn looks_like_gss_code(code: &str) -> bool {
-    code.len() == 9
-        && code.starts_with(|c: char| c.is_ascii_uppercase())
-        && code[1..].chars().all(|c| c.is_ascii_digit())
+    years
 }
 
 #[cfg(test)]
@@ -376,14 +357,29 @@ mod tests {
         assert_eq!(parse_money("12500"), Ok(1_250_000));
         assert_eq!(parse_money(" £12,500.5 "), Ok(1_250_050));
         assert_eq!(parse_money("0.99"), Ok(99));
-        assert_eq!(parse_money(""), Err("budgeting.error.money_missing"));
-        assert_eq!(parse_money("12.345"), Err("budgeting.error.money_format"));
-        assert_eq!(parse_money("-5"), Err("budgeting.error.money_format"));
-        assert_eq!(parse_money("five"), Err("budgeting.error.money_format"));
-        assert_eq!(parse_money("0"), Err("budgeting.error.money_zero"));
+        assert_eq!(
+            parse_money(""),
+            Err(Invalid::new("budgeting.error.money_missing"))
+        );
+        assert_eq!(
+            parse_money("12.345"),
+            Err(Invalid::new("budgeting.error.money_format"))
+        );
+        assert_eq!(
+            parse_money("-5"),
+            Err(Invalid::new("budgeting.error.money_format"))
+        );
+        assert_eq!(
+            parse_money("five"),
+            Err(Invalid::new("budgeting.error.money_format"))
+        );
+        assert_eq!(
+            parse_money("0"),
+            Err(Invalid::new("budgeting.error.money_zero"))
+        );
         assert_eq!(
             parse_money("99999999999999999999"),
-            Err("budgeting.error.money_large")
+            Err(Invalid::new("budgeting.error.money_large"))
         );
     }
 
@@ -402,16 +398,12 @@ mod tests {
         let day = parse_date("2027-03-01").unwrap();
         assert_eq!(date_input(day), "2027-03-01");
         assert_eq!(format_date(day), "1 March 2027");
-        assert_eq!(parse_date("1/3/2027"), Err("budgeting.error.date_format"));
+        assert_eq!(
+            parse_date("1/3/2027"),
+            Err(Invalid::new("budgeting.error.date_format"))
+        );
         let born = parse_date("2011-03-02").unwrap();
-        assert_eq!(age_on(born, day), Some(15));
-        assert_eq!(age_on(born, parse_date("2027-03-02").unwrap()), Some(16));
-    }
-
-    #[test]
-    fn gss_codes_have_their_shape() {
-        assert!(looks_like_gss_code("S12000033"));
-        assert!(!looks_like_gss_code("S1200003"));
-        assert!(!looks_like_gss_code("s12000033"));
+        assert_eq!(age_on(born, day), 15);
+        assert_eq!(age_on(born, parse_date("2027-03-02").unwrap()), 16);
     }
 }

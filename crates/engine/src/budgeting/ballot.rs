@@ -1,5 +1,5 @@
-//! Reading a ballot from a form and checking it against the process's
-//! rules. The same form fields serve a voter online, a voter with a code
+//! Reading a ballot from its form fields and checking it against the
+//! process's rules. The same form fields serve a voter online, a voter with a code
 //! and staff typing in a paper ballot:
 //!
 //! - approval: a checkbox `p{id}` per project, ticked or not;
