@@ -37,6 +37,7 @@ struct Holder {
     request: i64,
     offer: i64,
     day: i64,
+    matched: i64,
 }
 
 async fn holder(db: &Db, name: &str) -> (i64, Holder) {
@@ -66,8 +67,8 @@ async fn holder(db: &Db, name: &str) -> (i64, Holder) {
     // A second request, agreed, gives a day of help today.
     let agreed = request_with_day(db, asker, offer).await;
     let mut conn = db.pool().acquire().await.unwrap();
-    let (day,): (i64,) = sqlx::query_as(
-        "SELECT c.id FROM occurrences c JOIN matches m ON m.id = c.match_id WHERE m.request_id = $1",
+    let (day, matched): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, m.id FROM occurrences c JOIN matches m ON m.id = c.match_id WHERE m.request_id = $1",
     )
     .bind(agreed)
     .fetch_one(&mut *conn)
@@ -82,6 +83,7 @@ async fn holder(db: &Db, name: &str) -> (i64, Holder) {
             request,
             offer,
             day,
+            matched,
         },
     )
 }
@@ -347,7 +349,84 @@ async fn coordinators_see_only_the_records_their_organisation_holds(backend: Bac
     assert_eq!(status, "open");
 }
 
+/// A desk route's path with the record of `holder` it names, if it names one.
+fn desk_path(path: &str, holder: &Holder) -> Option<String> {
+    let kinds = [
+        ("/coordination/people/{id}", holder.person),
+        ("/coordination/requests/{id}", holder.request),
+        ("/coordination/days/{id}", holder.day),
+        ("/coordination/matches/{id}", holder.matched),
+    ];
+    kinds.iter().find_map(|(prefix, id)| {
+        path.starts_with(prefix)
+            .then(|| path.replacen("{id}", &id.to_string(), 1))
+    })
+}
+
+/// Every desk route that names a record, from the route table: a
+/// coordinator of another organisation is refused (and learns nothing), the
+/// holder's coordinators and partnership-wide ones get in.
+async fn every_desk_route_with_a_record_keeps_to_its_organisation(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let db = &app.state.db;
+    let (org_a, a) = holder(db, "Harbourside Food Run").await;
+    let (org_b, _) = holder(db, "Glen Lunch Club").await;
+    let mut visitors = [
+        (
+            "another organisation's coordinator",
+            false,
+            app.as_role_in(Role::Coordinator, org_b).await,
+        ),
+        (
+            "the holder's coordinator",
+            true,
+            app.as_role_in(Role::Coordinator, org_a).await,
+        ),
+        (
+            "a partnership-wide coordinator",
+            true,
+            app.as_role(Role::Coordinator).await,
+        ),
+    ];
+    let routes: Vec<_> = all_routes()
+        .into_iter()
+        .filter_map(|r| desk_path(r.path, &a).map(|path| (r.method, path)))
+        .collect();
+    assert!(
+        routes.len() >= 12,
+        "{} desk routes name a record",
+        routes.len()
+    );
+    let mut tried = 0;
+    // The refused visitor goes first, so nothing has changed when the
+    // others come.
+    for (who, admitted, client) in &mut visitors {
+        for (method, path) in &routes {
+            let reply = if *method == Method::GET {
+                client.get(path).await
+            } else {
+                client.post(path, &[]).await
+            };
+            let refused = matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN);
+            assert_eq!(
+                !refused, *admitted,
+                "{method} {path} for {who}: {}",
+                reply.status
+            );
+            if !*admitted {
+                assert!(
+                    !reply.body.contains("Asker of Harbourside"),
+                    "{method} {path} names the person to {who}"
+                );
+            }
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 3 * routes.len());
+}
+
 on_both_backends!(
     tokens_reach_only_their_own_organisations_records,
     coordinators_see_only_the_records_their_organisation_holds,
+    every_desk_route_with_a_record_keeps_to_its_organisation,
 );

@@ -337,6 +337,7 @@ pub async fn propose(
     StrictForm(form): StrictForm<ProposeForm>,
 ) -> Result<Response> {
     let path = format!("/coordination/requests/{id}");
+    held_request(&mut *state.db.pool().acquire().await?, &user, id).await?;
     let Some((offer, slot)) = form.parts() else {
         return Ok(redirect(&with_flash(&path, "problem", "input")));
     };
@@ -513,6 +514,7 @@ pub async fn propose_cover(
     StrictForm(form): StrictForm<ProposeForm>,
 ) -> Result<Response> {
     let path = format!("/coordination/days/{id}/cover");
+    held_day(&state, &user, id).await?;
     let Some((offer, slot)) = form.parts() else {
         return Ok(redirect(&with_flash(&path, "problem", "input")));
     };
@@ -532,4 +534,18 @@ pub async fn propose_cover(
         }
         Err(error) => problem_redirect(&path, error),
     }
+}
+
+/// Refuses a day of help unless `user` coordinates for the organisation
+/// holding the record of the person helped.
+async fn held_day(state: &AppState, user: &CurrentUser, id: i64) -> Result<()> {
+    let mut conn = state.db.pool().acquire().await?;
+    let day = store::rounds::find(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let held = store::matches::find(&mut conn, day.match_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    held_request(&mut conn, user, held.request_id).await?;
+    Ok(())
 }
