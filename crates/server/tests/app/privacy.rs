@@ -1,0 +1,364 @@
+//! People's rights on both backends: the consent register (staff record a
+//! consent given by phone; the person sees and withdraws it; withdrawing a
+//! personal star's consent hides the star and stops its ratings), subject
+//! access exports of an account and of a person without an email address,
+//! erasure, and retention.
+
+use crate::support::{TestApp, coordination};
+use axum::http::StatusCode;
+use coprod_server::{
+    coordination::model::Channel,
+    coprod_engine::people::{LineOfText, Role, Sector},
+    db::Backend,
+    organisations::store as organisations,
+};
+use serde_json::Value;
+
+fn id_after(location: &str, prefix: &str) -> i64 {
+    assert!(
+        location.starts_with(prefix),
+        "{location} is not under {prefix}"
+    );
+    location[prefix.len()..]
+        .split(['?', '/', '#'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn organisation(app: &TestApp, name: &str) -> i64 {
+    organisations::create(
+        &app.state.db,
+        &LineOfText::parse(name).unwrap(),
+        Sector::Third,
+        None,
+    )
+    .await
+    .unwrap()
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    n
+}
+
+/// The ids of a person's consents, in the order given.
+async fn consent_ids(app: &TestApp, account: i64) -> Vec<i64> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM consents WHERE account_id = $1 ORDER BY id")
+            .bind(account)
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    rows.into_iter().map(|(id,)| id).collect()
+}
+
+async fn withdrawing_a_personal_star_consent_hides_it_and_stops_ratings(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let org = organisation(&app, "Seaview Dementia Cafe").await;
+    let mut worker = app.as_role(Role::LinkWorker).await;
+    let agnes_id = app.person("agnes@test.example", Role::Citizen).await;
+    let reply = worker
+        .post(
+            &format!("/star/{org}/people"),
+            &[
+                ("person_name", "Agnes"),
+                ("person_email", "agnes@test.example"),
+                ("consent_purpose", "To plan support together"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    let star = id_after(reply.location(), "/star/people/");
+    // The star's consent is in the register.
+    let consents = consent_ids(&app, agnes_id).await;
+    assert_eq!(consents.len(), 1);
+    let rate = [
+        ("rated_on", "01/12/2026"),
+        ("home_level", "4"),
+        ("community_level", "2"),
+        ("services_level", "3"),
+    ];
+    let rated = worker.post(&format!("/star/people/{star}"), &rate).await;
+    assert_eq!(rated.status, StatusCode::SEE_OTHER, "{}", rated.body);
+
+    let mut agnes = app.client();
+    agnes
+        .sign_in("agnes@test.example", crate::support::PASSWORD)
+        .await;
+    let page = agnes.get("/account/privacy").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("To plan support together"),
+        "{}",
+        page.body
+    );
+    assert!(agnes.get("/my-star").await.body.contains("Agnes"));
+    // Someone else cannot withdraw Agnes's consent.
+    let mut other = app.as_role(Role::Citizen).await;
+    let refused = other
+        .post(&format!("/privacy/consents/{}/withdraw", consents[0]), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+    let withdrawn = agnes
+        .post(&format!("/privacy/consents/{}/withdraw", consents[0]), &[])
+        .await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    assert_eq!(withdrawn.location(), "/account/privacy");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM consents WHERE withdrawn_at IS NOT NULL AND withdrawn_channel = 'online'"
+        )
+        .await,
+        1
+    );
+    // Withdrawal stops processing: nobody sees the star, nobody rates it.
+    assert_eq!(
+        worker.get(&format!("/star/people/{star}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        agnes.get(&format!("/star/people/{star}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!agnes.get("/my-star").await.body.contains("Agnes"));
+    assert!(
+        !worker
+            .get(&format!("/star/{org}/people"))
+            .await
+            .body
+            .contains("Agnes")
+    );
+    let again = worker.post(&format!("/star/people/{star}"), &rate).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("star_person_ratings").await, 1);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'consent_withdrawn'"
+        )
+        .await,
+        1
+    );
+}
+
+async fn staff_record_a_consent_given_by_phone_and_the_person_withdraws_it(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut admin = app.as_role(Role::Admin).await;
+    let citizen = app.person("morag@test.example", Role::Citizen).await;
+    let page = admin.get(&format!("/admin/people/{citizen}/privacy")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // A form with every field wrong stores nothing and says what is wrong.
+    let bad = admin
+        .post(
+            &format!("/admin/people/{citizen}/consents"),
+            &[
+                ("record_kind", "personal_star"),
+                ("purpose", ""),
+                ("lawful_basis", "whim"),
+                ("channel", "online"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Choose the lawful basis"));
+    assert!(bad.body.contains("by phone, on paper or in person"));
+    assert_eq!(app.count("consents").await, 0);
+    let given = admin
+        .post(
+            &format!("/admin/people/{citizen}/consents"),
+            &[
+                ("record_kind", "coordination"),
+                ("purpose", "Matching with volunteers"),
+                ("lawful_basis", "consent"),
+                ("channel", "phone"),
+            ],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    let ids = consent_ids(&app, citizen).await;
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM consents WHERE given_channel = 'phone' AND lawful_basis = 'consent'").await,
+        1
+    );
+    let mut morag = app.client();
+    morag
+        .sign_in("morag@test.example", crate::support::PASSWORD)
+        .await;
+    let mine = morag.get("/account/privacy").await;
+    assert!(mine.body.contains("Matching with volunteers"));
+    assert!(mine.body.contains("By phone"));
+    morag
+        .post(&format!("/privacy/consents/{}/withdraw", ids[0]), &[])
+        .await;
+    assert!(
+        morag
+            .get("/account/privacy")
+            .await
+            .body
+            .contains("Withdrawn")
+    );
+    // Withdrawing twice changes nothing.
+    morag
+        .post(&format!("/privacy/consents/{}/withdraw", ids[0]), &[])
+        .await;
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'consent_withdrawn'"
+        )
+        .await,
+        1
+    );
+    // A citizen may not see the staff pages.
+    assert_eq!(
+        morag
+            .get(&format!("/admin/people/{citizen}/privacy"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn a_coordination_consent_withdrawn_by_phone_withdraws_open_offers(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut coordinator = app.as_role(Role::Coordinator).await;
+    let person = coordination::person(&app.state.db, "Ewan Paterson", None, Channel::Phone).await;
+    coordination::offer(&app.state.db, person, &coordination::shopping_offer()).await;
+    let given = coordinator
+        .post(
+            &format!("/coordination/people/{person}/consents"),
+            &[
+                ("record_kind", "coordination"),
+                ("purpose", "Offering help"),
+                ("lawful_basis", "consent"),
+                ("channel", "paper"),
+            ],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    let (consent,): (i64,) =
+        sqlx::query_as("SELECT id FROM consents WHERE coordination_person_id = $1")
+            .bind(person)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    // Staff must say how the person told them.
+    let unsaid = coordinator
+        .post(&format!("/privacy/consents/{consent}/withdraw"), &[])
+        .await;
+    assert_eq!(unsaid.status, StatusCode::BAD_REQUEST);
+    let withdrawn = coordinator
+        .post(
+            &format!("/privacy/consents/{consent}/withdraw"),
+            &[("channel", "phone")],
+        )
+        .await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM offers WHERE status = 'open'").await,
+        0
+    );
+}
+
+async fn export_json(client: &mut crate::support::Client, path: &str) -> Value {
+    let reply = client.get(path).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+async fn subject_access_exports_everything_keyed_by_kind_and_is_audited(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut admin = app.as_role(Role::Admin).await;
+    let mut coordinator = app.as_role(Role::Coordinator).await;
+    // A person without an email address, who phoned in.
+    let person = coordination::person(&app.state.db, "Ishbel Munro", None, Channel::Phone).await;
+    coordination::offer(&app.state.db, person, &coordination::shopping_offer()).await;
+    coordination::request(&app.state.db, person, &coordination::weekly_shopping()).await;
+    let document = export_json(
+        &mut coordinator,
+        &format!("/coordination/people/{person}/export.json"),
+    )
+    .await;
+    assert_eq!(document["format"], "coprod.subject-access.v1");
+    assert_eq!(
+        document["coordination_person"]["display_name"],
+        "Ishbel Munro"
+    );
+    assert_eq!(document["account"], Value::Null);
+    assert_eq!(document["offers"].as_array().unwrap().len(), 1);
+    assert_eq!(document["requests"].as_array().unwrap().len(), 1);
+    for key in [
+        "roles",
+        "sessions",
+        "matches",
+        "time_bank_movements",
+        "personal_stars",
+        "survey_responses",
+        "consents",
+        "audit_events",
+    ] {
+        assert!(document.get(key).is_some(), "{key} is missing");
+    }
+    let readable = admin
+        .get(&format!("/coordination/people/{person}/export"))
+        .await;
+    assert_eq!(readable.status, StatusCode::OK);
+    assert!(readable.body.contains("Ishbel Munro"));
+    assert!(readable.body.contains("Offers of help"));
+
+    // An account with a role.
+    let citizen = app.person("flora@test.example", Role::Volunteer).await;
+    let document = export_json(&mut admin, &format!("/admin/people/{citizen}/export.json")).await;
+    assert_eq!(document["account"]["email"], "flora@test.example");
+    assert_eq!(document["roles"][0]["role"], "volunteer");
+    assert_eq!(document["sessions"]["count"], 0);
+    // The person's own copy.
+    let mut flora = app.client();
+    flora
+        .sign_in("flora@test.example", crate::support::PASSWORD)
+        .await;
+    let own = export_json(&mut flora, "/account/privacy/export.json").await;
+    assert_eq!(own["account"]["email"], "flora@test.example");
+    assert_eq!(own["sessions"]["count"], 1);
+    // Every export is in the audit log; a citizen cannot export others.
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'person_exported'"
+        )
+        .await,
+        4
+    );
+    assert_eq!(
+        flora
+            .get(&format!("/coordination/people/{person}/export.json"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+on_both_backends!(
+    withdrawing_a_personal_star_consent_hides_it_and_stops_ratings,
+    staff_record_a_consent_given_by_phone_and_the_person_withdraws_it,
+    a_coordination_consent_withdrawn_by_phone_withdraws_open_offers,
+    subject_access_exports_everything_keyed_by_kind_and_is_audited,
+);
