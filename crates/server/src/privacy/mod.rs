@@ -7,6 +7,10 @@
 
 /// The consent register and what withdrawing does.
 pub mod consent;
+/// Erasure: identifying data removed, what others rely on kept.
+pub mod erase;
+/// The administrators' erasure page, with its confirmation step.
+mod erase_pages;
 /// Subject access: everything held about a person as one JSON document.
 pub mod export;
 /// The pages: a person's own consents, and staff's privacy page of a person.
@@ -91,6 +95,30 @@ pub fn routes() -> Vec<Route> {
             "/coordination/people/{id}/export",
             COORDINATORS,
             get(pages::person_export_page),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/people/{id}/erase",
+            access::ADMIN,
+            get(erase_pages::confirm_account),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/people/{id}/erase",
+            access::ADMIN,
+            post(erase_pages::erase_account),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/coordination-people/{id}/erase",
+            access::ADMIN,
+            get(erase_pages::confirm_person),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/coordination-people/{id}/erase",
+            access::ADMIN,
+            post(erase_pages::erase_person),
         ),
     ]
 }

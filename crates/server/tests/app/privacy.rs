@@ -356,7 +356,263 @@ async fn subject_access_exports_everything_keyed_by_kind_and_is_audited(backend:
     );
 }
 
+/// Balances by member (NULL: the organisation), from the movements.
+async fn balances(app: &TestApp) -> Vec<(Option<i64>, i64)> {
+    sqlx::query_as(
+        "SELECT person_id, CAST(SUM(minutes) AS BIGINT) FROM timebank_movements \
+         GROUP BY person_id ORDER BY person_id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+/// Where `needle` still appears: on `SQLite`, in the bytes of the database
+/// file and its write-ahead log; on `PostgreSQL`, in any text column of any
+/// row.
+async fn traces_of(app: &TestApp, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    match app.state.db.backend() {
+        Backend::Sqlite => {
+            let file = app.test_db.dir.path().join("coprod.sqlite3");
+            for path in [file.clone(), file.with_extension("sqlite3-wal")] {
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                if bytes
+                    .windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+                {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+        Backend::Postgres => {
+            let columns: Vec<(String, String)> = sqlx::query_as(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')",
+            )
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+            assert!(columns.len() > 50, "every text column is searched");
+            for (table, column) in columns {
+                let (n,): (i64,) = sqlx::query_as(&format!(
+                    "SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" ILIKE '%' || $1 || '%'"
+                ))
+                .bind(needle)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+                if n > 0 {
+                    found.push(format!("{table}.{column}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A person with an account, a co-delivery record, an offer, a request,
+/// hours in the time bank and a failed sign-in; returns (account, person,
+/// someone else in the time bank).
+async fn catriona(app: &TestApp) -> (i64, i64, i64) {
+    use coprod_server::{
+        coordination::store::{self, ledger::member},
+        coprod_engine::{schedule::Date, timebank::AccountId},
+    };
+    let mut client = app.client();
+    let signed_up = client
+        .post(
+            "/sign-up",
+            &[
+                ("display_name", "Catriona Blackwood"),
+                ("email", "catriona.erase@test.example"),
+                ("password", crate::support::PASSWORD),
+                ("password_confirm", crate::support::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        signed_up.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_up.body
+    );
+    let failed = app
+        .client()
+        .sign_in("catriona.erase@test.example", "not the password at all")
+        .await;
+    assert_eq!(failed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (account,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'catriona.erase@test.example'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let person = coordination::person(
+        &app.state.db,
+        "Catriona Blackwood",
+        Some("catriona.erase@test.example"),
+        Channel::Online,
+    )
+    .await;
+    sqlx::query(
+        "UPDATE coordination_people SET account_id = $1, phone = '07700 900123' WHERE id = $2",
+    )
+    .bind(account)
+    .bind(person)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    let mut offer = coordination::shopping_offer();
+    offer.description = "Catriona Blackwood drives to the big shop".into();
+    coordination::offer(&app.state.db, person, &offer).await;
+    let mut request = coordination::weekly_shopping();
+    request.address = "4 Larch Brae, Inverblackwood".into();
+    coordination::request(&app.state.db, person, &request).await;
+    let other = coordination::person(&app.state.db, "Hamish Other", None, Channel::Phone).await;
+    let day = Date::parse("2026-03-01").unwrap();
+    for (payer, helper, minutes) in [
+        (AccountId::Organisation, person, 120),
+        (AccountId::Member(member(person)), other, 45),
+    ] {
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        store::ledger::post(&mut tx, None, |ledger| {
+            ledger.record_exchange(&payer, &member(helper), minutes, day, None)
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    (account, person, other)
+}
+
+async fn erasure_removes_identifying_data_everywhere_and_keeps_the_books(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut admin = app.as_role(Role::Admin).await;
+    let (account, person, _) = catriona(&app).await;
+    let books = balances(&app).await;
+    assert_eq!(books.len(), 3);
+    let movements = app.count("timebank_movements").await;
+    let confirm = admin.get(&format!("/admin/people/{account}/erase")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("catriona.erase@test.example"));
+    assert!(confirm.body.contains("Offers of help"));
+    // Without the confirmation nothing changes.
+    let unconfirmed = admin
+        .post(&format!("/admin/people/{account}/erase"), &[])
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("Tick the box"));
+    assert!(!traces_of(&app, "Catriona Blackwood").await.is_empty());
+
+    let erased = admin
+        .post(
+            &format!("/admin/people/{account}/erase"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::SEE_OTHER, "{}", erased.body);
+    for needle in [
+        "catriona.erase@test.example",
+        "Catriona Blackwood",
+        "07700 900123",
+        "Larch Brae",
+    ] {
+        assert_eq!(
+            traces_of(&app, needle).await,
+            Vec::<String>::new(),
+            "{needle} remains"
+        );
+    }
+    // The books, everyone's balances and the records others rely on stay.
+    assert_eq!(balances(&app).await, books);
+    assert_eq!(app.count("timebank_movements").await, movements);
+    assert_eq!(app.count("offers").await, 1);
+    let (pseudonym,): (String,) =
+        sqlx::query_as("SELECT display_name FROM coordination_people WHERE id = $1")
+            .bind(person)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert!(pseudonym.starts_with("erased-person-"), "{pseudonym}");
+    // The failed sign-in's audit row now names the pseudonym.
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM audit_events WHERE detail LIKE '%{pseudonym}%'")
+        )
+        .await,
+        2
+    );
+    // The person cannot sign in; the audit log still refuses other changes.
+    let reply = app
+        .client()
+        .sign_in("catriona.erase@test.example", crate::support::PASSWORD)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        sqlx::query("UPDATE audit_events SET detail = 'rewritten'")
+            .execute(app.state.db.pool())
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("UPDATE audit_events SET action = 'signed_in' WHERE action = 'person_erased'")
+            .execute(app.state.db.pool())
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM audit_events")
+            .execute(app.state.db.pool())
+            .await
+            .is_err()
+    );
+    // Nobody erases themselves from the page.
+    let (own,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'admin@test.example'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let refused = admin
+        .post(&format!("/admin/people/{own}/erase"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+}
+
+async fn a_person_without_an_account_is_erased_from_their_record(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let mut admin = app.as_role(Role::Admin).await;
+    let person =
+        coordination::person(&app.state.db, "Seonaid Without-Email", None, Channel::Paper).await;
+    let confirm = admin
+        .get(&format!("/admin/coordination-people/{person}/erase"))
+        .await;
+    assert!(confirm.body.contains("Seonaid Without-Email"));
+    let erased = admin
+        .post(
+            &format!("/admin/coordination-people/{person}/erase"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(erased.location(), format!("/coordination/people/{person}"));
+    assert_eq!(
+        traces_of(&app, "Seonaid Without-Email").await,
+        Vec::<String>::new()
+    );
+    // A coordinator may read and export, but not erase.
+    let mut coordinator = app.as_role(Role::Coordinator).await;
+    assert_eq!(
+        coordinator
+            .get(&format!("/admin/coordination-people/{person}/erase"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
 on_both_backends!(
+    erasure_removes_identifying_data_everywhere_and_keeps_the_books,
+    a_person_without_an_account_is_erased_from_their_record,
     withdrawing_a_personal_star_consent_hides_it_and_stops_ratings,
     staff_record_a_consent_given_by_phone_and_the_person_withdraws_it,
     a_coordination_consent_withdrawn_by_phone_withdraws_open_offers,
