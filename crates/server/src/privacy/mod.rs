@@ -15,6 +15,8 @@ mod erase_pages;
 pub mod export;
 /// The pages: a person's own consents, and staff's privacy page of a person.
 mod pages;
+/// Retention periods, applied by the daily housekeeping.
+pub mod retention;
 /// Whose data: finding a person by email, account or coordination record.
 pub mod subject;
 

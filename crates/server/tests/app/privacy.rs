@@ -442,6 +442,14 @@ async fn catriona(app: &TestApp) -> (i64, i64, i64) {
         .sign_in("catriona.erase@test.example", "not the password at all")
         .await;
     assert_eq!(failed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Before this version, a failed sign-in's audit row kept the typed email.
+    sqlx::query(
+        "INSERT INTO audit_events (occurred_at, action, ip, detail) \
+         VALUES (1, 'sign_in_failed', '192.0.2.1', 'catriona.erase@test.example')",
+    )
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
     let (account,): (i64,) =
         sqlx::query_as("SELECT id FROM accounts WHERE email = 'catriona.erase@test.example'")
             .fetch_one(app.state.db.pool())
@@ -610,7 +618,130 @@ async fn a_person_without_an_account_is_erased_from_their_record(backend: Backen
     );
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "every kind of record set up, swept and checked in one pass"
+)]
+async fn retention_periods_are_applied_as_of_a_given_time(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let settings = app.state.settings.clone();
+    let now = 2_000_000_000_i64;
+    let day = 24 * 60 * 60;
+    let db = app.state.db.pool();
+    for at in [now - 3600, now - 60] {
+        sqlx::query(
+            "INSERT INTO login_attempts (email, ip, attempted_at, succeeded) VALUES ('typed@example.org', '192.0.2.9', $1, 0)",
+        )
+        .bind(at)
+        .execute(db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO audit_events (occurred_at, action, ip, detail) VALUES ($1, 'sign_in_failed', '192.0.2.9', 'typed@example.org')",
+        )
+        .bind(at)
+        .execute(db)
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO audit_events (occurred_at, action, ip, detail) VALUES ($1, 'person_read', '192.0.2.8', 'old read')",
+    )
+    .bind(now - 7 * 365 * day)
+    .execute(db)
+    .await
+    .unwrap();
+    let person = coordination::person(&app.state.db, "Old Request", None, Channel::Phone).await;
+    let old = coordination::request(&app.state.db, person, &coordination::weekly_shopping()).await;
+    let open = coordination::request(&app.state.db, person, &coordination::weekly_shopping()).await;
+    sqlx::query("UPDATE help_requests SET status = 'withdrawn', created_at = $1 WHERE id = $2")
+        .bind(now - 800 * day)
+        .bind(old)
+        .execute(db)
+        .await
+        .unwrap();
+    let org = organisation(&app, "Retention Cafe").await;
+    let (star,): (i64,) = sqlx::query_as(
+        "INSERT INTO star_person_stars (organisation_id, person_name, consent_purpose, consent_recorded_at, created_at) \
+         VALUES ($1, 'Withdrawn Star', 'Planning', 0, 0) RETURNING id",
+    )
+    .bind(org)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO consents (record_kind, record_id, purpose, lawful_basis, given_at, given_channel, withdrawn_at, withdrawn_channel) \
+         VALUES ('personal_star', $1, 'Planning', 'consent', 0, 'in_person', $2, 'phone')",
+    )
+    .bind(star)
+    .bind(now - 31 * day)
+    .execute(db)
+    .await
+    .unwrap();
+
+    let retained = coprod_server::privacy::retention::apply(&app.state.db, &settings, now)
+        .await
+        .unwrap();
+    assert_eq!(retained.sign_in_attempts, 1);
+    assert_eq!(retained.failed_sign_in_details, 1);
+    assert_eq!(retained.help_records, 1);
+    assert_eq!(retained.withdrawn_stars, 1);
+    assert_eq!(retained.audit_events, 1, "only the seven-year-old read");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE detail = 'typed@example.org'"
+        )
+        .await,
+        1,
+        "inside the throttling window the typed email stays"
+    );
+    assert_eq!(app.count("login_attempts").await, 1);
+    assert_eq!(app.count("star_person_stars").await, 0);
+    let (kept,): (String,) = sqlx::query_as("SELECT description FROM help_requests WHERE id = $1")
+        .bind(open)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert!(!kept.is_empty());
+    // A second pass finds nothing more to do.
+    let again = coprod_server::privacy::retention::apply(&app.state.db, &settings, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        coprod_server::privacy::retention::Retained::default()
+    );
+    // New failed sign-ins never store the typed email in the audit log.
+    app.person("real@test.example", Role::Citizen).await;
+    app.client()
+        .sign_in("real@test.example", "wrong password here")
+        .await;
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE detail LIKE '%real@test.example%'"
+        )
+        .await,
+        0
+    );
+}
+
+async fn the_privacy_notice_states_the_retention_periods(backend: Backend) {
+    let app = TestApp::with_settings(backend, |settings| {
+        settings.retention.help_records_days = 321;
+    })
+    .await;
+    let page = app.client().get("/privacy").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("321 days"), "{}", page.body);
+    assert!(page.body.contains("15 minutes"));
+    assert!(page.body.contains("/account/privacy"));
+}
+
 on_both_backends!(
+    retention_periods_are_applied_as_of_a_given_time,
+    the_privacy_notice_states_the_retention_periods,
     erasure_removes_identifying_data_everywhere_and_keeps_the_books,
     a_person_without_an_account_is_erased_from_their_record,
     withdrawing_a_personal_star_consent_hides_it_and_stops_ratings,
