@@ -27,6 +27,7 @@ use coprod_server::{
 };
 
 mod pb;
+mod people;
 
 #[derive(Parser)]
 #[command(
@@ -111,6 +112,11 @@ enum Command {
     Pb {
         #[command(subcommand)]
         action: pb::PbCommand,
+    },
+    /// People's rights over their data: a copy of everything held, erasure.
+    People {
+        #[command(subcommand)]
+        action: people::PeopleCommand,
     },
     /// The Co-Production Star toolkit's reports.
     Star {
@@ -354,6 +360,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pb { action } => pb::run(action, || open_database(&cli.common)).await,
         Command::Star { action } => star::run(action, || open_database(&cli.common)).await,
         Command::Token { action } => token::run(action, || open_database(&cli.common)).await,
+        Command::People { action } => people::run(action, || open_database(&cli.common)).await,
         Command::Bench { what } => {
             run_bench(&what);
             Ok(())

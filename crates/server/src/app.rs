@@ -92,6 +92,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(coordination::routes());
     routes.extend(crate::star::routes());
     routes.extend(admin::routes());
+    routes.extend(crate::privacy::routes());
     routes.extend(audit::routes());
     routes.extend(api::routes());
     routes.extend(ops::routes());
@@ -154,7 +155,7 @@ pub async fn serve(state: AppState, on_ready: impl FnOnce(SocketAddr)) -> anyhow
         .with_context(|| format!("could not listen on {}", state.settings.listen))?;
     let address = listener.local_addr()?;
     let db = state.db.clone();
-    let housekeeping = ops::housekeeping::spawn(db.clone());
+    let housekeeping = ops::housekeeping::spawn(db.clone(), state.settings.clone());
     on_ready(address);
     tracing::info!(%address, "coprod is serving");
     axum::serve(

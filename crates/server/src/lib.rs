@@ -37,6 +37,8 @@ pub mod organisations;
 pub mod pages;
 /// The postcode directory: from a postcode to a place and its areas.
 pub mod places;
+/// People's rights over their data: consents, subject access, erasure, retention.
+pub mod privacy;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The Co-Production Star toolkit: map, focus, people, market, grow.

@@ -47,6 +47,41 @@ pub struct Settings {
     pub mail: MailSettings,
     /// The map beside the search results.
     pub map: MapSettings,
+    /// How long each kind of record about a person is kept.
+    pub retention: RetentionSettings,
+}
+
+/// How long each kind of record about a person is kept, in days. The daily
+/// housekeeping applies them (`privacy::retention`); the privacy notice
+/// states them. Failed sign-ins keep the typed email only for
+/// `throttle_window_minutes`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Offers withdrawn and requests closed or withdrawn: after this long
+    /// their description, address and postcode are removed (the fact that
+    /// help was given, and its hours, stay).
+    pub help_records_days: i64,
+    /// A personal star whose consent was withdrawn is deleted after this long.
+    pub withdrawn_star_days: i64,
+    /// Email addresses of survey invitations are removed after this long.
+    pub survey_invitation_days: i64,
+    /// The reporter's email address on a listing report is removed this long after it was made.
+    pub listing_report_days: i64,
+    /// Audit log entries lose their address (ip) and details after this long.
+    pub audit_days: i64,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            help_records_days: 2 * 365,
+            withdrawn_star_days: 30,
+            survey_invitation_days: 180,
+            listing_report_days: 365,
+            audit_days: 6 * 365,
+        }
+    }
 }
 
 /// How mail leaves the service.
@@ -192,6 +227,7 @@ impl Default for Settings {
             hsds_cache_megabytes: 32,
             mail: MailSettings::default(),
             map: MapSettings::default(),
+            retention: RetentionSettings::default(),
         }
     }
 }
@@ -317,6 +353,15 @@ impl Settings {
             // Empty turns a tile server set in the file off again.
             "MAP_TILE_URL" if value.trim().is_empty() => self.map.tile_url = None,
             "MAP_TILE_URL" => self.map.tile_url = Some(TileUrl::parse(value)?),
+            "RETENTION_HELP_RECORDS_DAYS" => self.retention.help_records_days = number(value)?,
+            "RETENTION_WITHDRAWN_STAR_DAYS" => {
+                self.retention.withdrawn_star_days = number(value)?;
+            }
+            "RETENTION_SURVEY_INVITATION_DAYS" => {
+                self.retention.survey_invitation_days = number(value)?;
+            }
+            "RETENTION_LISTING_REPORT_DAYS" => self.retention.listing_report_days = number(value)?,
+            "RETENTION_AUDIT_DAYS" => self.retention.audit_days = number(value)?,
             "MAP_TILE_ATTRIBUTION" => value.trim().clone_into(&mut self.map.tile_attribution),
             // Variables for other tools (the test harness, the CLI's own
             // flags) share the prefix; they are not settings.

@@ -11,7 +11,7 @@ use std::{
 
 use coprod_server::db::{Backend, Db, testing::TestDb};
 
-fn coprod(database_url: &str, data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+pub fn coprod(database_url: &str, data_dir: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_coprod"))
         .args(args)
         .arg("--data-dir")
@@ -33,7 +33,7 @@ fn coprod(database_url: &str, data_dir: &Path, args: &[&str], stdin: &str) -> Ou
     child.wait_with_output().unwrap()
 }
 
-fn text(output: &Output) -> String {
+pub fn text(output: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),

@@ -9,5 +9,6 @@
 mod cli;
 mod pb;
 mod pb_import_export;
+mod people;
 mod survey_score;
 mod token;

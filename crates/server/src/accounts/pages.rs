@@ -196,7 +196,8 @@ pub async fn sign_in(
     if throttle::is_paused(&state, &email_key, &ip).await? {
         audit::record(
             &state.db,
-            Event::new(Action::SignInPaused, None, &ip).detail(email_key.clone()),
+            // The typed address is not kept: it may be anyone's, mistyped.
+            Event::new(Action::SignInPaused, None, &ip),
         )
         .await?;
         return show_error(
@@ -213,12 +214,16 @@ pub async fn sign_in(
     };
     let matched = password::verify(form.password.clone(), hash).await;
     throttle::record(&state, &email_key, &ip, matched).await?;
+    let named = account.as_ref().map(|a| a.id);
     let Some(account) = account.filter(|_| matched) else {
-        audit::record(
-            &state.db,
-            Event::new(Action::SignInFailed, None, &ip).detail(email_key.clone()),
-        )
-        .await?;
+        // The typed address is not kept (only the account it named, if
+        // any); throttling keeps it in `login_attempts` for its window.
+        let event = Event::new(Action::SignInFailed, None, &ip);
+        let event = match named {
+            Some(id) => event.subject("account", id),
+            None => event,
+        };
+        audit::record(&state.db, event).await?;
         return show_error(
             shell,
             "email",

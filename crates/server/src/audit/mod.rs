@@ -71,6 +71,10 @@ pub enum Action {
     StarCharterApproved,
     StarPersonRead,
     StarPersonRated,
+    ConsentGiven,
+    ConsentWithdrawn,
+    PersonExported,
+    PersonErased,
 }
 
 impl Action {
@@ -120,6 +124,10 @@ impl Action {
             Action::StarCharterApproved => "star_charter_approved",
             Action::StarPersonRead => "star_person_read",
             Action::StarPersonRated => "star_person_rated",
+            Action::ConsentGiven => "consent_given",
+            Action::ConsentWithdrawn => "consent_withdrawn",
+            Action::PersonExported => "person_exported",
+            Action::PersonErased => "person_erased",
         }
     }
 }

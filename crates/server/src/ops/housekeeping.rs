@@ -1,14 +1,22 @@
 //! Removing what has served its purpose: expired sessions, old sign-in
 //! attempts and dead reset links, and the keys that linked online ballots
-//! to voters once a vote has closed. Every instance may run it; each step is
-//! idempotent, so running it twice at once does no harm.
+//! to voters once a vote has closed; the typed email of failed sign-ins
+//! once the throttling window has passed; and, once a day, every retention
+//! period of the settings (`privacy::retention`). Every instance may run
+//! it; each step is idempotent, so running it twice at once does no harm.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
-use crate::db::{self, Db};
+use crate::{
+    db::{self, Db},
+    privacy::retention,
+    settings::Settings,
+};
 
 /// How often the sweep runs in a serving process.
 const EVERY: Duration = Duration::from_secs(15 * 60);
+/// How often the retention periods are applied.
+const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 /// Sign-in attempts and spent reset links are kept this long, for
 /// throttling and for looking into a complaint.
 const KEEP_SECONDS: i64 = 24 * 60 * 60;
@@ -49,12 +57,30 @@ pub async fn sweep(db: &Db, now: i64) -> Result<Swept, sqlx::Error> {
     })
 }
 
-/// Runs [`sweep`] now and then every quarter of an hour, until the process ends.
-pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
+/// Runs [`sweep`] now and then every quarter of an hour, and the retention
+/// periods now and then once a day, until the process ends.
+pub fn spawn(db: Db, settings: Arc<Settings>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(EVERY);
+        let mut retained_at: Option<tokio::time::Instant> = None;
         loop {
             ticks.tick().await;
+            let due = retained_at.is_none_or(|at| at.elapsed() >= DAILY);
+            let outcome = if due {
+                retention::apply(&db, &settings, db::now())
+                    .await
+                    .map(|retained| {
+                        retained_at = Some(tokio::time::Instant::now());
+                        tracing::info!(?retained, "housekeeping applied the retention periods");
+                    })
+            } else {
+                retention::forget_typed_emails(&db, &settings, db::now())
+                    .await
+                    .map(|_| ())
+            };
+            if let Err(error) = outcome {
+                tracing::warn!(error = %error, "retention failed; it will try again");
+            }
             match sweep(&db, db::now()).await {
                 Ok(swept) if swept != Swept::default() => tracing::info!(
                     sessions = swept.sessions,

@@ -30,6 +30,7 @@ mod listings;
 mod listings_api;
 mod organisation_access;
 mod places;
+mod privacy;
 mod schema_parity;
 mod search;
 mod search_map;

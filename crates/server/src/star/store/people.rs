@@ -3,7 +3,11 @@
 
 use sqlx::{Row, any::AnyRow};
 
-use crate::db::{self, Db};
+use crate::{
+    coordination::model::Channel,
+    db::{self, Db},
+    privacy::consent,
+};
 
 /// One person's star record (without its ratings).
 #[derive(Debug, Clone)]
@@ -43,6 +47,10 @@ pub struct NewPersonStar<'a> {
 const SELECT: &str = "SELECT p.id, p.organisation_id, p.person_name, p.person_account_id, \
      p.carer_name, p.carer_account_id, p.consent_purpose FROM star_person_stars p";
 
+/// Only stars whose consent stands are read: withdrawing it hides the star
+/// from everyone and stops new ratings (see `privacy::consent::withdraw`).
+const CONSENTED: &str = crate::privacy::consent::PERSONAL_STAR_CONSENT_STANDS;
+
 fn from_row(row: &AnyRow) -> Result<PersonStar, sqlx::Error> {
     Ok(PersonStar {
         id: row.try_get("id")?,
@@ -55,8 +63,8 @@ fn from_row(row: &AnyRow) -> Result<PersonStar, sqlx::Error> {
     })
 }
 
-/// Creates the record with consent, the creating worker as its first
-/// worker, in one transaction.
+/// Creates the record with its consent in the register and the creating
+/// worker as its first worker, in one transaction.
 pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> Result<i64, sqlx::Error> {
     let now = db::now();
     let mut tx = db.begin_write().await?;
@@ -76,6 +84,21 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> Result<i64, sqlx::Error
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = row.try_get("id")?;
+    consent::give(
+        &mut tx,
+        &consent::NewConsent {
+            account_id: new.person_account_id,
+            coordination_person_id: None,
+            record_kind: consent::RecordKind::PersonalStar,
+            record_id: Some(id),
+            purpose: new.consent_purpose,
+            lawful_basis: consent::LawfulBasis::Consent,
+            given_by: Some(new.worker),
+            channel: Channel::InPerson,
+        },
+        now,
+    )
+    .await?;
     sqlx::query("INSERT INTO star_person_workers (person_star_id, account_id) VALUES ($1, $2)")
         .bind(id)
         .bind(new.worker)
@@ -86,7 +109,7 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> Result<i64, sqlx::Error
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<PersonStar>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE p.id = $1"))
+    let row = sqlx::query(&format!("{SELECT} WHERE p.id = $1 AND {CONSENTED}"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
@@ -112,7 +135,7 @@ pub async fn for_worker(
 ) -> Result<Vec<PersonStar>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "{SELECT} JOIN star_person_workers w ON w.person_star_id = p.id \
-         WHERE p.organisation_id = $1 AND w.account_id = $2 ORDER BY p.person_name, p.id"
+         WHERE p.organisation_id = $1 AND w.account_id = $2 AND {CONSENTED} ORDER BY p.person_name, p.id"
     ))
     .bind(organisation_id)
     .bind(worker)
@@ -124,7 +147,8 @@ pub async fn for_worker(
 /// The stars where `account_id` is the person or their carer.
 pub async fn for_person_or_carer(db: &Db, account_id: i64) -> Result<Vec<PersonStar>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "{SELECT} WHERE p.person_account_id = $1 OR p.carer_account_id = $1 ORDER BY p.id"
+        "{SELECT} WHERE (p.person_account_id = $1 OR p.carer_account_id = $1) AND {CONSENTED} \
+         ORDER BY p.id"
     ))
     .bind(account_id)
     .fetch_all(db.pool())

@@ -1,0 +1,225 @@
+//! Subject access: one JSON document of everything held about a person,
+//! keyed by kind of record. It is read in one transaction that also writes
+//! the audit row, so no export goes unrecorded.
+
+use serde_json::{Map, Value, json};
+use sqlx::{AnyConnection, Column, Row, TypeInfo, ValueRef, any::AnyTypeInfoKind};
+
+use super::{consent, subject::Found};
+use crate::{
+    audit::{self, Action, Event},
+    db::{self, Db},
+};
+
+/// The version of the document's shape.
+pub const FORMAT: &str = "coprod.subject-access.v1";
+
+/// Who asked for an export, for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct Requester<'a> {
+    /// The account asking; `None` for an operator at the command line.
+    pub account_id: Option<i64>,
+    pub ip: &'a str,
+    /// Where: "command line", "admin page", "own account page"…
+    pub channel: &'a str,
+}
+
+/// The queries, one per kind of record. `$1` is the account id and `$2`
+/// the coordination person id (either may be NULL, which matches nothing).
+const LISTS: &[(&str, &str)] = &[
+    (
+        "roles",
+        "SELECT m.role, o.name AS organisation, m.granted_at FROM memberships m \
+         LEFT JOIN organisations o ON o.id = m.organisation_id WHERE m.account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY m.id",
+    ),
+    (
+        "pvg_checks",
+        "SELECT valid_until, recorded_at FROM pvg_checks WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "offers",
+        "SELECT * FROM offers WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "requests",
+        "SELECT * FROM help_requests WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "matches",
+        "SELECT * FROM matches WHERE ($1 IS NULL OR TRUE) AND (request_id IN (SELECT id FROM help_requests WHERE person_id = $2) \
+         OR offer_id IN (SELECT id FROM offers WHERE person_id = $2)) ORDER BY id",
+    ),
+    (
+        "time_bank_movements",
+        "SELECT t.id AS transfer_id, t.on_date, t.purpose, t.reference, mv.minutes \
+         FROM timebank_movements mv JOIN timebank_transfers t ON t.id = mv.transfer_id \
+         WHERE mv.person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY t.id",
+    ),
+    (
+        "personal_stars",
+        "SELECT p.id, p.organisation_id, p.person_name, p.carer_name, p.consent_purpose, p.created_at \
+         FROM star_person_stars p WHERE p.person_account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY p.id",
+    ),
+    (
+        "personal_star_ratings",
+        "SELECT r.person_star_id, r.rated_on, r.home_level, r.home_note, r.community_level, r.community_note, \
+         r.services_level, r.services_note, r.contributes FROM star_person_ratings r \
+         JOIN star_person_stars p ON p.id = r.person_star_id \
+         WHERE p.person_account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY r.person_star_id, r.rated_on, r.id",
+    ),
+    (
+        "survey_responses",
+        "SELECT id, version_id, audience, channel, answers, data_zone, simd_quintile, age_band, submitted_at \
+         FROM survey_responses WHERE respondent_account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "survey_invitations",
+        "SELECT id, survey_id, audience, created_at, used_at FROM survey_invitations \
+         WHERE email = (SELECT email FROM accounts WHERE id = $1) AND ($2 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "budgeting_proposals",
+        "SELECT id, process_id, title, description, location, channel, status, submitted_at FROM pb_proposals \
+         WHERE proposer_account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "listing_claims",
+        "SELECT id, service_id, organisation_id, note, status, requested_at FROM listing_claims \
+         WHERE requested_by = $1 AND ($2 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "listing_reports",
+        "SELECT id, service_id, kind, details, reporter_email, reported_at, status FROM listing_reports \
+         WHERE (reporter_account_id = $1 OR reporter_email = (SELECT email FROM accounts WHERE id = $1)) \
+         AND ($2 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "audit_events",
+        "SELECT id, occurred_at, actor_account_id, action, subject_kind, subject_id, ip, detail FROM audit_events \
+         WHERE actor_account_id = $1 OR (subject_kind = 'account' AND subject_id = $1) \
+         OR (subject_kind = 'coordination_person' AND subject_id = $2) ORDER BY id",
+    ),
+];
+
+/// Everything held about `found`, written as one JSON document, with the
+/// export recorded in the audit log in the same transaction.
+pub async fn export(
+    db: &Db,
+    found: &Found,
+    requester: Requester<'_>,
+) -> Result<Value, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let document = read_all(&mut tx, found).await?;
+    let mut event = Event::new(Action::PersonExported, requester.account_id, requester.ip)
+        .detail(requester.channel);
+    event = match (found.account_id, found.person_id) {
+        (Some(account), _) => event.subject("account", account),
+        (None, Some(person)) => event.subject("coordination_person", person),
+        (None, None) => event,
+    };
+    audit::record_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(document)
+}
+
+async fn read_all(conn: &mut AnyConnection, found: &Found) -> Result<Value, sqlx::Error> {
+    let (a, p) = (found.account_id, found.person_id);
+    let mut document = Map::new();
+    document.insert("format".into(), json!(FORMAT));
+    document.insert("produced_at".into(), json!(crate::web::utc_time(db::now())));
+    document.insert(
+        "subject".into(),
+        json!({ "account_id": a, "coordination_person_id": p }),
+    );
+    let account = rows(
+        conn,
+        "SELECT id, email, display_name, created_at, disabled_at FROM accounts WHERE id = $1 AND ($2 IS NULL OR TRUE)",
+        a,
+        p,
+    )
+    .await?;
+    document.insert("account".into(), first(account));
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE account_id = $1")
+        .bind(a)
+        .fetch_one(&mut *conn)
+        .await?;
+    document.insert("sessions".into(), json!({ "count": sessions }));
+    let person = rows(
+        conn,
+        "SELECT id, display_name, phone, email, gender, pays_own_time, channel, created_at \
+         FROM coordination_people WHERE id = $2 AND ($1 IS NULL OR TRUE)",
+        a,
+        p,
+    )
+    .await?;
+    document.insert("coordination_person".into(), first(person));
+    let member = rows(
+        conn,
+        "SELECT area, max_debt_minutes, max_balance_minutes, opened_at FROM timebank_members \
+         WHERE person_id = $2 AND ($1 IS NULL OR TRUE)",
+        a,
+        p,
+    )
+    .await?;
+    document.insert("time_bank_account".into(), first(member));
+    for (key, sql) in LISTS {
+        let list = rows(conn, sql, a, p).await?;
+        document.insert((*key).into(), Value::Array(list));
+    }
+    let consents = consent::for_person(conn, a, p).await?;
+    document.insert(
+        "consents".into(),
+        serde_json::to_value(consents).map_err(|e| sqlx::Error::Protocol(e.to_string()))?,
+    );
+    Ok(Value::Object(document))
+}
+
+fn first(mut list: Vec<Value>) -> Value {
+    if list.is_empty() {
+        Value::Null
+    } else {
+        list.swap_remove(0)
+    }
+}
+
+/// Runs a query and turns each row into a JSON object, column by column,
+/// whatever the table: integers, reals, text and NULLs as themselves.
+async fn rows(
+    conn: &mut AnyConnection,
+    sql: &str,
+    account: Option<i64>,
+    person: Option<i64>,
+) -> Result<Vec<Value>, sqlx::Error> {
+    let rows = sqlx::query(sql)
+        .bind(account)
+        .bind(person)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let mut object = Map::new();
+            for (i, column) in row.columns().iter().enumerate() {
+                let raw = row.try_get_raw(i)?;
+                let value = if raw.is_null() {
+                    Value::Null
+                } else {
+                    match raw.type_info().kind() {
+                        AnyTypeInfoKind::Bool => json!(row.try_get::<bool, _>(i)?),
+                        AnyTypeInfoKind::SmallInt
+                        | AnyTypeInfoKind::Integer
+                        | AnyTypeInfoKind::BigInt => json!(row.try_get::<i64, _>(i)?),
+                        AnyTypeInfoKind::Real | AnyTypeInfoKind::Double => {
+                            json!(row.try_get::<f64, _>(i)?)
+                        }
+                        AnyTypeInfoKind::Text => json!(row.try_get::<String, _>(i)?),
+                        AnyTypeInfoKind::Null | AnyTypeInfoKind::Blob => {
+                            json!(raw.type_info().name())
+                        }
+                    }
+                };
+                object.insert(column.name().to_owned(), value);
+            }
+            Ok(Value::Object(object))
+        })
+        .collect()
+}

@@ -1,0 +1,126 @@
+//! People's rights over what is held about them (UK GDPR): the consent
+//! register and withdrawing consent, subject access (the whole record as
+//! one JSON document, or a readable page), erasure that removes a person's
+//! identifying data while keeping what others rely on, and retention
+//! periods that housekeeping applies. The command line's `coprod people
+//! export` and `coprod people erase` use the same functions as the pages.
+
+/// The consent register and what withdrawing does.
+pub mod consent;
+/// Erasure: identifying data removed, what others rely on kept.
+pub mod erase;
+/// The administrators' erasure page, with its confirmation step.
+mod erase_pages;
+/// Subject access: everything held about a person as one JSON document.
+pub mod export;
+/// The pages: a person's own consents, and staff's privacy page of a person.
+mod pages;
+/// Retention periods, applied by the daily housekeeping.
+pub mod retention;
+/// Whose data: finding a person by email, account or coordination record.
+pub mod subject;
+
+use axum::{
+    http::Method,
+    routing::{get, post},
+};
+
+use crate::{
+    access::{self, Access, Route},
+    coordination::COORDINATORS,
+};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new(
+            Method::GET,
+            "/account/privacy",
+            Access::SignedIn,
+            get(pages::mine),
+        ),
+        Route::new(
+            Method::GET,
+            "/account/privacy/export.json",
+            Access::SignedIn,
+            get(pages::my_export),
+        ),
+        Route::new(
+            Method::POST,
+            "/privacy/consents/{id}/withdraw",
+            Access::SignedIn,
+            post(pages::withdraw),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/people/{id}/privacy",
+            access::ADMIN,
+            get(pages::account_page),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/people/{id}/consents",
+            access::ADMIN,
+            post(pages::account_consent),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/people/{id}/export.json",
+            access::ADMIN,
+            get(pages::account_export_json),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/people/{id}/export",
+            access::ADMIN,
+            get(pages::account_export_page),
+        ),
+        Route::new(
+            Method::GET,
+            "/coordination/people/{id}/privacy",
+            COORDINATORS,
+            get(pages::person_page),
+        ),
+        Route::new(
+            Method::POST,
+            "/coordination/people/{id}/consents",
+            COORDINATORS,
+            post(pages::person_consent),
+        ),
+        Route::new(
+            Method::GET,
+            "/coordination/people/{id}/export.json",
+            COORDINATORS,
+            get(pages::person_export_json),
+        ),
+        Route::new(
+            Method::GET,
+            "/coordination/people/{id}/export",
+            COORDINATORS,
+            get(pages::person_export_page),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/people/{id}/erase",
+            access::ADMIN,
+            get(erase_pages::confirm_account),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/people/{id}/erase",
+            access::ADMIN,
+            post(erase_pages::erase_account),
+        ),
+        Route::new(
+            Method::GET,
+            "/admin/coordination-people/{id}/erase",
+            access::ADMIN,
+            get(erase_pages::confirm_person),
+        ),
+        Route::new(
+            Method::POST,
+            "/admin/coordination-people/{id}/erase",
+            access::ADMIN,
+            post(erase_pages::erase_person),
+        ),
+    ]
+}
