@@ -23,6 +23,8 @@ pub mod model;
 pub mod notify;
 /// The pages.
 mod pages;
+
+pub use pages::held_person;
 /// The SQL.
 pub mod store;
 /// What pages show, in words, and who may see what.

@@ -298,6 +298,7 @@ pub async fn person_page(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
+    held(&state, &user, id).await?;
     show(state, shell, user, ip, Subject::Person(id)).await
 }
 
@@ -380,6 +381,7 @@ pub async fn person_consent(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<ConsentForm>,
 ) -> Result<Response> {
+    held(&state, &user, id).await?;
     record(state, shell, user, ip, Subject::Person(id), form).await
 }
 
@@ -419,6 +421,7 @@ pub async fn person_export_json(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
+    held(&state, &user, id).await?;
     let (_, document) = staff_export(&state, &user, &ip, &Subject::Person(id)).await?;
     Ok(json_download(&document, &format!("person-{id}.json")))
 }
@@ -509,5 +512,14 @@ pub async fn person_export_page(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
+    held(&state, &user, id).await?;
     export_page(state, shell, user, ip, Subject::Person(id)).await
+}
+
+/// Refuses a co-delivery person's record unless `user` coordinates for the
+/// organisation holding it.
+async fn held(state: &AppState, user: &CurrentUser, id: i64) -> Result<()> {
+    let mut conn = state.db.pool().acquire().await?;
+    crate::coordination::held_person(&mut conn, user, id).await?;
+    Ok(())
 }

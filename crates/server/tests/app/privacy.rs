@@ -570,6 +570,12 @@ async fn erasure_removes_identifying_data_everywhere_and_keeps_the_books(backend
             .is_err()
     );
     assert!(
+        sqlx::query("UPDATE audit_events SET actor_token_id = 1")
+            .execute(app.state.db.pool())
+            .await
+            .is_err()
+    );
+    assert!(
         sqlx::query("DELETE FROM audit_events")
             .execute(app.state.db.pool())
             .await
