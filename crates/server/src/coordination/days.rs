@@ -43,6 +43,10 @@ pub enum Payment {
 /// cancel it beforehand (saying whether cover is needed); coordinators may
 /// correct a day already logged. A day done is paid for, and a correction
 /// away from done gives the hours back.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one transaction, checked, logged, paid and audited in order"
+)]
 pub async fn log(
     db: &Db,
     actor: &Actor,

@@ -1,5 +1,5 @@
 //! The server's integration tests, one binary: each module drives one capability
-//! through the whole router, on SQLite and on PostgreSQL, with the shared harness
+//! through the whole router, on `SQLite` and on `PostgreSQL`, with the shared harness
 //! in `support`.
 
 #![allow(

@@ -136,10 +136,13 @@ enum Expect {
     Totals,
 }
 
+/// How to reach a holder's record through a route: its path and body.
+type Reaching = fn(&Holder) -> (String, String);
+
 /// Every co-delivery and time bank API route, how to reach a record
 /// through it, and what to expect.
-fn table() -> BTreeMap<(&'static str, &'static str), (Expect, fn(&Holder) -> (String, String))> {
-    let mut rows: BTreeMap<_, (Expect, fn(&Holder) -> (String, String))> = BTreeMap::new();
+fn table() -> BTreeMap<(&'static str, &'static str), (Expect, Reaching)> {
+    let mut rows: BTreeMap<_, (Expect, Reaching)> = BTreeMap::new();
     rows.insert(
         ("GET", "/api/v1/coordination/requests"),
         (Expect::Listed, |h| {
@@ -207,9 +210,11 @@ fn table() -> BTreeMap<(&'static str, &'static str), (Expect, fn(&Holder) -> (St
 }
 
 fn listed(list: &Value, id: &str) -> bool {
-    list["items"]
-        .as_array()
-        .is_some_and(|items| items.iter().any(|item| item["id"].to_string() == id))
+    list["items"].as_array().is_some_and(|items| {
+        items
+            .iter()
+            .any(|item| item["id"].as_i64().is_some_and(|n| n.to_string() == id))
+    })
 }
 
 async fn tokens_reach_only_their_own_organisations_records(backend: Backend) {

@@ -73,7 +73,7 @@ async fn migrated(backend: Backend) -> (TestDb, BTreeSet<Fact>) {
 }
 
 /// The storage class a declared type falls in, in both engines' terms;
-/// a type neither shares (PostgreSQL's `boolean`, say) stays itself, so it
+/// a type neither shares (`boolean` in `PostgreSQL`, say) stays itself, so it
 /// shows as a difference.
 fn storage_class(declared: &str) -> String {
     let declared = declared.to_ascii_lowercase();
@@ -98,6 +98,10 @@ fn storage_class(declared: &str) -> String {
     };
     class.to_owned()
 }
+
+/// A foreign key as `SQLite` lists it: the target table, the columns, the
+/// target's columns (none: its primary key) and the delete rule.
+type ForeignKey = (String, Vec<String>, Vec<Option<String>>, String);
 
 fn column_fact(table: &str, column: &str, declared: &str, not_null: bool) -> Fact {
     let null = if not_null { "not null" } else { "null" };
@@ -124,6 +128,10 @@ fn foreign_key_fact(
     )
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one catalogue read top to bottom: tables, columns, keys, indexes"
+)]
 async fn sqlite_facts(db: &Db) -> BTreeSet<Fact> {
     let pool = db.pool();
     let tables: Vec<String> = sqlx::query_scalar(
@@ -177,8 +185,7 @@ async fn sqlite_facts(db: &Db) -> BTreeSet<Fact> {
         .fetch_all(pool)
         .await
         .unwrap();
-        let mut by_id: BTreeMap<i64, (String, Vec<String>, Vec<Option<String>>, String)> =
-            BTreeMap::new();
+        let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
         for key in &keys {
             let entry = by_id
                 .entry(key.get(0))
@@ -230,6 +237,10 @@ async fn sqlite_facts(db: &Db) -> BTreeSet<Fact> {
     facts
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one catalogue read top to bottom: tables, columns, keys, indexes"
+)]
 async fn postgres_facts(db: &Db) -> BTreeSet<Fact> {
     let pool = db.pool();
     let tables: Vec<String> = sqlx::query_scalar(
@@ -364,7 +375,7 @@ async fn both_migration_trees_describe_one_schema() {
                 Backend::Sqlite => (&sqlite, &postgres),
                 Backend::Postgres => (&postgres, &sqlite),
             };
-            !(has.contains(*fact) && !lacks.contains(*fact))
+            !has.contains(*fact) || lacks.contains(*fact)
         })
         .map(|(fact, backend, _)| format!("listed for {backend:?} but not a difference: {fact}"))
         .collect();
