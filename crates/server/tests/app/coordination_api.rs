@@ -3,11 +3,8 @@
 //! when a slot has just gone, runs the day's round and logs it, and reads
 //! statements and hours by area.
 
-use crate::support::{Client, TestApp};
-use axum::{
-    body::Body,
-    http::{Method, Request, StatusCode, header},
-};
+use crate::support::TestApp;
+use axum::http::{Method, StatusCode};
 use coprod_server::{
     api::tokens,
     coordination::{
@@ -26,27 +23,8 @@ use coprod_server::{
     db::{Backend, Db},
     organisations::store as organisations,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::Acquire;
-
-async fn call(
-    client: &mut Client,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: &str,
-) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap();
-    let reply = client.send(request).await;
-    let value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
-    (reply.status, value)
-}
 
 struct Setup {
     token: String,
@@ -173,14 +151,9 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
     let mut client = app.client();
     let token = s.token.as_str();
 
-    let (status, list) = call(
-        &mut client,
-        Method::GET,
-        "/api/v1/coordination/requests",
-        token,
-        "",
-    )
-    .await;
+    let (status, list) = client
+        .api_call(Method::GET, "/api/v1/coordination/requests", token, "")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     assert!(
@@ -189,7 +162,7 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
     );
 
     let path = format!("/api/v1/coordination/requests/{}/candidates", s.requests[0]);
-    let (status, ranking) = call(&mut client, Method::GET, &path, token, "").await;
+    let (status, ranking) = client.api_call(Method::GET, &path, token, "").await;
     assert_eq!(status, StatusCode::OK, "{ranking}");
     assert_eq!(ranking["candidates"][0]["offer_id"], s.offer);
     assert_eq!(ranking["candidates"][0]["name"], "Jean Helper");
@@ -203,22 +176,17 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
 
     let proposal = json!({"offer_id": s.offer, "slot": 1}).to_string();
     let path = format!("/api/v1/coordination/requests/{}/proposals", s.requests[0]);
-    let (status, held) = call(&mut client, Method::POST, &path, token, &proposal).await;
+    let (status, held) = client.api_call(Method::POST, &path, token, &proposal).await;
     assert_eq!(status, StatusCode::CREATED, "{held}");
     assert_eq!(held["status"], "proposed");
     // Jean's slot is taken now: the other request is told so.
     let path = format!("/api/v1/coordination/requests/{}/proposals", s.requests[1]);
-    let (status, refused) = call(&mut client, Method::POST, &path, token, &proposal).await;
+    let (status, refused) = client.api_call(Method::POST, &path, token, &proposal).await;
     assert_eq!(status, StatusCode::CONFLICT, "{refused}");
     assert_eq!(refused["errors"][0]["code"], "slot_taken");
-    let (status, refused) = call(
-        &mut client,
-        Method::POST,
-        &path,
-        token,
-        "{\"offer_id\": \"x\"}",
-    )
-    .await;
+    let (status, refused) = client
+        .api_call(Method::POST, &path, token, "{\"offer_id\": \"x\"}")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
 
     // The volunteer agrees (on a page, in real life); today is in the round.
@@ -226,14 +194,9 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
     workflow::answer(&app.state.db, &Actor::operator(), match_id, true, "")
         .await
         .unwrap();
-    let (status, round) = call(
-        &mut client,
-        Method::GET,
-        "/api/v1/coordination/round",
-        token,
-        "",
-    )
-    .await;
+    let (status, round) = client
+        .api_call(Method::GET, "/api/v1/coordination/round", token, "")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let day = &round["items"][0];
     assert_eq!(day["match_id"], match_id);
@@ -241,62 +204,37 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
     assert_eq!(day["status"], "planned");
 
     let path = format!("/api/v1/coordination/days/{}", day["id"]);
-    let (status, logged) = call(
-        &mut client,
-        Method::POST,
-        &path,
-        token,
-        r#"{"status": "done"}"#,
-    )
-    .await;
+    let (status, logged) = client
+        .api_call(Method::POST, &path, token, r#"{"status": "done"}"#)
+        .await;
     assert_eq!(status, StatusCode::OK, "{logged}");
     assert_eq!(logged["payment"], "by_member");
     assert_eq!(logged["day"]["status"], "done");
-    let (status, refused) = call(
-        &mut client,
-        Method::POST,
-        &path,
-        token,
-        r#"{"status": "planned"}"#,
-    )
-    .await;
+    let (status, refused) = client
+        .api_call(Method::POST, &path, token, r#"{"status": "planned"}"#)
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
 
     let path = format!("/api/v1/timebank/members/{}/statement", s.helper);
-    let (status, statement) = call(&mut client, Method::GET, &path, token, "").await;
+    let (status, statement) = client.api_call(Method::GET, &path, token, "").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(statement["closing_balance"], 45);
     let path = format!("/api/v1/timebank/members/{}/statement", s.asker);
-    let (_, statement) = call(&mut client, Method::GET, &path, token, "").await;
+    let (_, statement) = client.api_call(Method::GET, &path, token, "").await;
     assert_eq!(statement["closing_balance"], -45);
-    let (status, areas) = call(
-        &mut client,
-        Method::GET,
-        "/api/v1/timebank/areas",
-        token,
-        "",
-    )
-    .await;
+    let (status, areas) = client
+        .api_call(Method::GET, "/api/v1/timebank/areas", token, "")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(areas[0]["given_minutes"], 45);
 
-    let (status, _) = call(
-        &mut client,
-        Method::GET,
-        "/api/v1/coordination/gaps",
-        token,
-        "",
-    )
-    .await;
+    let (status, _) = client
+        .api_call(Method::GET, "/api/v1/coordination/gaps", token, "")
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = call(
-        &mut client,
-        Method::GET,
-        "/api/v1/coordination/requests",
-        "wrong",
-        "",
-    )
-    .await;
+    let (status, _) = client
+        .api_call(Method::GET, "/api/v1/coordination/requests", "wrong", "")
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 

@@ -7,10 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::{
-    body::Body,
-    http::{Method, Request, StatusCode, header},
-};
+use axum::http::{Method, StatusCode};
 use coprod_server::{
     api::tokens,
     app::all_routes,
@@ -25,7 +22,7 @@ use coprod_server::{
 use serde_json::Value;
 
 use crate::support::{
-    Client, TestApp,
+    TestApp,
     coordination::{offer, person_held_by, request, shopping_offer, weekly_shopping, window},
 };
 
@@ -101,27 +98,6 @@ async fn request_with_day(db: &Db, asker: i64, offer: i64) -> i64 {
         .await
         .unwrap();
     id
-}
-
-async fn call(
-    client: &mut Client,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: &str,
-) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap();
-    let reply = client.send(request).await;
-    (
-        reply.status,
-        serde_json::from_str(&reply.body).unwrap_or(Value::Null),
-    )
 }
 
 /// What a route answers a token about a record: of its own organisation,
@@ -249,9 +225,9 @@ async fn tokens_reach_only_their_own_organisations_records(backend: Backend) {
             let (path, body) = reach(record);
             let (status, value) = match expect {
                 Expect::Listed | Expect::Totals => {
-                    call(&mut client, method.clone(), &path, token, "").await
+                    client.api_call(method.clone(), &path, token, "").await
                 }
-                Expect::Record(_) => call(&mut client, method.clone(), &path, token, &body).await,
+                Expect::Record(_) => client.api_call(method.clone(), &path, token, &body).await,
             };
             tried += 1;
             match expect {

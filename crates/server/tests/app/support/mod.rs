@@ -251,6 +251,27 @@ impl Client {
             .await
     }
 
+    /// Sends a JSON body with a bearer token; the answer's status and JSON
+    /// (`null` when it is not JSON).
+    pub async fn api_call(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        let reply = self.send(request).await;
+        let value = serde_json::from_str(&reply.body).unwrap_or(serde_json::Value::Null);
+        (reply.status, value)
+    }
+
     pub async fn api_get(&mut self, path: &str, token: Option<&str>) -> Reply {
         let mut request = Request::builder().uri(path);
         if let Some(token) = token {
