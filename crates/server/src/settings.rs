@@ -35,6 +35,20 @@ pub struct Settings {
     pub throttle_ip_failures: i64,
     /// The throttling window, in minutes.
     pub throttle_window_minutes: i64,
+    /// Password reset requests for one email address, within the request
+    /// window, before further ones are refused.
+    pub reset_requests_per_address: i64,
+    /// Password reset requests from one client address, within the request
+    /// window, before further ones are refused.
+    pub reset_requests_per_client: i64,
+    /// Sign-ups tried with one email address, within the request window,
+    /// before further ones are refused.
+    pub sign_ups_per_address: i64,
+    /// Sign-ups tried from one client address, within the request window,
+    /// before further ones are refused.
+    pub sign_ups_per_client: i64,
+    /// The window for the password reset and sign-up limits, in minutes.
+    pub request_window_minutes: i64,
     /// Addresses of load balancers or reverse proxies whose
     /// `X-Forwarded-For` header names the real client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -222,6 +236,11 @@ impl Default for Settings {
             throttle_account_failures: 5,
             throttle_ip_failures: 30,
             throttle_window_minutes: 15,
+            reset_requests_per_address: 3,
+            reset_requests_per_client: 20,
+            sign_ups_per_address: 3,
+            sign_ups_per_client: 20,
+            request_window_minutes: 60,
             trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
             hsds_cache_megabytes: 32,
@@ -317,6 +336,11 @@ impl Settings {
             "THROTTLE_ACCOUNT_FAILURES" => self.throttle_account_failures = number(value)?,
             "THROTTLE_IP_FAILURES" => self.throttle_ip_failures = number(value)?,
             "THROTTLE_WINDOW_MINUTES" => self.throttle_window_minutes = number(value)?,
+            "RESET_REQUESTS_PER_ADDRESS" => self.reset_requests_per_address = number(value)?,
+            "RESET_REQUESTS_PER_CLIENT" => self.reset_requests_per_client = number(value)?,
+            "SIGN_UPS_PER_ADDRESS" => self.sign_ups_per_address = number(value)?,
+            "SIGN_UPS_PER_CLIENT" => self.sign_ups_per_client = number(value)?,
+            "REQUEST_WINDOW_MINUTES" => self.request_window_minutes = number(value)?,
             "TRUSTED_PROXIES" => {
                 self.trusted_proxies = value
                     .split(',')

@@ -9,7 +9,10 @@ use axum::{
 use coprod_engine::people::{EmailAddress, LineOfText, Role};
 use serde::Deserialize;
 
-use super::{CurrentUser, password, session, store, throttle};
+use super::{
+    CurrentUser, password, session, store,
+    throttle::{self, Attempt},
+};
 use crate::{
     access::redirect,
     app::AppState,
@@ -45,11 +48,20 @@ pub async fn sign_up_form(shell: Shell) -> Result<Response> {
 }
 
 /// The form again with its errors; what was typed stays, passwords never.
-fn sign_up_again(shell: Shell, mut form: SignUpForm, errors: FieldErrors) -> Result<Response> {
+fn sign_up_again(shell: Shell, form: SignUpForm, errors: FieldErrors) -> Result<Response> {
+    sign_up_again_with(StatusCode::UNPROCESSABLE_ENTITY, shell, form, errors)
+}
+
+fn sign_up_again_with(
+    status: StatusCode,
+    shell: Shell,
+    mut form: SignUpForm,
+    errors: FieldErrors,
+) -> Result<Response> {
     form.password.clear();
     form.password_confirm.clear();
     page_with_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         &SignUpPage {
             shell,
             form,
@@ -85,6 +97,14 @@ pub async fn sign_up(
     else {
         return sign_up_again(shell, form, errors);
     };
+    // Counted before the password is hashed: the hash is what costs.
+    if throttle::is_paused(&state, Attempt::SignUp, email.as_str(), &ip).await? {
+        tracing::info!("a sign-up was refused: too many recently");
+        let minutes = Attempt::SignUp.window_minutes(&state.settings).to_string();
+        errors.add("email", shell.t1("error.sign_up.limited", &minutes));
+        return sign_up_again_with(StatusCode::TOO_MANY_REQUESTS, shell, form, errors);
+    }
+    throttle::record(&state, Attempt::SignUp, email.as_str(), &ip, true).await?;
     let hash = password::hash(new_password).await?;
     let account_id = match store::create(&state.db, &email, &name, &hash).await {
         Ok(id) => id,
@@ -193,7 +213,7 @@ pub async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    if throttle::is_paused(&state, &email_key, &ip).await? {
+    if throttle::is_paused(&state, Attempt::SignIn, &email_key, &ip).await? {
         audit::record(
             &state.db,
             // The typed address is not kept: it may be anyone's, mistyped.
@@ -213,7 +233,7 @@ pub async fn sign_in(
         _ => (None, None),
     };
     let matched = password::verify(form.password.clone(), hash).await;
-    throttle::record(&state, &email_key, &ip, matched).await?;
+    throttle::record(&state, Attempt::SignIn, &email_key, &ip, matched).await?;
     let named = account.as_ref().map(|a| a.id);
     let Some(account) = account.filter(|_| matched) else {
         // The typed address is not kept (only the account it named, if

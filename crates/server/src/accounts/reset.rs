@@ -12,7 +12,10 @@ use coprod_engine::people::EmailAddress;
 use serde::Deserialize;
 use sqlx::Row;
 
-use super::{password, session, store};
+use super::{
+    password, session, store,
+    throttle::{self, Attempt},
+};
 use crate::{
     access::redirect,
     app::AppState,
@@ -46,27 +49,50 @@ pub struct RequestForm {
     email: String,
 }
 
+/// The request form again, with one message beside the email field.
+fn request_again(
+    shell: Shell,
+    status: StatusCode,
+    email: String,
+    message: String,
+) -> Result<Response> {
+    let mut errors = FieldErrors::default();
+    errors.add("email", message);
+    page_with_status(
+        status,
+        &RequestPage {
+            shell,
+            email,
+            sent: false,
+            errors,
+        },
+    )
+}
+
 pub async fn request(
     State(state): State<AppState>,
     shell: Shell,
+    ClientIp(ip): ClientIp,
     StrictForm(form): StrictForm<RequestForm>,
 ) -> Result<Response> {
     let email = match EmailAddress::parse(&form.email) {
         Ok(email) => email,
         Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", shell.t(e.key));
-            return page_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &RequestPage {
-                    shell,
-                    email: form.email,
-                    sent: false,
-                    errors,
-                },
-            );
+            let message = shell.t(e.key);
+            return request_again(shell, StatusCode::UNPROCESSABLE_ENTITY, form.email, message);
         }
     };
+    // Every request counts, whether or not the address has an account, so
+    // being refused says nothing about who is registered.
+    if throttle::is_paused(&state, Attempt::PasswordReset, email.as_str(), &ip).await? {
+        tracing::info!("a password reset request was refused: too many recently");
+        let minutes = Attempt::PasswordReset
+            .window_minutes(&state.settings)
+            .to_string();
+        let message = shell.t1("error.reset.limited", &minutes);
+        return request_again(shell, StatusCode::TOO_MANY_REQUESTS, form.email, message);
+    }
+    throttle::record(&state, Attempt::PasswordReset, email.as_str(), &ip, true).await?;
     if let Some(account) = store::find_by_email(&state.db, email.as_str()).await?
         && !account.disabled
     {

@@ -1,50 +1,133 @@
-//! Sign-in throttling, kept in the database so every app instance sees the
-//! same count: too many failures for one account, or from one address,
-//! within the window, and further attempts are refused until it passes.
+//! Limits on what a stranger can ask for without signing in, kept in the
+//! database so every app instance sees the same count. Each limited action
+//! is counted per email address and per client address within a window; at
+//! the limit, further attempts are refused until the window has moved on.
+//!
+//! - Sign-in counts failures only: too many for one account, or from one
+//!   client, and sign-ins pause. A success clears the account's failures.
+//! - A password reset request counts every request, whether or not the
+//!   address has an account (so the limit reveals nothing): each may send
+//!   a mail.
+//! - A sign-up counts every form that got as far as hashing the password,
+//!   including ones refused because the address is taken.
 
-use crate::{app::AppState, db};
+use crate::{app::AppState, db, settings::Settings};
 
-/// Whether a sign-in for `email` from `ip` must wait.
-pub async fn is_paused(state: &AppState, email: &str, ip: &str) -> Result<bool, sqlx::Error> {
-    let settings = &state.settings;
-    let since = db::now() - settings.throttle_window_minutes * 60;
-    let (by_account,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND attempted_at > $2 AND succeeded = 0",
-    )
-    .bind(email)
-    .bind(since)
-    .fetch_one(state.db.pool())
-    .await?;
-    if by_account >= settings.throttle_account_failures {
-        return Ok(true);
-    }
-    let (by_ip,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND attempted_at > $2 AND succeeded = 0",
-    )
-    .bind(ip)
-    .bind(since)
-    .fetch_one(state.db.pool())
-    .await?;
-    Ok(by_ip >= settings.throttle_ip_failures)
+/// What was attempted, as stored in `login_attempts.action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    SignIn,
+    PasswordReset,
+    SignUp,
 }
 
-/// Records an attempt. A success clears the account's earlier failures, so a
-/// person who finally remembers their password starts afresh.
+/// How many attempts of one kind are allowed, and over how long.
+struct Limit {
+    per_address: i64,
+    per_client: i64,
+    window_minutes: i64,
+    failures_only: bool,
+}
+
+impl Attempt {
+    fn as_str(self) -> &'static str {
+        match self {
+            Attempt::SignIn => "sign_in",
+            Attempt::PasswordReset => "password_reset",
+            Attempt::SignUp => "sign_up",
+        }
+    }
+
+    fn limit(self, settings: &Settings) -> Limit {
+        match self {
+            Attempt::SignIn => Limit {
+                per_address: settings.throttle_account_failures,
+                per_client: settings.throttle_ip_failures,
+                window_minutes: settings.throttle_window_minutes,
+                failures_only: true,
+            },
+            Attempt::PasswordReset => Limit {
+                per_address: settings.reset_requests_per_address,
+                per_client: settings.reset_requests_per_client,
+                window_minutes: settings.request_window_minutes,
+                failures_only: false,
+            },
+            Attempt::SignUp => Limit {
+                per_address: settings.sign_ups_per_address,
+                per_client: settings.sign_ups_per_client,
+                window_minutes: settings.request_window_minutes,
+                failures_only: false,
+            },
+        }
+    }
+
+    /// The minutes to wait at most, for telling the person.
+    pub fn window_minutes(self, settings: &Settings) -> i64 {
+        self.limit(settings).window_minutes
+    }
+}
+
+/// Whether an `attempt` for `email` (lower-cased) from `ip` must wait.
+pub async fn is_paused(
+    state: &AppState,
+    attempt: Attempt,
+    email: &str,
+    ip: &str,
+) -> Result<bool, sqlx::Error> {
+    let limit = attempt.limit(&state.settings);
+    let since = db::now() - limit.window_minutes * 60;
+    // `succeeded` is 0 or 1, so "below 1" is every failure and "below 2"
+    // every attempt.
+    let counted_below = if limit.failures_only { 1_i64 } else { 2 };
+    let (by_address,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM login_attempts \
+          WHERE action = $1 AND email = $2 AND attempted_at > $3 AND succeeded < $4",
+    )
+    .bind(attempt.as_str())
+    .bind(email)
+    .bind(since)
+    .bind(counted_below)
+    .fetch_one(state.db.pool())
+    .await?;
+    if by_address >= limit.per_address {
+        return Ok(true);
+    }
+    let (by_client,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM login_attempts \
+          WHERE action = $1 AND ip = $2 AND attempted_at > $3 AND succeeded < $4",
+    )
+    .bind(attempt.as_str())
+    .bind(ip)
+    .bind(since)
+    .bind(counted_below)
+    .fetch_one(state.db.pool())
+    .await?;
+    Ok(by_client >= limit.per_client)
+}
+
+/// Records an attempt. A successful sign-in clears the account's earlier
+/// failures, so a person who finally remembers their password starts afresh.
 pub async fn record(
     state: &AppState,
+    attempt: Attempt,
     email: &str,
     ip: &str,
     succeeded: bool,
 ) -> Result<(), sqlx::Error> {
-    if succeeded {
-        sqlx::query("DELETE FROM login_attempts WHERE email = $1 AND succeeded = 0")
-            .bind(email)
-            .execute(state.db.pool())
-            .await?;
+    if succeeded && attempt == Attempt::SignIn {
+        sqlx::query(
+            "DELETE FROM login_attempts WHERE action = $1 AND email = $2 AND succeeded = 0",
+        )
+        .bind(attempt.as_str())
+        .bind(email)
+        .execute(state.db.pool())
+        .await?;
     }
     sqlx::query(
-        "INSERT INTO login_attempts (email, ip, attempted_at, succeeded) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO login_attempts (action, email, ip, attempted_at, succeeded) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
+    .bind(attempt.as_str())
     .bind(email)
     .bind(ip)
     .bind(db::now())

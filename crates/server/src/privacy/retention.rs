@@ -30,20 +30,25 @@ async fn run(db: &Db, sql: &str, before: i64) -> Result<u64, sqlx::Error> {
 }
 
 /// Failed sign-ins keep the typed email no longer than the throttling
-/// window: the attempts themselves go, and so does any email an older
-/// version wrote into the audit log's details. Runs with every sweep.
+/// window, and password reset requests and sign-ups no longer than theirs:
+/// the attempts themselves go, and so does any email an older version wrote
+/// into the audit log's details. Runs with every sweep.
 pub async fn forget_typed_emails(
     db: &Db,
     settings: &Settings,
     now: i64,
 ) -> Result<(u64, u64), sqlx::Error> {
     let before = now - settings.throttle_window_minutes.max(0) * 60;
-    let attempts = run(
-        db,
-        "DELETE FROM login_attempts WHERE attempted_at < $1",
-        before,
+    let requests_before = now - settings.request_window_minutes.max(0) * 60;
+    let attempts = sqlx::query(
+        "DELETE FROM login_attempts WHERE (action = 'sign_in' AND attempted_at < $1) \
+         OR (action <> 'sign_in' AND attempted_at < $2)",
     )
-    .await?;
+    .bind(before)
+    .bind(requests_before)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
     let details = run(
         db,
         "UPDATE audit_events SET detail = '' WHERE action IN ('sign_in_failed', 'sign_in_paused') \

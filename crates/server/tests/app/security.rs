@@ -248,8 +248,196 @@ async fn sign_up_refuses_addresses_the_mailer_would_refuse(backend: Backend) {
     assert_eq!(app.count("accounts").await, 0);
 }
 
+fn outbox_count(app: &TestApp) -> usize {
+    std::fs::read_dir(app.state.settings.data_dir.join("outbox")).map_or(0, Iterator::count)
+}
+
+async fn ask_for_reset(app: &TestApp, ip: &str, email: &str) -> Reply {
+    app.client()
+        .at_address(ip)
+        .post("/password-reset", &[("email", email)])
+        .await
+}
+
+async fn password_resets_are_limited_per_address_and_per_client(backend: Backend) {
+    let app = TestApp::with_settings(backend, |s| {
+        s.reset_requests_per_address = 2;
+        s.reset_requests_per_client = 3;
+    })
+    .await;
+    for who in ["dai", "eve", "fin", "gus"] {
+        app.person(&format!("{who}@example.org"), Role::Citizen)
+            .await;
+    }
+    // One address, asked for from everywhere.
+    for (n, ip) in ["192.0.2.1", "192.0.2.2"].into_iter().enumerate() {
+        let reply = ask_for_reset(&app, ip, "dai@example.org").await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(outbox_count(&app), n + 1);
+    }
+    let limited = ask_for_reset(&app, "192.0.2.3", " DAI@example.org").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited.body.contains("id=\"email-error\"") && limited.body.contains("Wait 60 minutes"),
+        "{}",
+        limited.body
+    );
+    assert!(
+        limited.body.contains("action=\"/password-reset\""),
+        "the form again"
+    );
+    assert_eq!(outbox_count(&app), 2, "no mail over the limit");
+    assert_eq!(
+        app.count("password_resets").await,
+        2,
+        "no link over the limit"
+    );
+
+    // One client asking for many addresses; unknown addresses count too, so
+    // the limit says nothing about who has an account.
+    for who in ["eve", "fin", "nobody"] {
+        let reply = ask_for_reset(&app, "198.51.100.7", &format!("{who}@example.org")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let limited = ask_for_reset(&app, "198.51.100.7", "gus@example.org").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(outbox_count(&app), 4, "no mail over the limit");
+    // Another client is not held back by that one.
+    let elsewhere = ask_for_reset(&app, "198.51.100.8", "gus@example.org").await;
+    assert_eq!(elsewhere.status, StatusCode::OK);
+    assert_eq!(outbox_count(&app), 5);
+}
+
+async fn sign_up(app: &TestApp, ip: &str, email: &str) -> Reply {
+    app.client()
+        .at_address(ip)
+        .post(
+            "/sign-up",
+            &[
+                ("display_name", "Someone"),
+                ("email", email),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await
+}
+
+async fn sign_ups_are_limited_per_address_and_per_client(backend: Backend) {
+    let app = TestApp::with_settings(backend, |s| {
+        s.sign_ups_per_address = 2;
+        s.sign_ups_per_client = 2;
+        s.request_window_minutes = 30;
+    })
+    .await;
+    let made = sign_up(&app, "192.0.2.1", "hal@example.org").await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let taken = sign_up(&app, "192.0.2.2", "hal@example.org").await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let limited = sign_up(&app, "192.0.2.3", "HAL@example.org").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited.body.contains("id=\"email-error\"") && limited.body.contains("Wait 30 minutes"),
+        "{}",
+        limited.body
+    );
+    assert!(
+        limited.body.contains("value=\"HAL@example.org\""),
+        "what was typed stays"
+    );
+    assert!(
+        !limited.body.contains(PASSWORD),
+        "passwords never come back"
+    );
+
+    for email in ["ian@example.org", "jo@example.org"] {
+        let made = sign_up(&app, "203.0.113.9", email).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    }
+    let limited = sign_up(&app, "203.0.113.9", "kim@example.org").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.count("accounts").await, 3, "no account over the limit");
+    // A form with mistakes costs nothing and is not counted.
+    let mistaken = app
+        .client()
+        .at_address("203.0.113.10")
+        .post("/sign-up", &[("email", "lee@example.org")])
+        .await;
+    assert_eq!(mistaken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let made = sign_up(&app, "203.0.113.10", "lee@example.org").await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let made = sign_up(&app, "203.0.113.10", "max@example.org").await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("accounts").await, 5);
+}
+
+/// The limits are separate: using up sign-ups leaves sign-in and resets alone.
+async fn each_action_has_its_own_limit(backend: Backend) {
+    let app = TestApp::with_settings(backend, |s| {
+        s.sign_ups_per_client = 1;
+        s.reset_requests_per_client = 1;
+    })
+    .await;
+    app.person("ned@example.org", Role::Citizen).await;
+    assert_eq!(
+        sign_up(&app, "192.0.2.9", "oli@example.org").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sign_up(&app, "192.0.2.9", "pat@example.org").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        ask_for_reset(&app, "192.0.2.9", "ned@example.org")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let signed_in = app
+        .client()
+        .at_address("192.0.2.9")
+        .sign_in("ned@example.org", PASSWORD)
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+}
+
+/// Retention forgets a failed sign-in's typed email after the throttling
+/// window, but a reset request or a sign-up only after the request window,
+/// which their limits need.
+async fn request_limits_outlast_the_sign_in_window(backend: Backend) {
+    let app = TestApp::with_settings(backend, |s| {
+        s.throttle_window_minutes = 15;
+        s.request_window_minutes = 60;
+    })
+    .await;
+    app.client()
+        .sign_in("nobody@example.org", "wrong words here")
+        .await;
+    ask_for_reset(&app, "192.0.2.1", "nobody@example.org").await;
+    sign_up(&app, "192.0.2.1", "new@example.org").await;
+    assert_eq!(app.count("login_attempts").await, 3);
+    let now = coprod_server::db::now();
+    let forget = |at: i64| {
+        coprod_server::privacy::retention::forget_typed_emails(
+            &app.state.db,
+            &app.state.settings,
+            at,
+        )
+    };
+    let (gone, _) = forget(now + 20 * 60).await.unwrap();
+    assert_eq!(gone, 1, "the failed sign-in only");
+    assert_eq!(app.count("login_attempts").await, 2);
+    let (gone, _) = forget(now + 61 * 60).await.unwrap();
+    assert_eq!(gone, 2, "the reset request and the sign-up");
+    assert_eq!(app.count("login_attempts").await, 0);
+}
+
 on_both_backends!(
     return_to_only_leads_to_a_plain_path_here,
     csrf_token_is_bound_to_the_session_and_rotated,
     sign_up_refuses_addresses_the_mailer_would_refuse,
+    password_resets_are_limited_per_address_and_per_client,
+    sign_ups_are_limited_per_address_and_per_client,
+    each_action_has_its_own_limit,
+    request_limits_outlast_the_sign_in_window,
 );

@@ -122,6 +122,23 @@ async fn housekeeping_removes_only_what_is_dead(backend: Backend) {
     app.client()
         .sign_in("citizen@test.example", "wrong words here")
         .await;
+    // Every limited action leaves a row to sweep.
+    app.client()
+        .post("/password-reset", &[("email", "citizen@test.example")])
+        .await;
+    let signed_up = app
+        .client()
+        .post(
+            "/sign-up",
+            &[
+                ("display_name", "New Person"),
+                ("email", "new@test.example"),
+                ("password", crate::support::PASSWORD),
+                ("password_confirm", crate::support::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_up.status, StatusCode::SEE_OTHER);
     let now = coprod_server::db::now();
     let nothing = coprod_server::ops::housekeeping::sweep(&app.state.db, now)
         .await
@@ -133,8 +150,13 @@ async fn housekeeping_removes_only_what_is_dead(backend: Backend) {
     let swept = coprod_server::ops::housekeeping::sweep(&app.state.db, two_days_on)
         .await
         .unwrap();
-    assert_eq!(swept.sessions, 1);
-    assert_eq!(swept.login_attempts, 2, "the failure and the success");
+    assert_eq!(swept.sessions, 2, "the citizen's and the new person's");
+    assert_eq!(
+        swept.login_attempts, 4,
+        "the failure, the success, the reset request and the sign-up"
+    );
+    assert_eq!(swept.password_resets, 1);
+    assert_eq!(app.count("login_attempts").await, 0);
     assert_eq!(app.count("sessions").await, 0);
     assert!(
         app.count("audit_events").await > 0,

@@ -7,9 +7,12 @@ pub mod budgeting;
 pub mod coordination;
 pub mod smtp;
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::{
     Router,
     body::Body,
+    extract::ConnectInfo,
     http::{HeaderMap, Method, Request, StatusCode, header},
 };
 use coprod_server::{
@@ -75,10 +78,7 @@ impl TestApp {
 
     /// A client with no cookies yet.
     pub fn client(&self) -> Client {
-        Client {
-            router: self.router.clone(),
-            cookies: Vec::new(),
-        }
+        Client::new(self.router.clone())
     }
 
     /// Creates an account holding `role` (partnership-wide) and returns its id.
@@ -162,6 +162,9 @@ impl Reply {
 pub struct Client {
     router: Router,
     pub cookies: Vec<(String, String)>,
+    /// The address requests come from, as a real connection carries it;
+    /// none (the server sees "unknown") unless [`Client::at_address`].
+    peer: Option<SocketAddr>,
 }
 
 impl Client {
@@ -170,10 +173,22 @@ impl Client {
         Self {
             router,
             cookies: Vec::new(),
+            peer: None,
         }
     }
 
-    pub async fn send(&mut self, request: Request<Body>) -> Reply {
+    /// The same client, its requests coming from `ip`, for limits per client.
+    #[must_use]
+    pub fn at_address(mut self, ip: &str) -> Self {
+        let ip: IpAddr = ip.parse().unwrap();
+        self.peer = Some(SocketAddr::new(ip, 40_000));
+        self
+    }
+
+    pub async fn send(&mut self, mut request: Request<Body>) -> Reply {
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
         let response = self.router.clone().oneshot(request).await.unwrap();
         for value in response.headers().get_all(header::SET_COOKIE) {
             let text = value.to_str().unwrap();
