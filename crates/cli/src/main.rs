@@ -22,7 +22,7 @@ use coprod_server::coprod_engine::people::{EmailAddress, LineOfText, NewPassword
 use coprod_server::{
     AppState, Settings,
     accounts::{password, store as accounts},
-    db::{Db, backup},
+    db::{Db, backup, server_lock::ServerLock},
     demo, places,
 };
 
@@ -103,7 +103,8 @@ enum Command {
         /// Where to write it [default: `DATA_DIR/backups/coprod`-<time>.(sqlite3|json)]
         file: Option<PathBuf>,
     },
-    /// Replace the database's contents with a snapshot. Stop the server first.
+    /// Replace the database's contents with a snapshot. Stop the server first
+    /// (on `SQLite`, a restore refuses while a server is using the database).
     Restore {
         /// A file written by `coprod backup`.
         file: PathBuf,
@@ -286,7 +287,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => {
             let started = Instant::now();
-            let state = AppState::prepare(settings(&cli.common, false)?).await?;
+            let settings = settings(&cli.common, false)?;
+            let _lock = hold_while_serving(&settings)?;
+            let state = AppState::prepare(settings).await?;
             coprod_server::serve(state, |address| {
                 tracing::info!(startup_ms = started.elapsed().as_millis(), "ready");
                 println!("coprod is running at http://{address}/");
@@ -295,6 +298,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { seed_only } => {
             let settings = settings(&cli.common, true)?;
+            let _lock = if seed_only {
+                None
+            } else {
+                hold_while_serving(&settings)?
+            };
             let state = AppState::prepare(settings).await?;
             let seeded = demo::seed(&state.db).await?;
             if seeded.already_present {
@@ -383,6 +391,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The lock a serving process holds on a `SQLite` database from before it
+/// migrates until it stops, so `coprod restore` refuses meanwhile.
+fn hold_while_serving(settings: &Settings) -> anyhow::Result<Option<ServerLock>> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("could not create {}", settings.data_dir.display()))?;
+    Ok(ServerLock::serving(&settings.database_url())?)
 }
 
 /// The database named by the settings, migrated.

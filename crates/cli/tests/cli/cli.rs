@@ -5,7 +5,7 @@ use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
     path::Path,
-    process::{Command, Output, Stdio},
+    process::{Child, Command, Output, Stdio},
     time::Duration,
 };
 
@@ -386,19 +386,21 @@ fn bad_flags_and_settings_say_what_is_wrong() {
     assert!(text(&file).contains("coprod.toml"), "{}", text(&file));
 }
 
-/// SIGTERM stops new work but lets a request already being received finish.
-#[test]
-fn sigterm_finishes_the_request_in_flight() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_coprod"))
+/// `coprod serve` on a free port, once it is ready, and the address it
+/// listens at. `database_url` none means `SQLite` in `data_dir`.
+fn start_server(data_dir: &Path, database_url: Option<&str>) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_coprod"));
+    command
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
+        .arg(data_dir)
         .env("COPROD_LOG", "warn")
         .env_remove("COPROD_DATABASE_URL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    let mut server = command.spawn().unwrap();
     let mut first_line = String::new();
     BufReader::new(server.stdout.take().unwrap())
         .read_line(&mut first_line)
@@ -409,6 +411,61 @@ fn sigterm_finishes_the_request_in_flight() {
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_else(|| panic!("no address in {first_line:?}"))
         .to_owned();
+    (server, address)
+}
+
+/// Sends SIGTERM, as a service manager stops the server.
+fn terminate(server: &Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+}
+
+/// A restore replaces the `SQLite` file; a server still running on the old
+/// one would lose everything written afterwards. So it refuses, naming the
+/// lock, until the server has stopped.
+#[tokio::test]
+async fn restore_refuses_while_a_server_holds_the_sqlite_database() {
+    let test_db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let url = test_db.url.clone();
+    let dir = test_db.data_dir();
+    let migrated = coprod(&url, &dir, &["migrate"], "");
+    assert!(migrated.status.success(), "{}", text(&migrated));
+    let snapshot = dir.join("snapshot.bak");
+    let backed_up = coprod(&url, &dir, &["backup", snapshot.to_str().unwrap()], "");
+    assert!(backed_up.status.success(), "{}", text(&backed_up));
+    test_db.db.close().await;
+
+    let (mut server, address) = start_server(&dir, Some(&url));
+    let refused = coprod(&url, &dir, &["restore", snapshot.to_str().unwrap()], "");
+    assert!(!refused.status.success());
+    let lock = format!("{}.lock", coprod_server::db::sqlite_path(&url));
+    assert!(
+        text(&refused).contains("a coprod server is using this database")
+            && text(&refused).contains(&lock),
+        "{}",
+        text(&refused)
+    );
+    assert!(!text(&refused).contains("Restored"));
+    assert!(
+        TcpStream::connect(&address).is_ok(),
+        "the server carries on"
+    );
+
+    terminate(&server);
+    assert!(server.wait().unwrap().success());
+    let restored = coprod(&url, &dir, &["restore", snapshot.to_str().unwrap()], "");
+    assert!(restored.status.success(), "{}", text(&restored));
+    assert!(text(&restored).contains("Restored"), "{}", text(&restored));
+}
+
+/// SIGTERM stops new work but lets a request already being received finish.
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, address) = start_server(dir.path(), None);
 
     let body = "email=a%40example.org&password=wrong";
     let mut stream = TcpStream::connect(&address).unwrap();
@@ -424,11 +481,7 @@ fn sigterm_finishes_the_request_in_flight() {
     stream.write_all(&body.as_bytes()[..5]).unwrap();
     std::thread::sleep(Duration::from_millis(300));
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    terminate(&server);
     std::thread::sleep(Duration::from_millis(300));
     stream.write_all(&body.as_bytes()[5..]).unwrap();
     let mut reply = String::new();

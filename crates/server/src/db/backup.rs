@@ -8,7 +8,8 @@
 //! them in the order of their random ids, the dump in an order of their
 //! content ([`dump_query`]).
 //! Restoring either is all-or-nothing: a file that fails its checks leaves
-//! the current database exactly as it was.
+//! the current database exactly as it was. A `SQLite` restore refuses while
+//! a server holds the database ([`super::server_lock`]).
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -43,6 +44,8 @@ pub enum BackupError {
         "the snapshot was made by a newer coprod (schema version {found}); this one knows up to {known}"
     )]
     TooNew { found: i64, known: i64 },
+    #[error(transparent)]
+    Locked(#[from] super::server_lock::LockError),
 }
 
 fn file_error(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
@@ -136,6 +139,9 @@ pub async fn restore(url: &str, source: &Path) -> Result<TableCounts, BackupErro
 }
 
 async fn restore_sqlite(url: &str, source: &Path) -> Result<TableCounts, BackupError> {
+    // Held until the restore returns: no server may be using the file it
+    // replaces, nor start on it halfway through.
+    let _lock = super::server_lock::ServerLock::restoring(url)?;
     let not_snapshot = |reason: String| BackupError::NotASnapshot {
         path: source.display().to_string(),
         reason,

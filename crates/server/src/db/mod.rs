@@ -11,6 +11,8 @@ pub mod backup;
 pub mod full_text;
 /// Queries whose filters depend on the request.
 pub mod params;
+/// A lock file beside a `SQLite` database: servers share it, a restore holds it alone.
+pub mod server_lock;
 /// Fresh, throw-away databases of either backend for tests.
 #[cfg(feature = "testing")]
 pub mod testing;
