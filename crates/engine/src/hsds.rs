@@ -397,7 +397,8 @@ impl Reader<'_> {
 }
 
 /// The statuses HSDS 3.0 allows for a service.
-const STATUSES: &[&str] = &["active", "inactive", "defunct", "temporarily closed"];
+/// The service statuses HSDS 3.0 allows.
+pub const STATUSES: &[&str] = &["active", "inactive", "defunct", "temporarily closed"];
 
 /// Checks a service document and projects it. `path` prefixes every error
 /// (e.g. `services[3]`) so a file's problems can be told apart.

@@ -111,3 +111,31 @@ pub async fn token_layer(
     }
     next.run(request).await
 }
+
+/// Reads a whole number from a JSON body whether it is written `7` or
+/// `7.0`: JSON Schema counts both as integers, so a client that follows the
+/// document may send either. Fractions and numbers out of range are refused.
+pub fn whole_number<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::{Deserialize as _, de::Error as _};
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let whole = number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && (-9.0e18..=9.0e18).contains(f))
+            .map(|f| {
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "a whole number checked to lie well within i64"
+                )]
+                let whole = f as i64;
+                whole
+            })
+    });
+    whole
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| D::Error::custom(format!("{number} is not a whole number in range")))
+}

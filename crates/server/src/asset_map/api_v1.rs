@@ -89,11 +89,46 @@ async fn put(
     Ok((status, stored))
 }
 
+/// An HSDS 3.0 service document. The fields described are those coprod
+/// reads; the document may carry any other HSDS 3.0 service field
+/// (`organization`, `attributes`, `service_at_locations`, `schedules`,
+/// `languages`, `cost_options`, ...), each checked as HSDS 3.0 describes it,
+/// and is stored whole. Problems are answered with 422 and their JSON path.
+#[derive(ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the document for the OpenAPI document; the handler reads it as JSON"
+)]
+pub struct ServiceDocument {
+    /// Unique among listings; not only white space.
+    #[schema(min_length = 1, pattern = r"[^\s\x85]")]
+    id: String,
+    /// Not only white space.
+    #[schema(min_length = 1, pattern = r"[^\s\x85]")]
+    name: String,
+    #[schema(schema_with = service_status)]
+    status: String,
+    description: Option<String>,
+    /// Not above `maximum_age`.
+    minimum_age: Option<f64>,
+    maximum_age: Option<f64>,
+    last_modified: Option<String>,
+    assured_date: Option<String>,
+}
+
+fn service_status() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::api::openapi::one_of_keys(
+        "Whether the service runs",
+        coprod_engine::hsds::STATUSES.iter().copied(),
+    )
+}
+
 /// Adds a listing kept by the token's organisation.
 #[utoipa::path(post, path = "/api/v1/services", tag = "asset map",
-    request_body(content = Object, description = "An HSDS 3.0 service document; `id` required."),
+    request_body(content = ServiceDocument, description = "An HSDS 3.0 service document"),
     responses(
         (status = 201, description = "The stored document", body = Object),
+        (status = 200, description = "A listing with that id, kept by the token's organisation, was replaced; the stored document", body = Object),
         (status = 403, description = "Another organisation keeps a listing with that id", body = crate::api::openapi::ErrorEnvelope),
         (status = 422, description = "Every problem with its JSON path", body = crate::api::openapi::ErrorEnvelope)),
     security(("bearer" = [])))]
@@ -110,7 +145,7 @@ pub async fn create(
 /// Replaces a listing the token's organisation keeps.
 #[utoipa::path(put, path = "/api/v1/services/{id}", tag = "asset map",
     params(("id" = String, Path, description = "The service id")),
-    request_body(content = Object, description = "The whole HSDS 3.0 service document"),
+    request_body(content = ServiceDocument, description = "The whole HSDS 3.0 service document; its `id` must be the one in the address"),
     responses(
         (status = 200, description = "The stored document", body = Object),
         (status = 403, description = "The listing is kept by another organisation, or by none", body = crate::api::openapi::ErrorEnvelope),
@@ -201,7 +236,8 @@ pub async fn reports(
 /// How a report was dealt with.
 #[derive(Deserialize, ToSchema)]
 pub struct Resolution {
-    /// What was done about it.
+    /// What was done about it: at most 2,000 characters, not only white space.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"[^\s\x85]")]
     pub note: String,
 }
 

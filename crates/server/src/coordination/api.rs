@@ -173,8 +173,8 @@ pub struct ExclusionOut {
     pub person_id: i64,
     pub name: String,
     pub summary: String,
-    /// The engine's rules unmet, as data.
-    #[schema(value_type = Object)]
+    /// The engine's rules unmet, as data: one entry per rule.
+    #[schema(value_type = Vec<Object>)]
     pub unmet: Value,
 }
 
@@ -254,8 +254,10 @@ pub async fn candidates(
 /// Which offer's slot to propose.
 #[derive(Deserialize, ToSchema)]
 pub struct ProposalIn {
+    #[serde(deserialize_with = "crate::api::whole_number")]
     pub offer_id: i64,
     /// The slot's number within the offer, from a candidate's `detail.slots`.
+    #[serde(deserialize_with = "crate::api::whole_number")]
     pub slot: u32,
 }
 
@@ -407,6 +409,7 @@ async fn days_out(conn: &mut sqlx::AnyConnection, days: &[Occurrence]) -> Result
 #[serde(default)]
 pub struct DateQuery {
     /// `YYYY-MM-DD`; today when left out.
+    #[param(format = Date)]
     pub date: String,
 }
 
@@ -465,13 +468,25 @@ pub async fn gaps(
 /// What became of a day's help.
 #[derive(Deserialize, ToSchema)]
 pub struct LogIn {
-    /// `done`, `missed` or `cancelled`.
+    #[schema(schema_with = logged_status_schema)]
     pub status: String,
     #[serde(default)]
     pub note: String,
     /// For `cancelled`: someone must stand in.
     #[serde(default)]
     pub needs_cover: bool,
+}
+
+fn logged_status_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::api::openapi::one_of_keys(
+        "What became of the day",
+        [
+            OccurrenceStatus::Done,
+            OccurrenceStatus::Missed,
+            OccurrenceStatus::Cancelled,
+        ]
+        .map(OccurrenceStatus::as_str),
+    )
 }
 
 /// A day as logged, and what it did in the time bank.
@@ -540,25 +555,33 @@ pub async fn log_day(
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
 pub struct PeriodQuery {
-    /// `YYYY-MM-DD`
+    /// `YYYY-MM-DD`; when left out, a year ago (or `to`, if that is earlier).
+    #[param(format = Date)]
     pub from: String,
-    /// `YYYY-MM-DD`
+    /// `YYYY-MM-DD`, not before `from` (400 otherwise); when left out, today
+    /// (or `from`, if that is later).
+    #[param(format = Date)]
     pub to: String,
 }
 
 impl PeriodQuery {
+    /// The period asked for: by default the last year. An end given alone
+    /// moves the other end where needed, so that either end alone always
+    /// makes a period: `from` after today ends on `from`; `to` more than a
+    /// year ago starts on `to`.
     fn period(&self) -> Result<DateRange> {
-        let default = hours::last_year(today());
-        let first = if self.from.is_empty() {
-            default.first
-        } else {
-            parse_date(&self.from).ok_or(AppError::bad_request("error.schedule.date", "from"))?
+        let read = |raw: &str, field: &'static str| {
+            parse_date(raw).ok_or(AppError::bad_request("error.schedule.date", field))
         };
-        let last = if self.to.is_empty() {
-            default.last
-        } else {
-            parse_date(&self.to).ok_or(AppError::bad_request("error.schedule.date", "to"))?
-        };
+        let from = (!self.from.is_empty())
+            .then(|| read(&self.from, "from"))
+            .transpose()?;
+        let to = (!self.to.is_empty())
+            .then(|| read(&self.to, "to"))
+            .transpose()?;
+        let year = hours::last_year(today());
+        let first = from.unwrap_or_else(|| to.map_or(year.first, |to| to.min(year.first)));
+        let last = to.unwrap_or_else(|| from.map_or(year.last, |from| from.max(year.last)));
         DateRange::new(first, last).map_err(|_| AppError::bad_request("error.schedule.date", "to"))
     }
 }
@@ -592,19 +615,49 @@ pub async fn statement(
     Ok(Json(statement))
 }
 
+/// One area's time bank totals over a period, in minutes.
+#[derive(Serialize, ToSchema)]
+pub struct AreaTotalsOut {
+    /// The area's GSS code; null for members whose area is not recorded.
+    pub area: Option<String>,
+    /// Help the area's members gave.
+    pub given_minutes: i64,
+    /// Help the area's members received and paid for.
+    pub received_minutes: i64,
+    /// Hours the organisation gifted the area's members.
+    pub gifted_minutes: i64,
+}
+
+impl From<AreaTotals> for AreaTotalsOut {
+    fn from(totals: AreaTotals) -> Self {
+        Self {
+            area: totals.area.map(|code| code.as_str().to_owned()),
+            given_minutes: totals.given_minutes,
+            received_minutes: totals.received_minutes,
+            gifted_minutes: totals.gifted_minutes,
+        }
+    }
+}
+
 /// Hours given, received and gifted by the area members live in.
 #[utoipa::path(get, path = "/api/v1/timebank/areas", tag = "time bank",
     params(PeriodQuery),
-    responses((status = 200, description = "Totals per area, in minutes", body = Object)),
+    responses((status = 200, description = "Totals per area", body = Vec<AreaTotalsOut>)),
     security(("bearer" = [])))]
 pub async fn areas(
     State(state): State<AppState>,
     Query(query): Query<PeriodQuery>,
-) -> Result<Json<Vec<AreaTotals>>> {
+) -> Result<Json<Vec<AreaTotalsOut>>> {
     let period = query.period()?;
     let mut conn = state.db.pool().acquire().await?;
     let ledger = store::ledger::load(&mut conn)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Json(ledger.area_report(period)))
+    Ok(Json(
+        ledger
+            .area_report(period)
+            .into_iter()
+            .map(AreaTotalsOut::from)
+            .collect(),
+    ))
 }

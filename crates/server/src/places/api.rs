@@ -12,7 +12,8 @@ use crate::{
 
 /// Where a postcode is, and the areas it lies in.
 #[utoipa::path(get, path = "/api/v1/postcodes/{postcode}", tag = "places",
-    params(("postcode" = String, Path, description = "A UK postcode, in any case and spacing")),
+    params(("postcode" = String, Path, description = "A UK postcode, in any case, with or without the space",
+        pattern = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$")),
     responses(
         (status = 200, body = PostcodeRecord),
         (status = 400, description = "Not shaped like a postcode", body = crate::api::openapi::ErrorEnvelope),

@@ -5,7 +5,10 @@
 use axum::{Extension, Json, body::Bytes, extract::State, http::StatusCode};
 use coprod_engine::{explorer::Stage, self_assessment::Co};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{
+    ToSchema,
+    openapi::{ArrayBuilder, RefOr, schema::Schema},
+};
 
 use super::{
     model::{AimedOutcome, Partner, TalkingPoint},
@@ -16,7 +19,7 @@ use super::{
     },
 };
 use crate::{
-    api::ApiClient,
+    api::{ApiClient, openapi},
     app::AppState,
     error::{AppError, Problem, Result},
 };
@@ -108,21 +111,60 @@ pub async fn initiatives(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInitiative {
+    #[schema(schema_with = openapi::line_of_text)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
+    #[schema(schema_with = openapi::line_of_text)]
     pub service: String,
-    /// `proposed`, `running` or `ended`.
+    #[schema(schema_with = stage_schema)]
     pub stage: String,
-    /// One or more of `co_commissioning`, `co_design`, `co_delivery`,
-    /// `co_assessment`.
+    /// One or more of the Four Co's.
+    #[schema(schema_with = cos_schema)]
     pub cos: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = partners_schema)]
     pub partners: Vec<String>,
+    /// Talking Points outcomes the initiative aims at.
     #[serde(default)]
+    #[schema(schema_with = talking_points_schema)]
     pub talking_points: Vec<String>,
+    /// Outcomes in the organisation's own words, one line each.
     #[serde(default)]
+    #[schema(schema_with = own_outcomes_schema)]
     pub own_outcomes: Vec<String>,
+}
+
+fn stage_schema() -> RefOr<Schema> {
+    openapi::one_of_keys("Where the initiative stands", Stage::ALL.map(Stage::key))
+}
+
+fn cos_schema() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(openapi::one_of_keys(
+            "One of the Four Co's",
+            Co::ALL.map(Co::key),
+        ))
+        .min_items(Some(1))
+}
+
+fn partners_schema() -> ArrayBuilder {
+    ArrayBuilder::new().items(openapi::one_of_keys(
+        "Who co-produces it with the organisation",
+        Partner::ALL.iter().map(|p| p.key()),
+    ))
+}
+
+fn talking_points_schema() -> ArrayBuilder {
+    ArrayBuilder::new().items(openapi::one_of_keys(
+        "A Talking Points outcome",
+        TalkingPoint::ALL.iter().map(|p| p.key()),
+    ))
+}
+
+fn own_outcomes_schema() -> ArrayBuilder {
+    ArrayBuilder::new().items(openapi::line_of_text())
 }
 
 fn check(new: &NewInitiative) -> std::result::Result<InitiativeInput, Vec<Problem>> {

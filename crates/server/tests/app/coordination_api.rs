@@ -179,11 +179,17 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
     let (status, held) = client.api_call(Method::POST, &path, token, &proposal).await;
     assert_eq!(status, StatusCode::CREATED, "{held}");
     assert_eq!(held["status"], "proposed");
-    // Jean's slot is taken now: the other request is told so.
+    // Jean's slot is taken now: the other request is told so. A whole
+    // number written `1.0` is an integer to JSON Schema, so it is read as 1;
+    // a fraction is refused.
     let path = format!("/api/v1/coordination/requests/{}/proposals", s.requests[1]);
-    let (status, refused) = client.api_call(Method::POST, &path, token, &proposal).await;
+    let as_float = format!(r#"{{"offer_id": {}.0, "slot": 1.0}}"#, s.offer);
+    let (status, refused) = client.api_call(Method::POST, &path, token, &as_float).await;
     assert_eq!(status, StatusCode::CONFLICT, "{refused}");
     assert_eq!(refused["errors"][0]["code"], "slot_taken");
+    let fraction = json!({"offer_id": s.offer, "slot": 1.5}).to_string();
+    let (status, refused) = client.api_call(Method::POST, &path, token, &fraction).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     let (status, refused) = client
         .api_call(Method::POST, &path, token, "{\"offer_id\": \"x\"}")
         .await;
@@ -227,6 +233,27 @@ async fn a_system_runs_the_round_through_the_api(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(areas[0]["given_minutes"], 45);
+    // One end alone always makes a period; two the wrong way round do not.
+    let (status, areas) = client
+        .api_call(
+            Method::GET,
+            "/api/v1/timebank/areas?to=2000-01-01",
+            token,
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{areas}");
+    assert_eq!(areas, json!([]));
+    let (status, refused) = client
+        .api_call(
+            Method::GET,
+            "/api/v1/timebank/areas?from=2000-01-02&to=2000-01-01",
+            token,
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "to");
 
     let (status, _) = client
         .api_call(Method::GET, "/api/v1/coordination/gaps", token, "")
