@@ -74,12 +74,23 @@ async function openMap(page) {
   assert.equal((await toggle.textContent()).trim(), HIDE);
 }
 
+async function markerImagesLoaded(page) {
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('img.leaflet-marker-icon, img.leaflet-marker-shadow')].every((img) => img.complete),
+    null,
+    { timeout: 10_000 },
+  );
+}
+
 /** Opens a pin's popup from the keyboard; returns the popup's links. */
 async function openPopupByKeyboard(page, marker) {
   await marker.focus();
   await page.keyboard.press('Enter');
   const popup = page.locator('.leaflet-popup');
   await popup.waitFor({ timeout: 5_000 });
+  // Leaflet fades a popup in; until it is opaque its text is paler than it
+  // will be, and a contrast check made meanwhile measures the fade.
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1', null, { timeout: 5_000 });
   return popup.locator('a.coprod-search-map__popup-link').evaluateAll((links) =>
     links.map((a) => ({ href: a.getAttribute('href'), name: a.textContent.trim(), focused: a === document.activeElement })),
   );
@@ -175,6 +186,9 @@ describe('the map of the search results, with no tile server', () => {
     await withPage(browser, server, 'map-remembered', {}, async (page) => {
       await page.goto(SEARCH);
       await openMap(page);
+      // A reload cancels whatever the page is still fetching; let the pins'
+      // images arrive first, so that no cancelled fetch is taken for a fault.
+      await markerImagesLoaded(page);
       await page.reload();
       await page.locator('.coprod-search-map__map .leaflet-marker-icon').first().waitFor({ timeout: 10_000 });
       assert.equal(await mapToggle(page).getAttribute('aria-expanded'), 'true');

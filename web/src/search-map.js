@@ -166,7 +166,16 @@
   function drawMap() {
     const L = window.L;
     L.Icon.Default.imagePath = `${LEAFLET}images/`;
-    const map = L.map(mapElement, { zoomControl: false, maxZoom: MAX_ZOOM });
+    // People who ask their system for less motion get a map that jumps
+    // rather than glides, and popups that appear at once.
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const map = L.map(mapElement, {
+      zoomControl: false,
+      maxZoom: MAX_ZOOM,
+      fadeAnimation: !still,
+      zoomAnimation: !still,
+      markerZoomAnimation: !still,
+    });
     L.control
       .zoom({ zoomInTitle: data.words.zoom_in, zoomOutTitle: data.words.zoom_out })
       .addTo(map);
