@@ -85,7 +85,7 @@ pub async fn organisation(
 /// organisations' members are refused.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/members", tag = "organisations",
     params(("id" = i64, Path, description = "Organisation id")),
-    responses((status = 200, body = MemberList), (status = 403, body = crate::api::openapi::ErrorEnvelope)),
+    responses((status = 200, body = MemberList), (status = 404, description = "Not the token's own organisation", body = crate::api::openapi::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn members(
     State(state): State<AppState>,
@@ -93,7 +93,7 @@ pub async fn members(
     Path(id): Path<i64>,
 ) -> Result<Json<MemberList>> {
     if id != client.organisation_id {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let items = store::members(&state.db, id)
         .await?

@@ -51,36 +51,27 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// Those who keep an organisation's listings: its coordinators and
+/// managers (and administrators, who reach every organisation).
+pub const KEEPING_ROLES: &[Role] = &[Role::Coordinator, Role::Manager];
+
 /// The organisations a person keeps listings for: where they coordinate or
-/// manage, or every organisation for an administrator.
+/// manage, every organisation for those whose role covers the partnership.
 pub async fn keeper_organisations(db: &db::Db, user: &CurrentUser) -> Result<Vec<(i64, String)>> {
     let all: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
             .fetch_all(db.pool())
             .await?;
-    if user.is_admin() {
-        return Ok(all);
-    }
+    let reach = user.reach(KEEPING_ROLES);
     Ok(all
         .into_iter()
-        .filter(|(id, _)| {
-            user.memberships.iter().any(|m| {
-                m.organisation_id == Some(*id)
-                    && matches!(m.role, Role::Coordinator | Role::Manager)
-            })
-        })
+        .filter(|(id, _)| reach.covers(Some(*id)))
         .collect())
 }
 
 /// Whether a person may change a listing kept by `managed_by`.
 pub fn may_keep(user: &CurrentUser, managed_by: Option<i64>) -> bool {
-    user.is_admin()
-        || managed_by.is_some_and(|org| {
-            user.memberships.iter().any(|m| {
-                m.organisation_id == Some(org)
-                    && matches!(m.role, Role::Coordinator | Role::Manager)
-            })
-        })
+    user.may(KEEPING_ROLES, managed_by)
 }
 
 /// One row of the coordinator's list.

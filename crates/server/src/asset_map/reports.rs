@@ -15,7 +15,7 @@ use coprod_engine::people::EmailAddress;
 use serde::Deserialize;
 use sqlx::Row;
 
-use super::listings::{KEEPERS, keeper_organisations, may_keep};
+use super::listings::{KEEPERS, may_keep};
 use crate::{
     access::{Access, Route, redirect},
     accounts::CurrentUser,
@@ -208,9 +208,9 @@ struct QueuePage {
 }
 
 /// The open reports a person should deal with: for listings their
-/// organisations keep, and — for administrators — unclaimed ones too.
+/// organisations keep, and — for those whose role covers the partnership —
+/// unclaimed ones too.
 async fn open_reports(state: &AppState, user: &CurrentUser) -> Result<Vec<OpenReport>> {
-    let organisations = keeper_organisations(&state.db, user).await?;
     let rows = sqlx::query(
         "SELECT r.id, r.service_id, s.name, s.managed_by, r.kind, r.details, r.reporter_email, r.reported_at \
          FROM listing_reports r JOIN services s ON s.id = r.service_id \
@@ -221,10 +221,7 @@ async fn open_reports(state: &AppState, user: &CurrentUser) -> Result<Vec<OpenRe
     let mut reports = Vec::new();
     for row in &rows {
         let managed_by: Option<i64> = row.try_get("managed_by")?;
-        let mine = match managed_by {
-            Some(org) => organisations.iter().any(|(id, _)| *id == org),
-            None => user.is_admin(),
-        };
+        let mine = may_keep(&user, managed_by);
         if mine {
             reports.push(OpenReport {
                 id: row.try_get("id")?,

@@ -117,6 +117,7 @@ async fn funded(state: &AppState, id: i64, proposal_id: i64) -> Result<(Process,
 }
 
 pub async fn form(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path((id, proposal_id)): Path<(i64, i64)>,
@@ -132,6 +133,7 @@ pub async fn form(
 }
 
 pub async fn post(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,

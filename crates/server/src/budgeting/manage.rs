@@ -35,9 +35,23 @@ struct ListPage {
     processes: Vec<Process>,
 }
 
-pub async fn list(State(state): State<AppState>, shell: Shell) -> Result<Response> {
+/// The processes the organiser runs: those of the organisations within
+/// their reach.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(user): Extension<CurrentUser>,
+    shell: Shell,
+) -> Result<Response> {
+    let mut processes = store::list_processes(&state.db).await?;
+    let mut mine = Vec::with_capacity(processes.len());
+    for process in processes.drain(..) {
+        let run_by = store::run_by(&state.db, process.id).await?;
+        if run_by.is_some_and(|organisation| user.may(super::ORGANISER_ROLES, organisation)) {
+            mine.push(process);
+        }
+    }
     page(&ListPage {
-        processes: store::list_processes(&state.db).await?,
+        processes: mine,
         shell,
     })
 }
@@ -196,6 +210,7 @@ pub(super) async fn dashboard_page(
 }
 
 pub async fn dashboard(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path(id): Path<i64>,
@@ -214,6 +229,7 @@ pub async fn dashboard(
 
 /// Starts the next phase now. Closing the vote seals it at once.
 pub async fn next_phase(
+    _organised: super::Organised,
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     ClientIp(ip): ClientIp,
@@ -250,6 +266,7 @@ pub async fn next_phase(
 }
 
 pub async fn add_category(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path(id): Path<i64>,
@@ -298,6 +315,7 @@ pub async fn add_category(
 /// Counts the closed vote with the process's rule and publishes the result.
 /// Sealing first means the count only ever sees ballots no one can trace.
 pub async fn count(
+    _organised: super::Organised,
     State(state): State<AppState>,
     Extension(user): Extension<CurrentUser>,
     ClientIp(ip): ClientIp,

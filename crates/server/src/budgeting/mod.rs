@@ -42,16 +42,57 @@ mod voting;
 /// The counting engine's reasons in plain words.
 mod why;
 
+use std::collections::HashMap;
+
 use axum::{
-    http::Method,
+    extract::{FromRequestParts, Path},
+    http::{Method, request::Parts},
     routing::{get, post},
 };
 use coprod_engine::people::Role;
 
-use crate::access::{Access, Route};
+use crate::{
+    access::{Access, Route},
+    accounts::CurrentUser,
+    app::AppState,
+    error::AppError,
+};
 
-/// Those who run processes: coordinators, managers and administrators.
-pub const ORGANISERS: Access = Access::AnyRole(&[Role::Coordinator, Role::Manager, Role::Admin]);
+/// The roles of those who run processes: coordinators, managers and
+/// administrators.
+pub const ORGANISER_ROLES: &[Role] = &[Role::Coordinator, Role::Manager, Role::Admin];
+/// Those who run processes, for some organisation or for all.
+pub const ORGANISERS: Access = Access::AnyRole(ORGANISER_ROLES);
+
+/// Proof that the signed-in organiser may run the process a route names:
+/// it is run by an organisation within their reach (or by the partnership,
+/// for those whose role covers it). To anyone else the process is not
+/// there. Taken before any form is read, so that a refusal never depends on
+/// what was sent.
+pub struct Organised;
+
+impl FromRequestParts<AppState> for Organised {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let id: i64 = params
+            .get("id")
+            .and_then(|raw| raw.parse().ok())
+            .ok_or(AppError::NotFound)?;
+        match store::run_by(&state.db, id).await? {
+            Some(organisation) if user.may(ORGANISER_ROLES, organisation) => Ok(Organised),
+            _ => Err(AppError::NotFoundKey("budgeting.error.no_process")),
+        }
+    }
+}
 
 pub fn routes() -> Vec<Route> {
     let mut routes = public_routes();

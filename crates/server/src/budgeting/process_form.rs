@@ -400,6 +400,7 @@ async fn changeable(state: &AppState, id: i64) -> Result<Process> {
 }
 
 pub async fn edit_form(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path(id): Path<i64>,
@@ -415,6 +416,7 @@ pub async fn edit_form(
 }
 
 pub async fn update(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path(id): Path<i64>,

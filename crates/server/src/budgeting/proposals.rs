@@ -229,6 +229,7 @@ pub async fn propose(
 }
 
 pub async fn enter_form(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path(id): Path<i64>,
@@ -237,6 +238,7 @@ pub async fn enter_form(
 }
 
 pub async fn enter(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,
@@ -399,6 +401,7 @@ async fn reviewable(
 }
 
 pub async fn review_form(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path((id, proposal_id)): Path<(i64, i64)>,
@@ -415,6 +418,7 @@ pub async fn review_form(
 }
 
 pub async fn review(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,

@@ -181,7 +181,31 @@ pub async fn insert_process(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    row.try_get("id")
+    let id: i64 = row.try_get("id")?;
+    // Run by the organisation its organiser organises for, when that is
+    // exactly one; otherwise by the partnership itself.
+    sqlx::query(
+        "UPDATE pb_processes SET organisation_id = ( \
+             SELECT MIN(m.organisation_id) FROM memberships m \
+              WHERE m.account_id = $1 AND m.role IN ('coordinator', 'manager') \
+             HAVING COUNT(DISTINCT m.organisation_id) = 1 AND COUNT(*) = COUNT(m.organisation_id)) \
+         WHERE id = $2",
+    )
+    .bind(created_by)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// The organisation running a process (`None`: the partnership itself).
+pub async fn run_by(db: &Db, id: i64) -> Result<Option<Option<i64>>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT organisation_id FROM pb_processes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|(organisation,)| organisation))
 }
 
 /// Replaces a process's settings.

@@ -469,6 +469,7 @@ pub async fn code_vote(
 }
 
 pub async fn paper_form(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Path(id): Path<i64>,
@@ -490,6 +491,7 @@ pub async fn paper_form(
 }
 
 pub async fn paper_enter(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,
@@ -532,6 +534,7 @@ pub struct CodesForm {
 
 /// Issues codes and shows them, once, to print.
 pub async fn issue_codes(
+    _organised: super::Organised,
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,

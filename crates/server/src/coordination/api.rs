@@ -304,6 +304,18 @@ fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T> {
     })
 }
 
+/// Refuses, as not found, a request whose asker the token's organisation
+/// does not hold, before anything in the body is looked at: a token learns
+/// nothing about records it may not reach.
+async fn within_reach(state: &AppState, client: &ApiClient, request: i64) -> Result<()> {
+    let mut conn = state.db.pool().acquire().await?;
+    store::requests::find(&mut conn, request)
+        .await?
+        .filter(|r| client.reach().covers(r.holder))
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
 /// Proposes an offer's slot for an open request; the volunteer is asked by
 /// email. Refused with 409 when the slot has just been booked, the request
 /// already has a proposal, or the offer no longer suits.
@@ -322,6 +334,7 @@ pub async fn propose(
     Path(id): Path<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<MatchOut>)> {
+    within_reach(&state, &client, id).await?;
     let input: ProposalIn = body(&bytes)?;
     let held = workflow::propose(
         &state.db,
@@ -515,6 +528,17 @@ pub async fn log_day(
     Path(id): Path<i64>,
     bytes: Bytes,
 ) -> Result<Json<LoggedOut>> {
+    let request = {
+        let mut conn = state.db.pool().acquire().await?;
+        let day = store::rounds::find(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let held = store::matches::find(&mut conn, day.match_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        held.request_id
+    };
+    within_reach(&state, &client, request).await?;
     let input: LogIn = body(&bytes)?;
     let status = OccurrenceStatus::parse(&input.status)
         .filter(|s| *s != OccurrenceStatus::Planned)

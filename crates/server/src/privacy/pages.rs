@@ -19,7 +19,7 @@ use crate::{
     accounts::CurrentUser,
     app::AppState,
     audit::{self, Action, Event},
-    coordination::{is_coordinator, model::Channel},
+    coordination::{COORDINATING_ROLES, model::Channel},
     db,
     error::{AppError, Result},
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
@@ -106,6 +106,24 @@ pub struct WithdrawForm {
     channel: String,
 }
 
+/// Whether `user` coordinates for the organisation holding the co-delivery
+/// person a consent was given by.
+async fn coordinates_for(
+    conn: &mut sqlx::AnyConnection,
+    user: &CurrentUser,
+    person: Option<i64>,
+) -> Result<bool> {
+    let Some(person) = person else {
+        return Ok(false);
+    };
+    let holder: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT organisation_id FROM coordination_people WHERE id = $1")
+            .bind(person)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(holder.is_some_and(|(organisation,)| user.may(COORDINATING_ROLES, organisation)))
+}
+
 /// Withdraws a consent: the person's own (online), or, recorded by staff,
 /// one given to them by phone, on paper or in person.
 pub async fn withdraw(
@@ -136,7 +154,9 @@ pub async fn withdraw(
             && held.coordination_person_id == me.as_ref().and_then(|m| m.person_id));
     let (channel, back) = if own {
         (Channel::Online, "/account/privacy".to_owned())
-    } else if user.is_admin() || (is_coordinator(&user) && held.coordination_person_id.is_some()) {
+    } else if user.is_admin()
+        || coordinates_for(&mut tx, &user, held.coordination_person_id).await?
+    {
         let channel = Channel::parse(&form.channel)
             .filter(|c| Channel::ON_BEHALF.contains(c))
             .ok_or(AppError::BadRequest {

@@ -72,8 +72,12 @@ async fn tokens_authenticate_and_are_scoped(backend: Backend) {
             Some(&token),
         )
         .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("\"code\":\"forbidden\""));
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(
+        refused.body.contains("\"code\":\"not_found\""),
+        "{}",
+        refused.body
+    );
     let missing = client
         .api_get("/api/v1/organisations/999999", Some(&token))
         .await;

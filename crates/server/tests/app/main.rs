@@ -11,6 +11,7 @@
 mod support;
 
 mod access;
+mod access_matrix;
 mod accounts;
 mod api_and_ops;
 /// Sealed ballots: no order, id or system column links them to a voter.

@@ -12,7 +12,8 @@ use coprod_engine::schedule::{Date, DateRange};
 use serde::Deserialize;
 
 use super::{
-    Flash, MatchLine, OfferLine, audit_read, back_to, match_lines, problem_redirect, with_flash,
+    Flash, MatchLine, OfferLine, audit_read, back_to, held_person, held_request, match_lines,
+    problem_redirect, with_flash,
 };
 use crate::{
     access::{Reach, redirect},
@@ -51,6 +52,46 @@ struct MinePage {
 async fn me(state: &AppState, user: &CurrentUser) -> Result<Option<Person>> {
     let mut conn = state.db.pool().acquire().await?;
     Ok(store::people::for_account(&mut conn, user.account_id).await?)
+}
+
+/// Whether `user` may act on something of `person_id`'s from the help
+/// pages: it is their own, or they coordinate for the organisation holding
+/// the person. To anyone else it is not there.
+async fn acting_for(state: &AppState, user: &CurrentUser, person_id: i64) -> Result<()> {
+    if me(state, user).await?.is_some_and(|p| p.id == person_id) {
+        return Ok(());
+    }
+    let mut conn = state.db.pool().acquire().await?;
+    held_person(&mut conn, user, person_id).await.map(|_| ())
+}
+
+/// Whether `user` may act on a match from the help pages: they are its
+/// helper or its asker, or coordinate for whoever holds the asker.
+async fn acting_on_match(state: &AppState, user: &CurrentUser, match_id: i64) -> Result<()> {
+    let mut conn = state.db.pool().acquire().await?;
+    let held = store::matches::find(&mut conn, match_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (helper, asker) = workflow::sides(&mut conn, &held)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    drop(conn);
+    for person in [helper, asker] {
+        if me(state, user).await?.is_some_and(|p| p.id == person) {
+            return Ok(());
+        }
+    }
+    acting_for(state, user, asker).await
+}
+
+/// As [`acting_on_match`], for the match a day of help belongs to.
+async fn acting_on_match_of_day(state: &AppState, user: &CurrentUser, day_id: i64) -> Result<()> {
+    let mut conn = state.db.pool().acquire().await?;
+    let day = store::rounds::find(&mut conn, day_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    acting_on_match(state, user, day.match_id).await
 }
 
 pub async fn overview(
@@ -112,12 +153,7 @@ pub async fn withdraw_offer(
     let offer = store::offers::find(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mine = me(&state, &user)
-        .await?
-        .is_some_and(|p| p.id == offer.person_id);
-    if !mine && !is_coordinator(&user) {
-        return Err(AppError::Forbidden);
-    }
+    acting_for(&state, &user, offer.person_id).await?;
     store::offers::withdraw(&mut conn, id).await?;
     Ok(redirect("/help?done=withdrawn"))
 }
@@ -141,12 +177,7 @@ pub async fn add_away(
     let offer = store::offers::find(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mine = me(&state, &user)
-        .await?
-        .is_some_and(|p| p.id == offer.person_id);
-    if !mine && !is_coordinator(&user) {
-        return Err(AppError::Forbidden);
-    }
+    acting_for(&state, &user, offer.person_id).await?;
     let dates = match (parse_date(&form.first), parse_date(&form.last)) {
         (Some(first), Some(last)) if first <= last => DateRange { first, last },
         _ => return Ok(redirect(&with_flash(&back, "problem", "input"))),
@@ -169,7 +200,7 @@ pub async fn withdraw_request(
         .await?
         .is_some_and(|p| p.id == request.person_id);
     if !mine {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let live = store::matches::for_request(&mut conn, id)
         .await?
@@ -204,8 +235,17 @@ pub async fn match_page(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
-    let coordinator = is_coordinator(&user);
     let mut conn = state.db.pool().acquire().await?;
+    // A coordinator reads the match only if it is about people their
+    // organisation holds; to anyone else it is not there.
+    let coordinator = is_coordinator(&user) && {
+        let held = store::matches::find(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        held_request(&mut conn, &user, held.request_id)
+            .await
+            .is_ok()
+    };
     let view = MatchView::load(&mut conn, &shell, id, coordinator)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -255,6 +295,7 @@ async fn answer(
     accept: bool,
     reason: &str,
 ) -> Result<Response> {
+    acting_on_match(state, user, id).await?;
     let path = format!("/help/matches/{id}");
     match workflow::answer(&state.db, &Actor::person(user), id, accept, reason).await {
         Ok(held) => {
@@ -299,6 +340,7 @@ pub async fn end(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<AnswerForm>,
 ) -> Result<Response> {
+    acting_on_match(&state, &user, id).await?;
     let path = format!("/help/matches/{id}");
     let note: String = form.reason.chars().take(500).collect();
     match workflow::end(&state.db, &Actor::person(&user), id, &note, today()).await {
@@ -326,6 +368,7 @@ pub async fn log_day(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<LogForm>,
 ) -> Result<Response> {
+    acting_on_match_of_day(&state, &user, id).await?;
     let back = back_to(&form.back, "/help/round");
     let Some(status) =
         OccurrenceStatus::parse(&form.status).filter(|s| *s != OccurrenceStatus::Planned)
