@@ -119,6 +119,18 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Account>, i64), sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    list_on(&mut conn, filter, limit, offset).await
+}
+
+/// As [`list`], on a connection (a transaction's, say, so that whoever
+/// reads the list is audited with it).
+pub async fn list_on(
+    conn: &mut sqlx::AnyConnection,
+    filter: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Account>, i64), sqlx::Error> {
     let pattern = format!("%{}%", filter.to_lowercase().replace(['%', '_'], ""));
     let rows = sqlx::query(
         "SELECT id, email, display_name, created_at, disabled_at FROM accounts \
@@ -128,13 +140,13 @@ pub async fn list(
     .bind(&pattern)
     .bind(limit)
     .bind(offset)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     let (total,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM accounts WHERE LOWER(display_name) LIKE $1 OR email LIKE $1",
     )
     .bind(&pattern)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok((
         rows.iter().map(account_from).collect::<Result<_, _>>()?,

@@ -1,5 +1,6 @@
 use askama::Template;
 use axum::{
+    Extension,
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
@@ -48,14 +49,29 @@ impl ListPage {
     }
 }
 
+/// The accounts, a page at a time. Which people an administrator was
+/// shown is audited in the transaction that read them.
 pub async fn list(
     State(state): State<AppState>,
     shell: Shell,
+    Extension(user): Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
     Query(query): Query<ListQuery>,
 ) -> Result<Response> {
     let paging = Paging::requested(query.page, PAGE_SIZE);
     let q: String = query.q.trim().chars().take(100).collect();
-    let (people, total) = store::list(&state.db, &q, paging.limit(), paging.offset()).await?;
+    let mut tx = state.db.begin_write().await?;
+    let (people, total) = store::list_on(&mut tx, &q, paging.limit(), paging.offset()).await?;
+    if !people.is_empty() {
+        let shown: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+        audit::record_in(
+            &mut tx,
+            Event::new(Action::PeopleListed, Some(user.account_id), &ip)
+                .detail(format!("accounts {}", shown.join(", "))),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     page(&ListPage {
         shell,
         people,

@@ -75,6 +75,8 @@ pub enum Action {
     ConsentWithdrawn,
     PersonExported,
     PersonErased,
+    /// Staff were shown a list of people (the accounts they searched).
+    PeopleListed,
 }
 
 impl Action {
@@ -128,6 +130,7 @@ impl Action {
             Action::ConsentWithdrawn => "consent_withdrawn",
             Action::PersonExported => "person_exported",
             Action::PersonErased => "person_erased",
+            Action::PeopleListed => "people_listed",
         }
     }
 }

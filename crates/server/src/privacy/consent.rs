@@ -231,10 +231,13 @@ pub enum Withdrawn {
 ///   rate it) and housekeeping deletes it after the retention period;
 /// - **co-delivery**: the person's open offers and requests are withdrawn,
 ///   so they are matched no more;
+/// - an **identified survey**: the person's answers stay in the counts but
+///   no longer say whose they are, and invitations not yet used lose the
+///   address they were sent to;
 /// - the other kinds are kept on another basis as well (the time bank's
-///   books are a legal record; an account is needed to sign in), so the
-///   withdrawal is recorded for staff to act on and the person can ask
-///   for erasure.
+///   books are a legal record; an account is needed to sign in; a
+///   budgeting proposal is public once sent), so the withdrawal is
+///   recorded for staff to act on and the person can ask for erasure.
 pub async fn withdraw(
     conn: &mut AnyConnection,
     consent: &Consent,
@@ -269,6 +272,24 @@ pub async fn withdraw(
             "UPDATE help_requests SET status = 'withdrawn' WHERE person_id = $1 AND status = 'open'",
         )
         .bind(person)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if RecordKind::parse(&consent.record_kind) == Some(RecordKind::Survey)
+        && let Some(account) = consent.account_id
+    {
+        sqlx::query(
+            "UPDATE survey_responses SET respondent_account_id = NULL, invitation_id = NULL \
+             WHERE respondent_account_id = $1",
+        )
+        .bind(account)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "UPDATE survey_invitations SET email = NULL WHERE used_at IS NULL \
+             AND LOWER(email) = (SELECT LOWER(email) FROM accounts WHERE id = $1)",
+        )
+        .bind(account)
         .execute(&mut *conn)
         .await?;
     }

@@ -259,6 +259,33 @@ pub async fn erase(db: &Db, found: &Found, by: Eraser<'_>) -> Result<Erased, sql
         .execute(&mut *tx)
         .await?;
     }
+    if let Some(account) = found.account_id {
+        // Identified survey answers stay in every count and score, but no
+        // longer say whose they are, and an answer that names the person
+        // names the pseudonym instead.
+        for value in who.values() {
+            sqlx::query(
+                "UPDATE survey_responses SET answers = REPLACE(answers, $1, $2) \
+                 WHERE respondent_account_id = $3 AND answers LIKE '%' || $1 || '%'",
+            )
+            .bind(&value)
+            .bind(&pseudonym)
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE survey_responses SET respondent_account_id = NULL, invitation_id = NULL \
+             WHERE respondent_account_id = $1",
+        )
+        .bind(account)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM survey_participants WHERE account_id = $1")
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+    }
     for step in STEPS {
         run(&mut tx, step, found, &pseudonym, now).await?;
     }

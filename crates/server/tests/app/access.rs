@@ -113,6 +113,16 @@ async fn staff_reads_of_a_person_are_audited(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(reads, 1);
+    // The list of people is a read of people too.
+    let listed = admin.get("/admin/people?q=eilidh").await;
+    assert!(listed.body.contains("eilidh@example.org"));
+    let (details,): (String,) = sqlx::query_as(
+        "SELECT detail FROM audit_events WHERE action = 'people_listed' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(details, format!("accounts {person}"));
     let log = admin.get("/admin/audit").await;
     assert!(log.body.contains("person_read"));
     assert!(log.body.contains("signed_in"));

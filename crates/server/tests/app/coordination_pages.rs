@@ -219,7 +219,7 @@ async fn a_phone_request_is_matched_agreed_logged_and_paid(backend: Backend) {
     let reply = stranger
         .post(&format!("/help/matches/{matched}/accept"), &[])
         .await;
-    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
     let reply = volunteer
         .post(&format!("/help/matches/{matched}/accept"), &[])

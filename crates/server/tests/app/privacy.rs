@@ -278,6 +278,57 @@ async fn a_coordination_consent_withdrawn_by_phone_withdraws_open_offers(backend
     );
 }
 
+async fn withdrawing_a_survey_consent_detaches_the_persons_answers(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let account = app
+        .person("morven.survey@test.example", Role::Citizen)
+        .await;
+    identified_survey_answer(&app, account).await;
+    sqlx::query(
+        "INSERT INTO consents (account_id, record_kind, purpose, lawful_basis, given_at, given_channel) \
+         VALUES ($1, 'survey', 'Following up what I said about the lunch club', 'consent', 0, 'online')",
+    )
+    .bind(account)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    let consent = scalar(&app, "SELECT MAX(id) FROM consents").await;
+    let mut person = app.client();
+    let signed_in = person
+        .sign_in("morven.survey@test.example", crate::support::PASSWORD)
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let reply = person
+        .post(&format!("/privacy/consents/{consent}/withdraw"), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(
+        scalar(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM survey_responses WHERE respondent_account_id = {account}"
+            )
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count("survey_responses").await,
+        1,
+        "the answer still counts"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM consents WHERE id = {consent} AND withdrawn_at IS NOT NULL"
+            )
+        )
+        .await,
+        1
+    );
+}
+
 async fn export_json(client: &mut crate::support::Client, path: &str) -> Value {
     let reply = client.get(path).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -476,6 +527,7 @@ async fn catriona(app: &TestApp) -> (i64, i64, i64) {
     let mut request = coordination::weekly_shopping();
     request.address = "4 Larch Brae, Inverblackwood".into();
     coordination::request(&app.state.db, person, &request).await;
+    identified_survey_answer(app, account).await;
     let other = coordination::person(&app.state.db, "Hamish Other", None, Channel::Phone).await;
     let day = Date::parse("2026-03-01").unwrap();
     for (payer, helper, minutes) in [
@@ -491,6 +543,43 @@ async fn catriona(app: &TestApp) -> (i64, i64, i64) {
         tx.commit().await.unwrap();
     }
     (account, person, other)
+}
+
+/// An identified survey the person answered, in words that name them.
+async fn identified_survey_answer(app: &TestApp, account: i64) {
+    let organisation = organisation(app, "Blackwood Survey Club").await;
+    let pool = app.state.db.pool();
+    let (survey,): (i64,) = sqlx::query_as(
+        "INSERT INTO surveys (public_key, organisation_id, title, identified, access, status, created_at, updated_at) \
+         VALUES ('erase-survey', $1, 'How was the lunch club?', 1, 'signed_in', 'open', 0, 0) RETURNING id",
+    )
+    .bind(organisation)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let (version,): (i64,) = sqlx::query_as(
+        "INSERT INTO survey_versions (survey_id, number, definition, created_at) VALUES ($1, 1, '{}', 0) RETURNING id",
+    )
+    .bind(survey)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO survey_responses (version_id, audience, channel, answers, respondent_account_id, submitted_at) \
+         VALUES ($1, 'citizens', 'online', $2, $3, 0)",
+    )
+    .bind(version)
+    .bind(r#"{"rating": "4", "comments": "Catriona Blackwood here: the soup was grand"}"#)
+    .bind(account)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO survey_participants (survey_id, account_id) VALUES ($1, $2)")
+        .bind(survey)
+        .bind(account)
+        .execute(pool)
+        .await
+        .unwrap();
 }
 
 async fn erasure_removes_identifying_data_everywhere_and_keeps_the_books(backend: Backend) {
@@ -535,6 +624,13 @@ async fn erasure_removes_identifying_data_everywhere_and_keeps_the_books(backend
     assert_eq!(balances(&app).await, books);
     assert_eq!(app.count("timebank_movements").await, movements);
     assert_eq!(app.count("offers").await, 1);
+    // The survey answer still counts, but is nobody's now.
+    assert_eq!(app.count("survey_responses").await, 1);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM survey_responses WHERE respondent_account_id IS NULL AND answers LIKE '%the soup was grand%'").await,
+        1
+    );
+    assert_eq!(app.count("survey_participants").await, 0);
     let (pseudonym,): (String,) =
         sqlx::query_as("SELECT display_name FROM coordination_people WHERE id = $1")
             .bind(person)
@@ -749,6 +845,7 @@ on_both_backends!(
     retention_periods_are_applied_as_of_a_given_time,
     the_privacy_notice_states_the_retention_periods,
     erasure_removes_identifying_data_everywhere_and_keeps_the_books,
+    withdrawing_a_survey_consent_detaches_the_persons_answers,
     a_person_without_an_account_is_erased_from_their_record,
     withdrawing_a_personal_star_consent_hides_it_and_stops_ratings,
     staff_record_a_consent_given_by_phone_and_the_person_withdraws_it,
