@@ -27,7 +27,12 @@ pub const MAX_WHAT_MATTERS_CHARS: usize = 4_000;
 pub const MAX_TEXT_CHARS: usize = 2_000;
 
 /// A line that may be left empty.
-fn optional_line(shell: &Shell, raw: &str, field: &'static str, errors: &mut FieldErrors) -> String {
+fn optional_line(
+    shell: &Shell,
+    raw: &str,
+    field: &'static str,
+    errors: &mut FieldErrors,
+) -> String {
     if raw.trim().is_empty() {
         return String::new();
     }
@@ -57,7 +62,10 @@ fn text(
         }
     } else if value.chars().count() > max {
         errors.add(field, shell.t1("record.error.long", &max.to_string()));
-    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         errors.add(field, shell.t("error.text.control"));
     }
     value
@@ -139,7 +147,8 @@ impl RecordForm {
             .map_err(|e| errors.add("display_name", shell.t(e.key)))
             .ok();
         let preferred_name = optional_line(shell, &self.preferred_name, "preferred_name", errors);
-        let date_of_birth = optional_date(shell, &self.date_of_birth, "date_of_birth", true, errors);
+        let date_of_birth =
+            optional_date(shell, &self.date_of_birth, "date_of_birth", true, errors);
         let phone = check_phone(shell, &self.phone, errors);
         let email = if self.email.trim().is_empty() {
             None
@@ -178,7 +187,8 @@ impl RecordForm {
             false,
             errors,
         );
-        let speaks_for_them = optional_line(shell, &self.speaks_for_them, "speaks_for_them", errors);
+        let speaks_for_them =
+            optional_line(shell, &self.speaks_for_them, "speaks_for_them", errors);
         let what_matters = text(
             shell,
             &self.what_matters,
@@ -290,7 +300,14 @@ impl TieForm {
             errors.add("layer", shell.t("record.error.layer"));
         }
         let role = optional_line(shell, &self.role, "role", errors);
-        let what_they_do = text(shell, &self.what_they_do, "what_they_do", 500, false, errors);
+        let what_they_do = text(
+            shell,
+            &self.what_they_do,
+            "what_they_do",
+            500,
+            false,
+            errors,
+        );
         let how_often = optional_line(shell, &self.how_often, "how_often", errors);
         let contact = optional_line(shell, &self.contact, "contact", errors);
         if !errors.is_empty() {

@@ -44,12 +44,24 @@ pub fn routes() -> Vec<Route> {
         staff(Method::GET, "/people/new", get(pages::record::new_form)),
         staff(Method::POST, "/people/new", post(pages::record::create)),
         staff(Method::GET, "/people/{id}", get(pages::record::show)),
-        staff(Method::GET, "/people/{id}/edit", get(pages::record::edit_form)),
-        staff(Method::POST, "/people/{id}/edit", post(pages::record::update)),
+        staff(
+            Method::GET,
+            "/people/{id}/edit",
+            get(pages::record::edit_form),
+        ),
+        staff(
+            Method::POST,
+            "/people/{id}/edit",
+            post(pages::record::update),
+        ),
         staff(Method::GET, "/people/{id}/plan", get(pages::plan::show)),
         staff(Method::POST, "/people/{id}/plan", post(pages::plan::change)),
         staff(Method::GET, "/people/{id}/circle", get(pages::circle::show)),
-        staff(Method::POST, "/people/{id}/circle", post(pages::circle::add)),
+        staff(
+            Method::POST,
+            "/people/{id}/circle",
+            post(pages::circle::add),
+        ),
         staff(
             Method::POST,
             "/people/{id}/circle/{tie_id}/remove",

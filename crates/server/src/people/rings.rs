@@ -73,7 +73,7 @@ pub fn layout(label: impl Fn(Layer) -> String, ties: &[(Layer, String, bool)]) -
                 label: label(*layer),
                 radius: at(outer),
                 // The label sits in the ring's band, at its top.
-                label_y: at(CENTRE - (inner + outer) / 2.0 + 5.0),
+                label_y: at(CENTRE - f64::midpoint(inner, outer) + 5.0),
                 fill,
             }
         })
@@ -88,7 +88,7 @@ pub fn layout(label: impl Fn(Layer) -> String, ties: &[(Layer, String, bool)]) -
         #[expect(clippy::cast_precision_loss, reason = "a circle's ties are few")]
         let count = here.len() as f64;
         let (inner, outer) = bounds(*layer);
-        let radius = (inner + outer) / 2.0;
+        let radius = f64::midpoint(inner, outer);
         let sweep = 360.0 - 2.0 * CLEAR_OF_LABEL_DEGREES;
         for (k, (index, (_, name, in_plan))) in here.into_iter().enumerate() {
             #[expect(clippy::cast_precision_loss, reason = "a circle's ties are few")]

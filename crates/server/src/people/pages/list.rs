@@ -58,11 +58,11 @@ pub async fn list(
             id: p.id,
             name: p.name,
             preferred_name: p.preferred_name,
-            organisation: p
-                .organisation
-                .is_empty()
-                .then(|| shell.t("record.partnership"))
-                .unwrap_or(p.organisation),
+            organisation: if p.organisation.is_empty() {
+                shell.t("record.partnership")
+            } else {
+                p.organisation
+            },
             review: p.review_on.map(plain::date).unwrap_or_default(),
         })
         .collect();

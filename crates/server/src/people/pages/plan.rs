@@ -63,7 +63,7 @@ impl PlanPage {
             .collect()
     }
 
-    fn outcome(&self, point: &TalkingPoint) -> String {
+    fn outcome(&self, point: TalkingPoint) -> String {
         self.shell.t(&point.label_key())
     }
 
@@ -80,7 +80,7 @@ impl PlanPage {
             .collect()
     }
 
-    fn by(&self, by: &ActionBy) -> String {
+    fn by(&self, by: ActionBy) -> String {
         self.shell.t(&by.label_key())
     }
 
@@ -114,7 +114,7 @@ impl PlanPage {
             .collect()
     }
 
-    fn due(&self, on: &Option<coprod_engine::schedule::Date>) -> String {
+    fn due(on: Option<coprod_engine::schedule::Date>) -> String {
         on.map(plain::date).unwrap_or_default()
     }
 }
@@ -231,7 +231,11 @@ async fn apply(
     Ok(match step {
         PlanStep::Conversation { outcome, note } => {
             store::plan::save_note(conn, id, outcome, &note, by).await?;
-            (true, "conversation", format!("conversation: {}", outcome.key()))
+            (
+                true,
+                "conversation",
+                format!("conversation: {}", outcome.key()),
+            )
         }
         PlanStep::Goal { goal, outcome } => {
             let goal = store::plan::add_goal(conn, id, &goal, outcome, by).await?;
@@ -259,14 +263,21 @@ async fn apply(
             if let Some(tie) = tie_id {
                 store::circle::mark_in_plan(conn, tie).await?;
             }
-            (true, "action", format!("action {action} added to goal {goal_id}"))
+            (
+                true,
+                "action",
+                format!("action {action} added to goal {goal_id}"),
+            )
         }
         PlanStep::Review { on } => {
             store::record::set_review(conn, id, on).await?;
             (
                 true,
                 "review",
-                format!("review on {}", on.map(|d| d.to_string()).unwrap_or_default()),
+                format!(
+                    "review on {}",
+                    on.map(|d| d.to_string()).unwrap_or_default()
+                ),
             )
         }
         PlanStep::ActionDone { action_id, done } => (

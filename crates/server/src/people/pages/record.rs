@@ -67,8 +67,10 @@ impl FormPage {
     }
 
     fn action(&self) -> String {
-        self.id
-            .map_or_else(|| "/people/new".to_owned(), |id| format!("/people/{id}/edit"))
+        self.id.map_or_else(
+            || "/people/new".to_owned(),
+            |id| format!("/people/{id}/edit"),
+        )
     }
 
     fn back(&self) -> String {
@@ -194,7 +196,10 @@ pub async fn create(
 fn facts(shell: &Shell, record: &Record, holder: &str) -> Vec<(String, String)> {
     let person = &record.person;
     let mut facts = vec![
-        (shell.t("record.field.preferred_name"), record.preferred_name.clone()),
+        (
+            shell.t("record.field.preferred_name"),
+            record.preferred_name.clone(),
+        ),
         (
             shell.t("record.field.date_of_birth"),
             record.date_of_birth.map(plain::date).unwrap_or_default(),
@@ -339,7 +344,10 @@ fn form_of(record: &Record) -> RecordForm {
     RecordForm {
         display_name: record.person.display_name.clone(),
         preferred_name: record.preferred_name.clone(),
-        date_of_birth: record.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
+        date_of_birth: record
+            .date_of_birth
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         phone: record.person.phone.clone(),
         email: record.person.email.clone().unwrap_or_default(),
         address: record.address.clone(),

@@ -16,12 +16,11 @@ pub async fn notes(
     conn: &mut AnyConnection,
     person_id: i64,
 ) -> Result<Vec<ConversationNote>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT outcome, note FROM person_conversation_notes WHERE person_id = $1",
-    )
-    .bind(person_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT outcome, note FROM person_conversation_notes WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(&mut *conn)
+            .await?;
     let mut notes = rows
         .iter()
         .map(|row| {

@@ -215,7 +215,7 @@ pub async fn service_exists(conn: &mut AnyConnection, id: &str) -> Result<bool, 
 /// exchanges paid into their account.
 pub async fn minutes_given(conn: &mut AnyConnection, id: i64) -> Result<i64, sqlx::Error> {
     let (minutes,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(SUM(mv.minutes), 0) FROM timebank_movements mv \
+        "SELECT CAST(COALESCE(SUM(mv.minutes), 0) AS BIGINT) FROM timebank_movements mv \
          JOIN timebank_transfers t ON t.id = mv.transfer_id \
          WHERE mv.person_id = $1 AND mv.side = 1 AND t.purpose = 'exchange'",
     )
