@@ -12,6 +12,8 @@
 //! organisation's record answers 404), and every read and every change is
 //! written to the audit log in the transaction that does it.
 
+/// The demo partnership's records, plans and circles.
+pub mod demo;
 /// The record's forms, checked field by field.
 pub mod forms;
 /// The record and its vocabularies.

@@ -740,7 +740,53 @@ async fn the_store_keeps_what_it_is_given(backend: Backend) {
     assert_eq!(record.what_matters, "");
 }
 
+/// `coprod demo` gives its link worker a few records with plans and
+/// circles, and the desk's coordinator (of another organisation) none.
+async fn the_demo_link_worker_has_people_with_plans_and_circles(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    coprod_server::demo::seed(&app.state.db).await.unwrap();
+    let mut worker = app.client();
+    worker
+        .sign_in("linkworker@demo.example", coprod_server::demo::PASSWORD)
+        .await;
+    let list = worker.get("/people").await;
+    for name in [
+        "Morag Campbell",
+        "Hamish Grant",
+        "Isla Fraser",
+        "Duncan Stewart",
+    ] {
+        assert!(list.body.contains(name), "{name} missing from the list");
+    }
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM coordination_people WHERE display_name = 'Morag Campbell'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let circle = worker.get(&format!("/people/{id}/circle")).await;
+    assert_eq!(circle.status, StatusCode::OK);
+    assert!(circle.body.contains("Iain Campbell"));
+    let plan = worker.get(&format!("/people/{id}/plan")).await;
+    assert!(plan.body.contains("Back at the bowling club by the summer"));
+    let mut coordinator = app.client();
+    coordinator
+        .sign_in("coordinator@demo.example", coprod_server::demo::PASSWORD)
+        .await;
+    assert!(
+        !coordinator
+            .get("/people")
+            .await
+            .body
+            .contains("Morag Campbell")
+    );
+    assert_eq!(
+        coordinator.get(&format!("/people/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 on_both_backends!(
+    the_demo_link_worker_has_people_with_plans_and_circles,
     a_link_worker_starts_a_record_with_consent_and_every_step_is_audited,
     bad_input_is_named_and_stores_nothing,
     the_plan_and_the_circle_on_their_pages,
