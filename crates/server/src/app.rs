@@ -90,6 +90,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(budgeting::routes());
     routes.extend(surveys::routes());
     routes.extend(coordination::routes());
+    routes.extend(crate::people::routes());
     routes.extend(crate::star::routes());
     routes.extend(admin::routes());
     routes.extend(crate::privacy::routes());

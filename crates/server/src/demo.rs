@@ -231,6 +231,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         crate::surveys::demo_data::seed(db, organisation_ids[0], administrator.unwrap_or_default())
             .await?;
     let help = crate::coordination::demo::seed(db).await?;
+    // The link worker's organisation holds a few people's records.
+    let link_worker = accounts::find_by_email(db, "linkworker@demo.example")
+        .await?
+        .map(|account| account.id);
+    crate::people::demo::seed(db, Some(organisation_ids[0]), link_worker).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {

@@ -35,6 +35,8 @@ pub mod ops;
 pub mod organisations;
 /// Pages that belong to no capability: home, accessibility, privacy.
 pub mod pages;
+/// The person's record: what matters to them, the agreed plan, the circle of support.
+pub mod people;
 /// The postcode directory: from a postcode to a place and its areas.
 pub mod places;
 /// People's rights over their data: consents, subject access, erasure, retention.

@@ -105,7 +105,14 @@ async fn person_page(
     let person = store::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::person_read(&state.db, reader, id, ip, "admin person record").await?;
+    audit::person_read(
+        &mut *state.db.pool().acquire().await?,
+        reader,
+        audit::ReadOf::Account(id),
+        ip,
+        "admin person record",
+    )
+    .await?;
     Ok(PersonPage {
         shell,
         memberships: store::memberships(&state.db, id).await?,

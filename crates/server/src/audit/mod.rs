@@ -77,6 +77,10 @@ pub enum Action {
     PersonErased,
     /// Staff were shown a list of people (the accounts they searched).
     PeopleListed,
+    PersonRecordCreated,
+    PersonRecordUpdated,
+    PersonPlanChanged,
+    PersonCircleChanged,
 }
 
 impl Action {
@@ -131,6 +135,10 @@ impl Action {
             Action::PersonExported => "person_exported",
             Action::PersonErased => "person_erased",
             Action::PeopleListed => "people_listed",
+            Action::PersonRecordCreated => "person_record_created",
+            Action::PersonRecordUpdated => "person_record_updated",
+            Action::PersonPlanChanged => "person_plan_changed",
+            Action::PersonCircleChanged => "person_circle_changed",
         }
     }
 }
@@ -206,23 +214,35 @@ pub async fn record_in(conn: &mut AnyConnection, event: Event<'_>) -> Result<(),
     Ok(())
 }
 
-/// Records that a member of staff was shown a person's record. Call it from
-/// every handler that displays a person's details to someone other than
-/// that person.
+/// Whose record a member of staff was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOf {
+    /// A person's account.
+    Account(i64),
+    /// A co-delivery person's record (the person's record).
+    Person(i64),
+}
+
+/// Records that a member of staff was shown a person's record, inside the
+/// caller's transaction (the read and its record commit together). Call
+/// it from every handler that displays a person's details to someone
+/// other than that person.
 pub async fn person_read(
-    db: &Db,
+    conn: &mut AnyConnection,
     reader: &CurrentUser,
-    person_id: i64,
+    whose: ReadOf,
     ip: &str,
     why: &str,
 ) -> Result<(), sqlx::Error> {
-    if reader.account_id == person_id {
-        return Ok(());
-    }
-    record(
-        db,
+    let subject = match whose {
+        ReadOf::Account(id) if id == reader.account_id => return Ok(()),
+        ReadOf::Account(id) => ("account", id),
+        ReadOf::Person(id) => ("coordination_person", id),
+    };
+    record_in(
+        conn,
         Event::new(Action::PersonRead, Some(reader.account_id), ip)
-            .subject("account", person_id)
+            .subject(subject.0, subject.1)
             .detail(why),
     )
     .await

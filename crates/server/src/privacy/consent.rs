@@ -24,16 +24,20 @@ pub enum RecordKind {
     Survey,
     /// Participatory budgeting proposals.
     Budgeting,
+    /// The person's record of support: what matters to them, the
+    /// conversation, the agreed plan and the circle of support.
+    Support,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::Account,
         RecordKind::Coordination,
         RecordKind::TimeBank,
         RecordKind::PersonalStar,
         RecordKind::Survey,
         RecordKind::Budgeting,
+        RecordKind::Support,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +48,7 @@ impl RecordKind {
             RecordKind::PersonalStar => "personal_star",
             RecordKind::Survey => "survey",
             RecordKind::Budgeting => "budgeting",
+            RecordKind::Support => "support",
         }
     }
 
@@ -234,6 +239,8 @@ pub enum Withdrawn {
 /// - an **identified survey**: the person's answers stay in the counts but
 ///   no longer say whose they are, and invitations not yet used lose the
 ///   address they were sent to;
+/// - the **record of support** takes no more changes: its plan and
+///   circle stay as they were for staff to act on (and erase on request);
 /// - the other kinds are kept on another basis as well (the time bank's
 ///   books are a legal record; an account is needed to sign in; a
 ///   budgeting proposal is public once sent), so the withdrawal is

@@ -2,7 +2,8 @@
 //! others rely on stays whole.
 //!
 //! Removed: names, email addresses, phone numbers, addresses and postcodes,
-//! gender, the free text of their offers, requests and personal star notes,
+//! gender, the record of support (what matters, the conversation, the plan
+//! and the circle of support), the free text of their offers, requests and personal star notes,
 //! notes about their matches and days, their sessions, roles, reset links
 //! and sign-in attempts, and their addresses (ip) in the audit log. Where
 //! a name or email was, the pseudonym `erased-person-<random>` stands,
@@ -103,6 +104,14 @@ const COUNTS: &[(&str, &str)] = &[
         "SELECT COUNT(*) FROM help_requests WHERE person_id = $2 AND ($1 IS NULL OR TRUE)",
     ),
     (
+        "plan_goals",
+        "SELECT COUNT(*) FROM plan_goals WHERE person_id = $2 AND ($1 IS NULL OR TRUE)",
+    ),
+    (
+        "circle_of_support",
+        "SELECT COUNT(*) FROM circle_ties WHERE person_id = $2 AND ($1 IS NULL OR TRUE)",
+    ),
+    (
         "personal_stars",
         "SELECT COUNT(*) FROM star_person_stars WHERE (person_account_id = $1 OR carer_account_id = $1) \
          AND ($2 IS NULL OR TRUE)",
@@ -193,8 +202,18 @@ const STEPS: &[&str] = &[
     "UPDATE star_person_stars SET carer_name = '' WHERE carer_account_id = $1 \
      AND ($2 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     // The co-delivery record: the pseudonym for a name, nothing else.
-    "UPDATE coordination_people SET display_name = $3, phone = '', email = NULL, gender = NULL \
-     WHERE id = $2 AND ($1 IS NULL OR $4 IS NULL OR TRUE)",
+    "UPDATE coordination_people SET display_name = $3, phone = '', email = NULL, gender = NULL, \
+     preferred_name = '', date_of_birth = NULL, address = '', postcode = '', contact_by = '', \
+     languages = '', communication_needs = '', speaks_for_them = '', what_matters = '', \
+     plan_review_on = NULL WHERE id = $2 AND ($1 IS NULL OR $4 IS NULL OR TRUE)",
+    // The record of support is theirs alone: the conversation, the plan
+    // and the circle (with the names and numbers of people around them) go.
+    "DELETE FROM person_conversation_notes WHERE person_id = $2 \
+     AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "DELETE FROM plan_actions WHERE goal_id IN (SELECT id FROM plan_goals WHERE person_id = $2) \
+     AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "DELETE FROM plan_goals WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "DELETE FROM circle_ties WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     "UPDATE matches SET decline_reason = '', finished_note = '' \
      WHERE (request_id IN (SELECT id FROM help_requests WHERE person_id = $2) \
         OR offer_id IN (SELECT id FROM offers WHERE person_id = $2)) \

@@ -56,6 +56,27 @@ const LISTS: &[(&str, &str)] = &[
          WHERE mv.person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY t.id",
     ),
     (
+        "conversation_notes",
+        "SELECT outcome, note, recorded_at FROM person_conversation_notes \
+         WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY outcome",
+    ),
+    (
+        "plan_goals",
+        "SELECT id, goal, outcome, status, created_at FROM plan_goals \
+         WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "plan_actions",
+        "SELECT a.id, a.goal_id, a.action, a.by_whom, a.who_name, a.tie_id, a.service_id, a.due_on, a.done, a.created_at \
+         FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id \
+         WHERE g.person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY a.id",
+    ),
+    (
+        "circle_of_support",
+        "SELECT id, layer, name, role, what_they_do, how_often, contact, in_plan, service_id, created_at \
+         FROM circle_ties WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
         "personal_stars",
         "SELECT p.id, p.organisation_id, p.person_name, p.carer_name, p.consent_purpose, p.created_at \
          FROM star_person_stars p WHERE p.person_account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY p.id",
@@ -146,7 +167,9 @@ async fn read_all(conn: &mut AnyConnection, found: &Found) -> Result<Value, sqlx
     document.insert("sessions".into(), json!({ "count": sessions }));
     let person = rows(
         conn,
-        "SELECT id, display_name, phone, email, gender, pays_own_time, channel, created_at \
+        "SELECT id, display_name, phone, email, gender, pays_own_time, channel, created_at, \
+         preferred_name, date_of_birth, address, postcode, contact_by, languages, communication_needs, \
+         speaks_for_them, what_matters, plan_review_on \
          FROM coordination_people WHERE id = $2 AND ($1 IS NULL OR TRUE)",
         a,
         p,

@@ -45,6 +45,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
         "nav.coordination",
         crate::coordination::COORDINATORS,
     ),
+    ("/people", "nav.people", crate::people::PEOPLE),
     ("/account", "nav.account", Access::SignedIn),
     (
         "/listings",

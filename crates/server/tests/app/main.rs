@@ -30,6 +30,7 @@ mod hsds_cache;
 mod listings;
 mod listings_api;
 mod organisation_access;
+mod people;
 mod places;
 mod privacy;
 mod schema_parity;

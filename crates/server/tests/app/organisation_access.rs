@@ -18,6 +18,10 @@ use coprod_server::{
     coprod_engine::people::{LineOfText, Role, Sector},
     db::{Backend, Db},
     organisations::store as organisations,
+    people::{
+        self,
+        model::{Layer, NewTie},
+    },
 };
 use serde_json::Value;
 
@@ -406,7 +410,127 @@ async fn every_desk_route_with_a_record_keeps_to_its_organisation(backend: Backe
     assert_eq!(tried, 3 * routes.len());
 }
 
+/// A tie in the circle of `person`, for the route that removes one.
+async fn a_tie(db: &Db, person: i64) -> i64 {
+    let mut conn = db.pool().acquire().await.unwrap();
+    people::store::circle::add(
+        &mut conn,
+        person,
+        &NewTie {
+            layer: Layer::Informal,
+            name: "A neighbour".into(),
+            role: String::new(),
+            what_they_do: String::new(),
+            how_often: String::new(),
+            contact: String::new(),
+            in_plan: false,
+            service_id: None,
+        },
+        None,
+    )
+    .await
+    .unwrap()
+}
+
+/// Every route of people's records that names a record, from the route
+/// table: coordinators and link workers of another organisation are told
+/// it is not there (and learn nothing); the holder's, and those whose role
+/// covers the partnership, get in. The list keeps to the organisation too.
+async fn every_record_route_keeps_to_its_organisation(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let db = &app.state.db;
+    let (org_a, a) = holder(db, "Harbourside Food Run").await;
+    let (org_b, _) = holder(db, "Glen Lunch Club").await;
+    let mut visitors = [
+        (
+            "another organisation's link worker",
+            false,
+            app.as_role_in(Role::LinkWorker, org_b).await,
+        ),
+        (
+            "another organisation's coordinator",
+            false,
+            app.as_role_in(Role::Coordinator, org_b).await,
+        ),
+        (
+            "the holder's link worker",
+            true,
+            app.as_role_in(Role::LinkWorker, org_a).await,
+        ),
+        (
+            "the holder's coordinator",
+            true,
+            app.as_role_in(Role::Coordinator, org_a).await,
+        ),
+        (
+            "a partnership-wide link worker",
+            true,
+            app.as_role(Role::LinkWorker).await,
+        ),
+        (
+            "a partnership-wide coordinator",
+            true,
+            app.as_role(Role::Coordinator).await,
+        ),
+    ];
+    let routes: Vec<_> = all_routes()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/people/{id}"))
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(routes.len(), 8, "{routes:?}");
+    let mut tried = 0;
+    // Those refused go first, so nothing has changed when the others come.
+    for (who, admitted, client) in &mut visitors {
+        for (method, pattern) in &routes {
+            let tie = a_tie(db, a.person).await;
+            let path = pattern.replacen("{id}", &a.person.to_string(), 1).replacen(
+                "{tie_id}",
+                &tie.to_string(),
+                1,
+            );
+            let reply = if *method == Method::GET {
+                client.get(&path).await
+            } else {
+                client.post(&path, &[]).await
+            };
+            let refused = matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN);
+            assert_eq!(
+                !refused, *admitted,
+                "{method} {path} for {who}: {}",
+                reply.status
+            );
+            if *admitted && *method == Method::GET {
+                assert_eq!(reply.status, StatusCode::OK, "{method} {path} for {who}");
+            }
+            if !*admitted {
+                assert!(
+                    !reply.body.contains("Asker of Harbourside"),
+                    "{method} {path} names the person to {who}"
+                );
+            }
+            tried += 1;
+        }
+        let list = client.get("/people").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert_eq!(
+            list.body.contains("Asker of Harbourside"),
+            *admitted,
+            "the list for {who}"
+        );
+    }
+    assert_eq!(tried, visitors.len() * routes.len());
+    // Nothing the refused visitors tried changed the record.
+    let (goals,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'person_%_changed' AND actor_account_id IN (SELECT account_id FROM memberships WHERE organisation_id = $1)")
+        .bind(org_b)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(goals, 0);
+}
+
 on_both_backends!(
+    every_record_route_keeps_to_its_organisation,
     tokens_reach_only_their_own_organisations_records,
     coordinators_see_only_the_records_their_organisation_holds,
     every_desk_route_with_a_record_keeps_to_its_organisation,

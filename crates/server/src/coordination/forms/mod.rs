@@ -46,7 +46,7 @@ pub fn parse_date(raw: &str) -> Option<Date> {
 }
 
 /// A phone number: digits, spaces and `+ ( ) -`, or nothing.
-pub(super) fn check_phone(shell: &Shell, raw: &str, errors: &mut FieldErrors) -> String {
+pub(crate) fn check_phone(shell: &Shell, raw: &str, errors: &mut FieldErrors) -> String {
     let phone = raw.trim().to_owned();
     let allowed = phone
         .chars()
@@ -58,7 +58,7 @@ pub(super) fn check_phone(shell: &Shell, raw: &str, errors: &mut FieldErrors) ->
 }
 
 /// A gender in the person's own words, or nothing.
-pub(super) fn check_gender(shell: &Shell, raw: &str, errors: &mut FieldErrors) -> Option<String> {
+pub(crate) fn check_gender(shell: &Shell, raw: &str, errors: &mut FieldErrors) -> Option<String> {
     if raw.trim().is_empty() {
         return None;
     }
@@ -197,7 +197,7 @@ pub(super) fn check_window(
     window
 }
 
-pub(super) fn check_channel(shell: &Shell, raw: &str, errors: &mut FieldErrors) -> Channel {
+pub(crate) fn check_channel(shell: &Shell, raw: &str, errors: &mut FieldErrors) -> Channel {
     if let Some(channel) = Channel::parse(raw).filter(|c| Channel::ON_BEHALF.contains(c)) {
         channel
     } else {
