@@ -42,6 +42,17 @@ pub fn is_organiser(user: Option<&CurrentUser>) -> bool {
     ORGANISERS.admits(user)
 }
 
+/// Whether the reader runs this process: it is run by an organisation
+/// within their reach as an organiser.
+pub async fn runs(state: &AppState, user: Option<&CurrentUser>, id: i64) -> Result<bool> {
+    let Some(user) = user.filter(|u| is_organiser(Some(u))) else {
+        return Ok(false);
+    };
+    Ok(store::run_by(&state.db, id)
+        .await?
+        .is_some_and(|organisation| user.may(super::ORGANISER_ROLES, organisation)))
+}
+
 /// The area a process is for, as people read it.
 pub fn area_label(shell: &Shell, process: &Process) -> String {
     match &process.settings.area_code {
@@ -201,7 +212,7 @@ pub async fn show(
     page(&ProcessPage {
         area: area_label(&shell, &process),
         steps: timeline(&shell, &process),
-        organiser: is_organiser(shell.user.as_ref()),
+        organiser: runs(&state, shell.user.as_ref(), id).await?,
         shell,
         process,
         phase,
@@ -292,7 +303,7 @@ pub async fn proposal(
         .filter(|u| u.proposal_id == proposal_id)
         .collect();
     page(&ProposalPage {
-        organiser: is_organiser(user.as_deref()),
+        organiser: runs(&state, user.as_deref(), id).await?,
         shell,
         process,
         proposal,

@@ -179,6 +179,12 @@ fn table() -> BTreeMap<&'static str, Names> {
             "/privacy/consents/{id}/withdraw",
             HeldFor(Consent, COORDINATORS),
         ),
+        // The person's record, plan and circle of support.
+        ("/people/{id}", Held(Person)),
+        ("/people/{id}/edit", Held(Person)),
+        ("/people/{id}/plan", Held(Person)),
+        ("/people/{id}/circle", Held(Person)),
+        ("/people/{id}/circle/{tie_id}/remove", Held(Person)),
         // The co-delivery desk and its API.
         ("/coordination/requests/{id}", Held(Person)),
         ("/coordination/requests/{id}/propose", Held(Person)),
@@ -392,6 +398,12 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         .unwrap();
     let personal_star = personal_star(app).await;
     let restore = restore_statements(app, survey, matched, request, offer).await;
+    for sql in &restore {
+        sqlx::query(sql)
+            .execute(db.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
     Records {
         restore,
         org,
@@ -420,6 +432,9 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
     }
 }
 
+/// The id of the tie in the asker's circle of support that the walk may remove.
+const TIE: i64 = 900_001;
+
 /// Statements that put the records a walk may change back as they were.
 async fn restore_statements(
     app: &TestApp,
@@ -429,7 +444,16 @@ async fn restore_statements(
     offer: i64,
 ) -> Vec<String> {
     let quote = |text: &str| format!("'{}'", text.replace('\'', "''"));
-    let mut statements = Vec::new();
+    let asker: i64 = one(
+        app,
+        &format!("SELECT person_id FROM help_requests WHERE id = {request}"),
+    )
+    .await;
+    let mut statements = vec![format!(
+        "INSERT INTO circle_ties (id, person_id, layer, name, created_at) \
+         SELECT {TIE}, {asker}, 'informal', 'Next-door neighbour', 0 \
+         WHERE NOT EXISTS (SELECT 1 FROM circle_ties WHERE id = {TIE})"
+    )];
     let versions: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, definition FROM survey_versions WHERE survey_id = $1")
             .bind(survey)
@@ -619,7 +643,9 @@ impl Records {
         let org = self.org[side as usize].to_string();
         let id_for = |prefix: &str| -> Option<String> {
             let id = match prefix {
-                "/coordination/people/" | "/api/v1/timebank/members/" => self.people[0].to_string(),
+                "/coordination/people/" | "/api/v1/timebank/members/" | "/people/" => {
+                    self.people[0].to_string()
+                }
                 "/coordination/requests/"
                 | "/api/v1/coordination/requests/"
                 | "/help/requests/" => self.request.to_string(),
@@ -663,6 +689,7 @@ impl Records {
         filled
             .replace("{org}", &org)
             .replace("{membership_id}", &self.membership.to_string())
+            .replace("{tie_id}", &TIE.to_string())
             .replace("{proposal}", &self.proposal.to_string())
             .replace("{section}", "1")
             .replace("{question}", &self.question)
