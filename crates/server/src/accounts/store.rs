@@ -1,5 +1,6 @@
 //! Storage of accounts and the roles they hold.
 
+use crate::db::{StoreError, StoreResult};
 use coprod_engine::people::{EmailAddress, LineOfText, Role};
 use sqlx::Row;
 
@@ -37,7 +38,13 @@ pub enum CreateAccountError {
     #[error("that email address already has an account")]
     EmailTaken,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for CreateAccountError {
+    fn from(error: sqlx::Error) -> Self {
+        CreateAccountError::Database(error.into())
+    }
 }
 
 pub async fn create(
@@ -56,17 +63,14 @@ pub async fn create(
     .bind(db::now())
     .fetch_one(db.pool())
     .await
-    .map_err(|e| {
-        if db::is_unique_violation(&e) {
-            CreateAccountError::EmailTaken
-        } else {
-            CreateAccountError::Database(e)
-        }
+    .map_err(|e| match StoreError::from(e) {
+        error if error.is_unique_violation() => CreateAccountError::EmailTaken,
+        error => CreateAccountError::Database(error),
     })?;
     Ok(row.try_get("id")?)
 }
 
-fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
+fn account_from(row: &sqlx::any::AnyRow) -> StoreResult<Account> {
     Ok(Account {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -77,10 +81,7 @@ fn account_from(row: &sqlx::any::AnyRow) -> Result<Account, sqlx::Error> {
 }
 
 /// The account and its password hash, for signing in.
-pub async fn find_for_sign_in(
-    db: &Db,
-    email: &str,
-) -> Result<Option<(Account, String)>, sqlx::Error> {
+pub async fn find_for_sign_in(db: &Db, email: &str) -> StoreResult<Option<(Account, String)>> {
     let row = sqlx::query(
         "SELECT id, email, display_name, created_at, disabled_at, password_hash \
          FROM accounts WHERE email = $1",
@@ -92,7 +93,7 @@ pub async fn find_for_sign_in(
         .transpose()
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Account>, sqlx::Error> {
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Account>> {
     let row = sqlx::query(
         "SELECT id, email, display_name, created_at, disabled_at FROM accounts WHERE id = $1",
     )
@@ -102,7 +103,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Account>, sqlx::Error> {
     row.as_ref().map(account_from).transpose()
 }
 
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<Account>, sqlx::Error> {
+pub async fn find_by_email(db: &Db, email: &str) -> StoreResult<Option<Account>> {
     let row = sqlx::query(
         "SELECT id, email, display_name, created_at, disabled_at FROM accounts WHERE email = $1",
     )
@@ -118,7 +119,7 @@ pub async fn list(
     filter: &str,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Account>, i64), sqlx::Error> {
+) -> StoreResult<(Vec<Account>, i64)> {
     let pattern = format!("%{}%", filter.to_lowercase().replace(['%', '_'], ""));
     let rows = sqlx::query(
         "SELECT id, email, display_name, created_at, disabled_at FROM accounts \
@@ -144,7 +145,7 @@ pub async fn list(
 
 /// Stops (or, with `false`, restores) an account's ability to sign in.
 /// Returns whether anything changed.
-pub async fn set_disabled(db: &Db, account_id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
+pub async fn set_disabled(db: &Db, account_id: i64, disabled: bool) -> StoreResult<bool> {
     let result = if disabled {
         sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
             .bind(db::now())
@@ -162,11 +163,7 @@ pub async fn set_disabled(db: &Db, account_id: i64, disabled: bool) -> Result<bo
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn set_password(
-    db: &Db,
-    account_id: i64,
-    password_hash: &str,
-) -> Result<(), sqlx::Error> {
+pub async fn set_password(db: &Db, account_id: i64, password_hash: &str) -> StoreResult<()> {
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(account_id)
@@ -176,7 +173,7 @@ pub async fn set_password(
 }
 
 /// Every role the account holds, partnership-wide ones first.
-pub async fn memberships(db: &Db, account_id: i64) -> Result<Vec<Membership>, sqlx::Error> {
+pub async fn memberships(db: &Db, account_id: i64) -> StoreResult<Vec<Membership>> {
     let rows = sqlx::query(
         "SELECT m.id, m.organisation_id, o.name AS organisation_name, m.role \
          FROM memberships m LEFT JOIN organisations o ON o.id = m.organisation_id \
@@ -192,7 +189,7 @@ pub async fn memberships(db: &Db, account_id: i64) -> Result<Vec<Membership>, sq
                 id: row.try_get("id")?,
                 organisation_id: row.try_get("organisation_id")?,
                 organisation_name: row.try_get("organisation_name")?,
-                role: Role::parse(&role).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                role: Role::parse(&role).map_err(|e| StoreError::invalid("memberships.role", e))?,
             })
         })
         .collect()
@@ -205,7 +202,7 @@ pub async fn grant(
     account_id: i64,
     organisation_id: Option<i64>,
     role: Role,
-) -> Result<bool, sqlx::Error> {
+) -> StoreResult<bool> {
     let result = sqlx::query(
         "INSERT INTO memberships (account_id, organisation_id, role, granted_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -224,7 +221,7 @@ pub async fn revoke(
     db: &Db,
     account_id: i64,
     membership_id: i64,
-) -> Result<Option<Membership>, sqlx::Error> {
+) -> StoreResult<Option<Membership>> {
     let held = memberships(db, account_id).await?;
     let Some(found) = held.into_iter().find(|m| m.id == membership_id) else {
         return Ok(None);

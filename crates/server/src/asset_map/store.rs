@@ -2,6 +2,7 @@
 //! saved whole; the projection (columns, terms, locations, openings and the
 //! word index) is rebuilt from it in the same transaction.
 
+use crate::db::{StoreError, StoreResult};
 use coprod_engine::hsds::{self, PathError, ServiceProjection};
 use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
@@ -14,7 +15,13 @@ pub enum SaveError {
     #[error("the document has {} problem(s)", .0.len())]
     Invalid(Vec<PathError>),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(error: sqlx::Error) -> Self {
+        SaveError::Database(error.into())
+    }
 }
 
 /// Seconds since the epoch for an HSDS date-time or date, if it is one.
@@ -40,7 +47,7 @@ pub async fn save_organization(
     tx: &mut Transaction<'_, Any>,
     document: &Value,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let (Some(id), Some(name)) = (text(document, "id"), text(document, "name")) else {
         return Ok(());
     };
@@ -59,7 +66,7 @@ pub async fn save_organization(
 
 /// Saves the taxonomy terms a service carries (and their taxonomies), so
 /// `/taxonomy_terms` lists every term in use.
-async fn save_terms(tx: &mut Transaction<'_, Any>, service: &Value) -> Result<(), sqlx::Error> {
+async fn save_terms(tx: &mut Transaction<'_, Any>, service: &Value) -> StoreResult<()> {
     let Some(attributes) = service.get("attributes").and_then(Value::as_array) else {
         return Ok(());
     };
@@ -220,7 +227,7 @@ pub async fn save_service(
 
 /// A stored service document with its organisation embedded again, as
 /// HSDS's full service object has it.
-pub async fn service_document(db: &Db, id: &str) -> Result<Option<Value>, sqlx::Error> {
+pub async fn service_document(db: &Db, id: &str) -> StoreResult<Option<Value>> {
     let row = sqlx::query(
         "SELECT s.document, o.document AS organization FROM services s \
          LEFT JOIN directory_organizations o ON o.id = s.organization_id WHERE s.id = $1",
@@ -232,21 +239,21 @@ pub async fn service_document(db: &Db, id: &str) -> Result<Option<Value>, sqlx::
 }
 
 /// Rebuilds the full document from a row with `document` and `organization`.
-pub fn full_document(row: &sqlx::any::AnyRow) -> Result<Value, sqlx::Error> {
+pub fn full_document(row: &sqlx::any::AnyRow) -> StoreResult<Value> {
     let document: String = row.try_get("document")?;
     let organization: Option<String> = row.try_get("organization")?;
     let mut value: Value =
-        serde_json::from_str(&document).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        serde_json::from_str(&document).map_err(|e| StoreError::invalid("services.document", e))?;
     if let (Some(organization), Some(object)) = (organization, value.as_object_mut()) {
-        let organization: Value =
-            serde_json::from_str(&organization).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let organization: Value = serde_json::from_str(&organization)
+            .map_err(|e| StoreError::invalid("directory_organizations.document", e))?;
         object.insert("organization".into(), organization);
     }
     Ok(value)
 }
 
 /// Every service document, in id order, for export.
-pub async fn all_service_documents(db: &Db) -> Result<Vec<Value>, sqlx::Error> {
+pub async fn all_service_documents(db: &Db) -> StoreResult<Vec<Value>> {
     let rows = sqlx::query(
         "SELECT s.document, o.document AS organization FROM services s \
          LEFT JOIN directory_organizations o ON o.id = s.organization_id ORDER BY s.id",
@@ -257,7 +264,7 @@ pub async fn all_service_documents(db: &Db) -> Result<Vec<Value>, sqlx::Error> {
 }
 
 /// Removes a service and its projection.
-pub async fn delete_service(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn delete_service(db: &Db, id: &str) -> StoreResult<bool> {
     let mut tx = db.pool().begin().await?;
     full_text::remove_service(&mut tx, db.backend(), id).await?;
     let deleted = sqlx::query("DELETE FROM services WHERE id = $1")

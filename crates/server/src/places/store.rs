@@ -1,3 +1,4 @@
+use crate::db::StoreResult;
 use coprod_engine::place::{Coordinates, Postcode};
 use serde::Serialize;
 use sqlx::{Acquire, Row};
@@ -36,7 +37,7 @@ const BATCH: usize = 500;
 
 /// Adds or replaces every record in one transaction: either all of them
 /// are stored or, on any failure, none.
-pub async fn import(db: &Db, records: &[PostcodeRecord]) -> Result<u64, sqlx::Error> {
+pub async fn import(db: &Db, records: &[PostcodeRecord]) -> StoreResult<u64> {
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     let now = db::now();
@@ -82,7 +83,7 @@ pub async fn import(db: &Db, records: &[PostcodeRecord]) -> Result<u64, sqlx::Er
     Ok(records.len() as u64)
 }
 
-pub async fn lookup(db: &Db, postcode: &Postcode) -> Result<Option<PostcodeRecord>, sqlx::Error> {
+pub async fn lookup(db: &Db, postcode: &Postcode) -> StoreResult<Option<PostcodeRecord>> {
     let row = sqlx::query(
         "SELECT latitude, longitude, data_zone, council_area, electoral_ward, health_board \
          FROM postcodes WHERE postcode = $1",
@@ -104,7 +105,7 @@ pub async fn lookup(db: &Db, postcode: &Postcode) -> Result<Option<PostcodeRecor
     .transpose()
 }
 
-pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+pub async fn count(db: &Db) -> StoreResult<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM postcodes")
         .fetch_one(db.pool())
         .await?;

@@ -1,12 +1,13 @@
 //! Self-assessment rounds and the ratings given in each.
 
+use crate::db::StoreResult;
 use coprod_engine::{
     self_assessment::{Maturity, Rating, Role},
     surveys::question::Code,
 };
 use sqlx::{Row, any::AnyRow};
 
-use super::{SaveError, decode_error};
+use super::{SaveError, unknown};
 use crate::db::{self, Db};
 
 /// A round of the self-assessment.
@@ -21,7 +22,7 @@ pub struct Round {
     pub raters: i64,
 }
 
-fn round_from(row: &AnyRow) -> Result<Round, sqlx::Error> {
+fn round_from(row: &AnyRow) -> StoreResult<Round> {
     Ok(Round {
         id: row.try_get("id")?,
         organisation_id: row.try_get("organisation_id")?,
@@ -36,7 +37,7 @@ const SELECT: &str = "SELECT r.id, r.organisation_id, r.name, r.held_on, \
      FROM star_rounds r";
 
 /// An organisation's rounds, oldest first.
-pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Round>, sqlx::Error> {
+pub async fn list(db: &Db, organisation_id: i64) -> StoreResult<Vec<Round>> {
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE r.organisation_id = $1 ORDER BY r.held_on, r.id"
     ))
@@ -46,7 +47,7 @@ pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Round>, sqlx::Err
     rows.iter().map(round_from).collect()
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Round>, sqlx::Error> {
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Round>> {
     let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
@@ -77,7 +78,7 @@ pub async fn create(
 }
 
 /// Every rating of a round, rater by rater.
-pub async fn ratings(db: &Db, round_id: i64) -> Result<Vec<Rating>, sqlx::Error> {
+pub async fn ratings(db: &Db, round_id: i64) -> StoreResult<Vec<Rating>> {
     let rows = sqlx::query(
         "SELECT rater, role, statement, maturity, evidence, action FROM star_ratings \
          WHERE round_id = $1 ORDER BY id",
@@ -92,14 +93,13 @@ pub async fn ratings(db: &Db, round_id: i64) -> Result<Vec<Rating>, sqlx::Error>
             let maturity: i64 = row.try_get("maturity")?;
             Ok(Rating {
                 rater: row.try_get("rater")?,
-                role: Role::parse(&role)
-                    .map_err(|_| decode_error(format!("unknown role {role}")))?,
+                role: Role::parse(&role).map_err(|_| unknown("star_ratings.role", &role))?,
                 statement: Code::parse(&statement)
-                    .map_err(|_| decode_error(format!("bad statement {statement}")))?,
+                    .map_err(|_| unknown("star_ratings.statement", &statement))?,
                 maturity: u8::try_from(maturity)
                     .ok()
                     .and_then(|m| Maturity::parse(m).ok())
-                    .ok_or_else(|| decode_error(format!("maturity {maturity}")))?,
+                    .ok_or_else(|| unknown("star_ratings.maturity", &maturity.to_string()))?,
                 evidence: row.try_get("evidence")?,
                 action: row.try_get("action")?,
             })
