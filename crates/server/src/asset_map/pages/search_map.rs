@@ -12,7 +12,7 @@ use super::service_href;
 use crate::web::i18n::fill;
 use crate::{
     asset_map::search::{Hit, Near},
-    db::{Db, params::Params},
+    db::{Db, StoreResult, params::Params},
     settings::MapSettings,
     web::Shell,
 };
@@ -94,7 +94,7 @@ pub async fn for_results(
     shell: &Shell,
     hits: &[Hit],
     near: Option<Near>,
-) -> Result<Option<SearchMap>, sqlx::Error> {
+) -> crate::error::Result<Option<SearchMap>> {
     let pins = pins(db, shell, hits).await?;
     if pins.is_empty() {
         return Ok(None);
@@ -117,7 +117,7 @@ pub async fn for_results(
         },
     };
     Ok(Some(SearchMap {
-        data: serde_json::to_string(&data).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        data: serde_json::to_string(&data).map_err(anyhow::Error::from)?,
         has_tiles: data.tiles.is_some(),
         has_radius: data.near.is_some(),
     }))
@@ -126,7 +126,7 @@ pub async fn for_results(
 /// Every place with coordinates of each service in `hits`, one pin to a
 /// spot, in the order of the results, so moving through the pins by
 /// keyboard follows the list.
-async fn pins(db: &Db, shell: &Shell, hits: &[Hit]) -> Result<Vec<Pin>, sqlx::Error> {
+async fn pins(db: &Db, shell: &Shell, hits: &[Hit]) -> StoreResult<Vec<Pin>> {
     if hits.is_empty() {
         return Ok(Vec::new());
     }
