@@ -233,3 +233,218 @@ pub async fn revoke(
         .await?;
     Ok(Some(found))
 }
+
+/// Deletes the sessions that expired by `now`; how many.
+pub async fn remove_expired_sessions(db: &Db, now: i64) -> StoreResult<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected())
+}
+
+/// Deletes the sign-in attempts made before `before`; how many.
+pub async fn remove_login_attempts_before(db: &Db, before: i64) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM login_attempts WHERE attempted_at < $1")
+            .bind(before)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Deletes the reset links that expired before `before`; how many.
+pub async fn remove_reset_links_expired_before(db: &Db, before: i64) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
+            .bind(before)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Stores a new session under the hash of its token.
+pub async fn insert_session(
+    db: &Db,
+    token_hash: &str,
+    account_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Deletes one session.
+pub async fn delete_session(db: &Db, token_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Deletes every session of an account but the one with `kept_hash`.
+pub async fn delete_sessions_but(db: &Db, account_id: i64, kept_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+        .bind(account_id)
+        .bind(kept_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// A session that has not expired, of an account that is not disabled.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LiveSession {
+    pub last_seen_at: i64,
+    /// The account's id.
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// The live session with the hash `token_hash` at `now`, if there is one.
+pub async fn live_session(db: &Db, token_hash: &str, now: i64) -> StoreResult<Option<LiveSession>> {
+    Ok(sqlx::query_as(
+        "SELECT s.last_seen_at, a.id, a.email, a.display_name FROM sessions s \
+         JOIN accounts a ON a.id = s.account_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// Marks a session as used at `now`, moving its expiry on.
+pub async fn touch_session(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+        .bind(now)
+        .bind(expires_at)
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The attempts at `action` since `since` whose `succeeded` is below
+/// `counted_below`, by one email address or one client address:
+/// `by` is `("email", …)` or `("ip", …)`.
+pub async fn count_attempts(
+    db: &Db,
+    action: &str,
+    by: (&'static str, &str),
+    since: i64,
+    counted_below: i64,
+) -> StoreResult<i64> {
+    let column = match by.0 {
+        "ip" => "ip",
+        _ => "email",
+    };
+    let (count,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM login_attempts \
+          WHERE action = $1 AND {column} = $2 AND attempted_at > $3 AND succeeded < $4"
+    ))
+    .bind(action)
+    .bind(by.1)
+    .bind(since)
+    .bind(counted_below)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(count)
+}
+
+/// Forgets the failed attempts at `action` for `email`.
+pub async fn clear_failed_sign_ins(db: &Db, action: &str, email: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM login_attempts WHERE action = $1 AND email = $2 AND succeeded = 0")
+        .bind(action)
+        .bind(email)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Records one attempt.
+pub async fn insert_attempt(
+    db: &Db,
+    action: &str,
+    email: &str,
+    ip: &str,
+    at: i64,
+    succeeded: bool,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO login_attempts (action, email, ip, attempted_at, succeeded) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(action)
+    .bind(email)
+    .bind(ip)
+    .bind(at)
+    .bind(i64::from(succeeded))
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Stores a password reset link under the hash of its token.
+pub async fn insert_reset_link(
+    db: &Db,
+    token_hash: &str,
+    account_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The account whose unused link has the hash `token_hash` and is still
+/// live at `now`.
+pub async fn live_reset_link(db: &Db, token_hash: &str, now: i64) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT account_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// Marks a link used; false when it had been used already (of two
+/// simultaneous uses, only one succeeds).
+pub async fn use_reset_link(db: &Db, token_hash: &str, now: i64) -> StoreResult<bool> {
+    let claimed = sqlx::query(
+        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(db.pool())
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}

@@ -6,7 +6,7 @@ use sqlx::Row;
 use crate::db::{self, Db};
 
 /// An organisation as stored.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Organisation {
     pub id: i64,
     pub name: String,
@@ -52,29 +52,19 @@ fn classify(error: sqlx::Error) -> SaveError {
 const SELECT: &str = "SELECT o.id, o.name, o.sector, o.locality_id, l.name AS locality_name \
      FROM organisations o LEFT JOIN localities l ON l.id = o.locality_id";
 
-fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Organisation> {
-    Ok(Organisation {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        sector: row.try_get("sector")?,
-        locality_id: row.try_get("locality_id")?,
-        locality_name: row.try_get("locality_name")?,
-    })
-}
-
 pub async fn list(db: &Db) -> StoreResult<Vec<Organisation>> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY o.name"))
+    let rows: Vec<Organisation> = sqlx::query_as(&format!("{SELECT} ORDER BY o.name"))
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows)
 }
 
 pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Organisation>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE o.id = $1"))
+    let row: Option<Organisation> = sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(row)
 }
 
 pub async fn create(
@@ -158,4 +148,23 @@ pub async fn members(
     .fetch_all(db.pool())
     .await
     .map_err(Into::into)
+}
+
+/// Every organisation's id and name, by name.
+pub async fn names(db: &Db) -> StoreResult<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// One organisation's name, inside the caller's transaction.
+pub async fn name_in(conn: &mut sqlx::AnyConnection, id: i64) -> StoreResult<String> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }

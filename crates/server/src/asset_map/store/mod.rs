@@ -2,6 +2,11 @@
 //! saved whole; the projection (columns, terms, locations, openings and the
 //! word index) is rebuilt from it in the same transaction.
 
+/// Who keeps which listing: keepers, claims and reports.
+pub mod keeping;
+/// Weekly opening times, projected from a service's schedules.
+pub mod openings;
+
 use crate::db::{StoreError, StoreResult};
 use coprod_engine::hsds::{self, PathError, ServiceProjection};
 use serde_json::Value;
@@ -212,7 +217,7 @@ pub async fn save_service(
         .execute(&mut **tx)
         .await?;
     }
-    super::openings::save(tx, &projection).await?;
+    openings::save(tx, &projection).await?;
     full_text::index_service(
         tx,
         backend,
@@ -273,4 +278,75 @@ pub async fn delete_service(db: &Db, id: &str) -> StoreResult<bool> {
         .await?;
     tx.commit().await?;
     Ok(deleted.rows_affected() == 1)
+}
+
+/// The directory's generation, which every change to it moves on.
+pub async fn directory_generation(db: &Db) -> StoreResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT generation FROM directory_version WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Records that the directory's organization `directory_id` is the
+/// partnership's organisation `organisation_id`.
+pub async fn link_directory_organisation(
+    conn: &mut sqlx::AnyConnection,
+    directory_id: &str,
+    organisation_id: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE directory_organizations SET organisation_id = $1 WHERE id = $2")
+        .bind(organisation_id)
+        .bind(directory_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Makes `organisation_id` the keeper of a service's listing.
+pub async fn set_keeper(
+    conn: &mut sqlx::AnyConnection,
+    service_id: &str,
+    organisation_id: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE services SET managed_by = $1 WHERE id = $2")
+        .bind(organisation_id)
+        .bind(service_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A named place of a service with its coordinates.
+pub type Place = (Option<String>, f64, f64);
+
+/// Every place with coordinates of each of the services `ids`, by
+/// service, in the order the directory lists them; blank names are none.
+pub async fn service_places(
+    db: &Db,
+    ids: &[&str],
+) -> StoreResult<std::collections::HashMap<String, Vec<Place>>> {
+    let mut places: std::collections::HashMap<String, Vec<Place>> =
+        std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(places);
+    }
+    let mut params = db::params::Params::default();
+    let placeholders: Vec<String> = ids.iter().map(|id| params.text(*id)).collect();
+    let sql = format!(
+        "SELECT service_id, name, latitude, longitude FROM service_locations \
+         WHERE service_id IN ({}) AND latitude IS NOT NULL AND longitude IS NOT NULL \
+         ORDER BY service_at_location_id",
+        placeholders.join(", ")
+    );
+    for row in params.bind(&sql).fetch_all(db.pool()).await? {
+        let place: Option<String> = row.try_get("name")?;
+        places.entry(row.try_get("service_id")?).or_default().push((
+            place.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()),
+            row.try_get("latitude")?,
+            row.try_get("longitude")?,
+        ));
+    }
+    Ok(places)
 }
