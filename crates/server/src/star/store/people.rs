@@ -2,7 +2,7 @@
 //! ratings over time.
 
 use crate::db::StoreResult;
-use sqlx::{Row, any::AnyRow};
+use sqlx::Row;
 
 use crate::{
     coordination::model::Channel,
@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// One person's star record (without its ratings).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonStar {
     pub id: i64,
     pub organisation_id: i64,
@@ -51,18 +51,6 @@ const SELECT: &str = "SELECT p.id, p.organisation_id, p.person_name, p.person_ac
 /// Only stars whose consent stands are read: withdrawing it hides the star
 /// from everyone and stops new ratings (see `privacy::consent::withdraw`).
 const CONSENTED: &str = crate::privacy::consent::PERSONAL_STAR_CONSENT_STANDS;
-
-fn from_row(row: &AnyRow) -> StoreResult<PersonStar> {
-    Ok(PersonStar {
-        id: row.try_get("id")?,
-        organisation_id: row.try_get("organisation_id")?,
-        person_name: row.try_get("person_name")?,
-        person_account_id: row.try_get("person_account_id")?,
-        carer_name: row.try_get("carer_name")?,
-        carer_account_id: row.try_get("carer_account_id")?,
-        consent_purpose: row.try_get("consent_purpose")?,
-    })
-}
 
 /// Creates the record with its consent in the register and the creating
 /// worker as its first worker, in one transaction.
@@ -110,11 +98,12 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> StoreResult<i64> {
 }
 
 pub async fn find(db: &Db, id: i64) -> StoreResult<Option<PersonStar>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE p.id = $1 AND {CONSENTED}"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    let row: Option<PersonStar> =
+        sqlx::query_as(&format!("{SELECT} WHERE p.id = $1 AND {CONSENTED}"))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row)
 }
 
 pub async fn is_worker(db: &Db, id: i64, account_id: i64) -> StoreResult<bool> {
@@ -134,7 +123,7 @@ pub async fn for_worker(
     organisation_id: i64,
     worker: i64,
 ) -> StoreResult<Vec<PersonStar>> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<PersonStar> = sqlx::query_as(&format!(
         "{SELECT} JOIN star_person_workers w ON w.person_star_id = p.id \
          WHERE p.organisation_id = $1 AND w.account_id = $2 AND {CONSENTED} ORDER BY p.person_name, p.id"
     ))
@@ -142,19 +131,19 @@ pub async fn for_worker(
     .bind(worker)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows)
 }
 
 /// The stars where `account_id` is the person or their carer.
 pub async fn for_person_or_carer(db: &Db, account_id: i64) -> StoreResult<Vec<PersonStar>> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<PersonStar> = sqlx::query_as(&format!(
         "{SELECT} WHERE (p.person_account_id = $1 OR p.carer_account_id = $1) AND {CONSENTED} \
          ORDER BY p.id"
     ))
     .bind(account_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows)
 }
 
 pub async fn ratings(db: &Db, id: i64) -> StoreResult<Vec<PersonRating>> {

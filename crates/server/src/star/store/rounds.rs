@@ -5,13 +5,13 @@ use coprod_engine::{
     self_assessment::{Maturity, Rating, Role},
     surveys::question::Code,
 };
-use sqlx::{Row, any::AnyRow};
+use sqlx::Row;
 
 use super::{SaveError, unknown};
 use crate::db::{self, Db};
 
 /// A round of the self-assessment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Round {
     pub id: i64,
     pub organisation_id: i64,
@@ -22,37 +22,27 @@ pub struct Round {
     pub raters: i64,
 }
 
-fn round_from(row: &AnyRow) -> StoreResult<Round> {
-    Ok(Round {
-        id: row.try_get("id")?,
-        organisation_id: row.try_get("organisation_id")?,
-        name: row.try_get("name")?,
-        held_on: row.try_get("held_on")?,
-        raters: row.try_get("raters")?,
-    })
-}
-
 const SELECT: &str = "SELECT r.id, r.organisation_id, r.name, r.held_on, \
      (SELECT COUNT(DISTINCT t.rater) FROM star_ratings t WHERE t.round_id = r.id) AS raters \
      FROM star_rounds r";
 
 /// An organisation's rounds, oldest first.
 pub async fn list(db: &Db, organisation_id: i64) -> StoreResult<Vec<Round>> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<Round> = sqlx::query_as(&format!(
         "{SELECT} WHERE r.organisation_id = $1 ORDER BY r.held_on, r.id"
     ))
     .bind(organisation_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(round_from).collect()
+    Ok(rows)
 }
 
 pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Round>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+    let row: Option<Round> = sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    row.as_ref().map(round_from).transpose()
+    Ok(row)
 }
 
 pub async fn create(
