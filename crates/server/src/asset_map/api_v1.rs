@@ -43,10 +43,10 @@ async fn put(
         .unwrap_or_default()
         .to_owned();
     let existing = keeping::listing_keeper(&state.db, &id).await?;
-    if let Some((_, managed_by)) = &existing {
-        if *managed_by != Some(client.organisation_id) {
-            return Err(AppError::Forbidden);
-        }
+    if let Some((_, managed_by)) = &existing
+        && *managed_by != Some(client.organisation_id)
+    {
+        return Err(AppError::Forbidden);
     }
     let now = db::now();
     let mut tx = state.db.pool().begin().await?;

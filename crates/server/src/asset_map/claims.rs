@@ -129,7 +129,7 @@ async fn claim(
         )
         .await;
         match inserted {
-            Ok(_) => return Ok(redirect(&format!("/services/{id}?claimed=1"))),
+            Ok(()) => return Ok(redirect(&format!("/services/{id}?claimed=1"))),
             Err(error) if error.is_unique_violation() => {
                 errors.add("organisation_id", shell.t("claim.error.pending"));
             }
