@@ -3,6 +3,7 @@
 //! `render_errors` layer turns that into an HTML page for people or the
 //! documented JSON envelope under `/api`.
 
+use crate::db::StoreError;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -56,9 +57,30 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+/// The one place a store's error becomes what the user sees: a missing
+/// record is "not found", a refused write is a conflict ("that clashes
+/// with what is already there"), and anything else is our failure.
+/// Handlers that can say more (which field holds a taken name) match the
+/// [`StoreError`] before it gets here.
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { .. } => AppError::Conflict {
+                code: "conflict",
+                key: "error.conflict",
+            },
+            error @ (StoreError::InvalidData { .. } | StoreError::Database(_)) => {
+                AppError::Internal(error.into())
+            }
+        }
+    }
+}
+
+/// Driver errors from code that queries without a store go the same way.
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        AppError::Internal(error.into())
+        StoreError::from(error).into()
     }
 }
 

@@ -10,7 +10,6 @@ use axum::{
 };
 use coprod_engine::people::EmailAddress;
 use serde::Deserialize;
-use sqlx::Row;
 
 use super::{
     password, session, store,
@@ -98,14 +97,14 @@ pub async fn request(
     {
         let token = crypto::random_token();
         let now = db::now();
-        sqlx::query(
-            "INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        let expires_at = now + state.settings.reset_link_minutes * 60;
+        store::insert_reset_link(
+            &state.db,
+            &crypto::token_hash(&token),
+            account.id,
+            now,
+            expires_at,
         )
-        .bind(crypto::token_hash(&token))
-        .bind(account.id)
-        .bind(now)
-        .bind(now + state.settings.reset_link_minutes * 60)
-        .execute(state.db.pool())
         .await?;
         let link = format!(
             "{}/password-reset/{token}",
@@ -170,14 +169,7 @@ fn dead_link(shell: Shell, token: String) -> Result<Response> {
 
 /// The account a live, unused link belongs to.
 async fn live_link(state: &AppState, token: &str) -> Result<Option<i64>> {
-    let row = sqlx::query(
-        "SELECT account_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-    )
-    .bind(crypto::token_hash(token))
-    .bind(db::now())
-    .fetch_optional(state.db.pool())
-    .await?;
-    Ok(row.map(|r| r.try_get("account_id")).transpose()?)
+    Ok(store::live_reset_link(&state.db, &crypto::token_hash(token), db::now()).await?)
 }
 
 pub async fn choose_form(
@@ -235,14 +227,7 @@ pub async fn choose(
     };
     let hash = password::hash(new_password).await?;
     // Claim the link first: of two simultaneous uses, only one succeeds.
-    let claimed = sqlx::query(
-        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-    )
-    .bind(db::now())
-    .bind(crypto::token_hash(&token))
-    .execute(state.db.pool())
-    .await?;
-    if claimed.rows_affected() != 1 {
+    if !store::use_reset_link(&state.db, &crypto::token_hash(&token), db::now()).await? {
         return dead_link(shell, token);
     }
     store::set_password(&state.db, account_id, &hash).await?;

@@ -9,12 +9,12 @@ use axum::{
     response::Response,
 };
 use coprod_engine::people::Role;
-use sqlx::Row;
 
 use super::store::{self, Membership};
 use crate::{
     app::AppState,
-    crypto, db,
+    crypto,
+    db::{self, StoreResult},
     web::{cookies, csrf},
 };
 
@@ -48,29 +48,24 @@ impl CurrentUser {
 }
 
 /// Starts a session for `account_id`; returns the cookie token.
-pub async fn start(state: &AppState, account_id: i64) -> Result<String, sqlx::Error> {
+pub async fn start(state: &AppState, account_id: i64) -> StoreResult<String> {
     let token = crypto::random_token();
     let now = db::now();
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $3, $4)",
+    store::insert_session(
+        &state.db,
+        &crypto::token_hash(&token),
+        account_id,
+        now,
+        now + state.settings.session_idle_minutes * 60,
     )
-    .bind(crypto::token_hash(&token))
-    .bind(account_id)
-    .bind(now)
-    .bind(now + state.settings.session_idle_minutes * 60)
-    .execute(state.db.pool())
     .await?;
     Ok(token)
 }
 
 /// Ends the session whose token is in the request's cookie, if any.
-pub async fn end(state: &AppState, headers: &HeaderMap) -> Result<(), sqlx::Error> {
+pub async fn end(state: &AppState, headers: &HeaderMap) -> StoreResult<()> {
     if let Some(token) = cookies::read(headers, COOKIE) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(crypto::token_hash(token))
-            .execute(state.db.pool())
-            .await?;
+        store::delete_session(&state.db, &crypto::token_hash(token)).await?;
     }
     Ok(())
 }
@@ -80,17 +75,12 @@ pub async fn end_all(
     state: &AppState,
     account_id: i64,
     keep: Option<&HeaderMap>,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let kept = keep
         .and_then(|h| cookies::read(h, COOKIE))
         .map(crypto::token_hash)
         .unwrap_or_default();
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
-        .bind(account_id)
-        .bind(kept)
-        .execute(state.db.pool())
-        .await?;
-    Ok(())
+    store::delete_sessions_but(&state.db, account_id, &kept).await
 }
 
 /// The `Set-Cookie` headers for a new session: its token, and the
@@ -144,35 +134,20 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     next.run(request).await
 }
 
-async fn load(state: &AppState, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
+async fn load(state: &AppState, token: &str) -> StoreResult<Option<CurrentUser>> {
     let now = db::now();
     let hash = crypto::token_hash(token);
-    let row = sqlx::query(
-        "SELECT s.last_seen_at, a.id, a.email, a.display_name FROM sessions s \
-         JOIN accounts a ON a.id = s.account_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
-    )
-    .bind(&hash)
-    .bind(now)
-    .fetch_optional(state.db.pool())
-    .await?;
-    let Some(row) = row else {
+    let Some(session) = store::live_session(&state.db, &hash, now).await? else {
         return Ok(None);
     };
-    let last_seen: i64 = row.try_get("last_seen_at")?;
-    if now - last_seen >= TOUCH_EVERY_SECONDS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
-            .bind(now)
-            .bind(now + state.settings.session_idle_minutes * 60)
-            .bind(&hash)
-            .execute(state.db.pool())
-            .await?;
+    if now - session.last_seen_at >= TOUCH_EVERY_SECONDS {
+        let expires_at = now + state.settings.session_idle_minutes * 60;
+        store::touch_session(&state.db, &hash, now, expires_at).await?;
     }
-    let account_id: i64 = row.try_get("id")?;
     Ok(Some(CurrentUser {
-        account_id,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        memberships: store::memberships(&state.db, account_id).await?,
+        account_id: session.id,
+        email: session.email,
+        display_name: session.display_name,
+        memberships: store::memberships(&state.db, session.id).await?,
     }))
 }

@@ -11,7 +11,12 @@
 //! - A sign-up counts every form that got as far as hashing the password,
 //!   including ones refused because the address is taken.
 
-use crate::{app::AppState, db, settings::Settings};
+use super::store;
+use crate::{
+    app::AppState,
+    db::{self, StoreResult},
+    settings::Settings,
+};
 
 /// What was attempted, as stored in `login_attempts.action`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,34 +78,30 @@ pub async fn is_paused(
     attempt: Attempt,
     email: &str,
     ip: &str,
-) -> Result<bool, sqlx::Error> {
+) -> StoreResult<bool> {
     let limit = attempt.limit(&state.settings);
     let since = db::now() - limit.window_minutes * 60;
     // `succeeded` is 0 or 1, so "below 1" is every failure and "below 2"
     // every attempt.
     let counted_below = if limit.failures_only { 1_i64 } else { 2 };
-    let (by_address,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_attempts \
-          WHERE action = $1 AND email = $2 AND attempted_at > $3 AND succeeded < $4",
+    let by_address = store::count_attempts(
+        &state.db,
+        attempt.as_str(),
+        ("email", email),
+        since,
+        counted_below,
     )
-    .bind(attempt.as_str())
-    .bind(email)
-    .bind(since)
-    .bind(counted_below)
-    .fetch_one(state.db.pool())
     .await?;
     if by_address >= limit.per_address {
         return Ok(true);
     }
-    let (by_client,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_attempts \
-          WHERE action = $1 AND ip = $2 AND attempted_at > $3 AND succeeded < $4",
+    let by_client = store::count_attempts(
+        &state.db,
+        attempt.as_str(),
+        ("ip", ip),
+        since,
+        counted_below,
     )
-    .bind(attempt.as_str())
-    .bind(ip)
-    .bind(since)
-    .bind(counted_below)
-    .fetch_one(state.db.pool())
     .await?;
     Ok(by_client >= limit.per_client)
 }
@@ -113,26 +114,10 @@ pub async fn record(
     email: &str,
     ip: &str,
     succeeded: bool,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     if succeeded && attempt == Attempt::SignIn {
-        sqlx::query(
-            "DELETE FROM login_attempts WHERE action = $1 AND email = $2 AND succeeded = 0",
-        )
-        .bind(attempt.as_str())
-        .bind(email)
-        .execute(state.db.pool())
-        .await?;
+        store::clear_failed_sign_ins(&state.db, attempt.as_str(), email).await?;
     }
-    sqlx::query(
-        "INSERT INTO login_attempts (action, email, ip, attempted_at, succeeded) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(attempt.as_str())
-    .bind(email)
-    .bind(ip)
-    .bind(db::now())
-    .bind(i64::from(succeeded))
-    .execute(state.db.pool())
-    .await?;
+    store::insert_attempt(&state.db, attempt.as_str(), email, ip, db::now(), succeeded).await?;
     Ok(())
 }

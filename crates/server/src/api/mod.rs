@@ -4,6 +4,8 @@
 
 /// The `OpenAPI` document.
 pub mod openapi;
+/// Storage of API tokens.
+mod store;
 /// API tokens: storage and the administrators' pages.
 pub mod tokens;
 /// Version 1 endpoints.

@@ -10,10 +10,9 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::Row;
 use utoipa::ToSchema;
 
-use super::store::{self, SaveError};
+use super::store::{self, SaveError, keeping};
 use crate::{
     api::ApiClient,
     app::AppState,
@@ -43,15 +42,11 @@ async fn put(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let existing = sqlx::query("SELECT managed_by FROM services WHERE id = $1")
-        .bind(&id)
-        .fetch_optional(state.db.pool())
-        .await?;
-    if let Some(row) = &existing {
-        let managed_by: Option<i64> = row.try_get("managed_by")?;
-        if managed_by != Some(client.organisation_id) {
-            return Err(AppError::Forbidden);
-        }
+    let existing = keeping::listing_keeper(&state.db, &id).await?;
+    if let Some((_, managed_by)) = &existing
+        && *managed_by != Some(client.organisation_id)
+    {
+        return Err(AppError::Forbidden);
     }
     let now = db::now();
     let mut tx = state.db.pool().begin().await?;
@@ -71,12 +66,7 @@ async fn put(
         }
         Err(SaveError::Database(error)) => return Err(error.into()),
     };
-    sqlx::query("UPDATE services SET managed_by = $1, checked_at = $2 WHERE id = $3")
-        .bind(client.organisation_id)
-        .bind(now)
-        .bind(&projection.id)
-        .execute(&mut *tx)
-        .await?;
+    keeping::keep(&mut tx, &projection.id, client.organisation_id, now).await?;
     tx.commit().await?;
     let stored = store::service_document(&state.db, &projection.id)
         .await?
@@ -159,11 +149,7 @@ pub async fn replace(
     body: Bytes,
 ) -> Result<Json<Value>> {
     let mut document = json_body(&body)?;
-    let exists = sqlx::query("SELECT 1 FROM services WHERE id = $1")
-        .bind(&id)
-        .fetch_optional(state.db.pool())
-        .await?;
-    if exists.is_none() {
+    if !keeping::service_exists(&state.db, &id).await? {
         return Err(AppError::NotFound);
     }
     match document.get("id").and_then(Value::as_str) {
@@ -210,26 +196,18 @@ pub async fn reports(
     State(state): State<AppState>,
     Extension(client): Extension<ApiClient>,
 ) -> Result<Json<ReportList>> {
-    let rows = sqlx::query(
-        "SELECT r.id, r.service_id, s.name, r.kind, r.details, r.reported_at FROM listing_reports r \
-         JOIN services s ON s.id = r.service_id WHERE r.status = 'open' AND s.managed_by = $1 ORDER BY r.reported_at, r.id",
-    )
-    .bind(client.organisation_id)
-    .fetch_all(state.db.pool())
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(Report {
-                id: row.try_get("id")?,
-                service_id: row.try_get("service_id")?,
-                service_name: row.try_get("name")?,
-                kind: row.try_get("kind")?,
-                details: row.try_get("details")?,
-                reported_at: utc_time(row.try_get("reported_at")?),
-            })
+    let items = keeping::open_reports_kept_by(&state.db, client.organisation_id)
+        .await?
+        .into_iter()
+        .map(|row| Report {
+            id: row.id,
+            service_id: row.service_id,
+            service_name: row.name,
+            kind: row.kind,
+            details: row.details,
+            reported_at: utc_time(row.reported_at),
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     Ok(Json(ReportList { items }))
 }
 
@@ -279,17 +257,9 @@ pub async fn resolve(
     }
     // Reports on other organisations' listings are "not found": a token
     // learns nothing about what it does not keep.
-    let updated = sqlx::query(
-        "UPDATE listing_reports SET status = 'resolved', resolved_at = $1, resolution_note = $2 \
-         WHERE id = $3 AND status = 'open' AND service_id IN (SELECT id FROM services WHERE managed_by = $4)",
-    )
-    .bind(db::now())
-    .bind(note)
-    .bind(id)
-    .bind(client.organisation_id)
-    .execute(state.db.pool())
-    .await?;
-    if updated.rows_affected() == 0 {
+    let resolved =
+        keeping::resolve_report_kept_by(&state.db, id, client.organisation_id, note).await?;
+    if !resolved {
         return Err(AppError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)

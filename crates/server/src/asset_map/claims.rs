@@ -1,6 +1,18 @@
 //! Claiming a listing nobody keeps: a coordinator asks for their
 //! organisation to keep it, and an administrator approves or refuses.
 
+use super::{
+    listings::{KEEPERS, keeper_organisations},
+    store::keeping::{self, Decided},
+};
+use crate::{
+    access::{self, Route, redirect},
+    accounts::CurrentUser,
+    app::AppState,
+    audit::{self, Action, Event},
+    error::{AppError, Result},
+    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
+};
 use askama::Template;
 use axum::{
     Extension,
@@ -10,18 +22,6 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use sqlx::Row;
-
-use super::listings::{KEEPERS, keeper_organisations};
-use crate::{
-    access::{self, Route, redirect},
-    accounts::CurrentUser,
-    app::AppState,
-    audit::{self, Action, Event},
-    db,
-    error::{AppError, Result},
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
-};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -64,15 +64,10 @@ struct ClaimPage {
 
 /// A listing's name and whether someone keeps it.
 async fn listing(state: &AppState, id: &str) -> Result<(String, bool)> {
-    let row = sqlx::query("SELECT name, managed_by FROM services WHERE id = $1")
-        .bind(id)
-        .fetch_optional(state.db.pool())
+    let (name, managed_by) = keeping::listing_keeper(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((
-        row.try_get("name")?,
-        row.try_get::<Option<i64>, _>("managed_by")?.is_some(),
-    ))
+    Ok((name, managed_by.is_some()))
 }
 
 async fn claim_form(
@@ -125,20 +120,17 @@ async fn claim(
         errors.add("organisation_id", shell.t("claim.error.kept"));
     }
     if let (Some(organisation), true) = (organisation, errors.is_empty()) {
-        let inserted = sqlx::query(
-            "INSERT INTO listing_claims (service_id, organisation_id, requested_by, note, status, requested_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5)",
+        let inserted = keeping::add_claim(
+            &state.db,
+            &id,
+            organisation,
+            user.account_id,
+            form.note.trim(),
         )
-        .bind(&id)
-        .bind(organisation)
-        .bind(user.account_id)
-        .bind(form.note.trim())
-        .bind(db::now())
-        .execute(state.db.pool())
         .await;
         match inserted {
-            Ok(_) => return Ok(redirect(&format!("/services/{id}?claimed=1"))),
-            Err(error) if db::is_unique_violation(&error) => {
+            Ok(()) => return Ok(redirect(&format!("/services/{id}?claimed=1"))),
+            Err(error) if error.is_unique_violation() => {
                 errors.add("organisation_id", shell.t("claim.error.pending"));
             }
             Err(error) => return Err(error.into()),
@@ -178,29 +170,19 @@ struct PendingPage {
 }
 
 async fn pending(State(state): State<AppState>, shell: Shell) -> Result<Response> {
-    let rows = sqlx::query(
-        "SELECT c.id, c.service_id, s.name AS service_name, o.name AS organisation, \
-         COALESCE(a.display_name, '') AS requested_by, c.requested_at, c.note \
-         FROM listing_claims c JOIN services s ON s.id = c.service_id \
-         JOIN organisations o ON o.id = c.organisation_id LEFT JOIN accounts a ON a.id = c.requested_by \
-         WHERE c.status = 'pending' ORDER BY c.requested_at, c.id",
-    )
-    .fetch_all(state.db.pool())
-    .await?;
-    let claims = rows
-        .iter()
-        .map(|row| {
-            Ok(PendingClaim {
-                id: row.try_get("id")?,
-                service_id: row.try_get("service_id")?,
-                service_name: row.try_get("service_name")?,
-                organisation: row.try_get("organisation")?,
-                requested_by: row.try_get("requested_by")?,
-                requested: utc_time(row.try_get("requested_at")?),
-                note: row.try_get("note")?,
-            })
+    let claims = keeping::pending_claims(&state.db)
+        .await?
+        .into_iter()
+        .map(|row| PendingClaim {
+            id: row.id,
+            service_id: row.service_id,
+            service_name: row.service_name,
+            organisation: row.organisation,
+            requested_by: row.requested_by,
+            requested: utc_time(row.requested_at),
+            note: row.note,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     page(&PendingPage { shell, claims })
 }
 
@@ -223,50 +205,19 @@ async fn decide(
         "refuse" => false,
         _ => return Err(AppError::bad_request("claim.error.decision", "decision")),
     };
-    let now = db::now();
-    let mut tx = state.db.pool().begin().await?;
-    let row = sqlx::query("SELECT service_id, organisation_id FROM listing_claims WHERE id = $1 AND status = 'pending'")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let service_id: String = row.try_get("service_id")?;
-    let organisation_id: i64 = row.try_get("organisation_id")?;
-    if approve {
-        // Only while nobody keeps it: of two approved claims, the first wins.
-        let taken =
-            sqlx::query("UPDATE services SET managed_by = $1 WHERE id = $2 AND managed_by IS NULL")
-                .bind(organisation_id)
-                .bind(&service_id)
-                .execute(&mut *tx)
-                .await?;
-        if taken.rows_affected() == 0 {
-            return Err(AppError::bad_request("claim.error.kept", "decision"));
-        }
-        // Other organisations' claims on the same listing are now moot.
-        sqlx::query(
-            "UPDATE listing_claims SET status = 'refused', decided_by = $1, decided_at = $2, decision_note = $3 \
-             WHERE service_id = $4 AND status = 'pending' AND id <> $5",
-        )
-        .bind(user.account_id)
-        .bind(now)
-        .bind("another organisation's claim was approved")
-        .bind(&service_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query(
-        "UPDATE listing_claims SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5",
-    )
-    .bind(if approve { "approved" } else { "refused" })
-    .bind(user.account_id)
-    .bind(now)
-    .bind(form.note.trim())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    let (service_id, organisation_id) =
+        match keeping::decide_claim(&state.db, id, approve, user.account_id, form.note.trim())
+            .await?
+        {
+            Decided::NoSuchClaim => return Err(AppError::NotFound),
+            Decided::AlreadyKept => {
+                return Err(AppError::bad_request("claim.error.kept", "decision"));
+            }
+            Decided::Done {
+                service_id,
+                organisation_id,
+            } => (service_id, organisation_id),
+        };
     let action = if approve {
         Action::ListingClaimApproved
     } else {

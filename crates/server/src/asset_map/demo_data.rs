@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::interchange;
+use super::{interchange, store};
 use crate::{db::Db, demo, organisations::store as organisations};
 
 /// An id shaped like a random (version 4) UUID but derived from `seed`, so
@@ -453,17 +453,10 @@ pub async fn seed(db: &Db, organisation_ids: &[i64]) -> anyhow::Result<usize> {
     for (document, organisation) in &services {
         let directory_id = document["organization"]["id"].as_str().unwrap_or_default();
         let partnership_id = organisation_ids[*organisation];
-        sqlx::query("UPDATE directory_organizations SET organisation_id = $1 WHERE id = $2")
-            .bind(partnership_id)
-            .bind(directory_id)
-            .execute(&mut *tx)
-            .await?;
+        store::link_directory_organisation(&mut tx, directory_id, partnership_id).await?;
         if *organisation < FIRST_UNCLAIMED_ORGANISATION {
-            sqlx::query("UPDATE services SET managed_by = $1 WHERE id = $2")
-                .bind(partnership_id)
-                .bind(document["id"].as_str().unwrap_or_default())
-                .execute(&mut *tx)
-                .await?;
+            let service_id = document["id"].as_str().unwrap_or_default();
+            store::set_keeper(&mut tx, service_id, partnership_id).await?;
         }
     }
     tx.commit().await?;

@@ -18,7 +18,7 @@ use sqlx::Row;
 use super::store;
 use crate::{
     app::AppState,
-    db::{Db, full_text, params::Params},
+    db::{Db, StoreError, StoreResult, full_text, params::Params},
     error::{AppError, Result},
     places::store as places,
     web::paging::LAST_POSSIBLE_PAGE,
@@ -313,7 +313,7 @@ fn page_total(
     page: &PageRequest,
     rows: &[sqlx::any::AnyRow],
     windowed: bool,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> StoreResult<Option<i64>> {
     let shown = i64::try_from(rows.len()).unwrap_or(i64::MAX);
     if let Some(first) = rows.first()
         && windowed
@@ -458,7 +458,7 @@ async fn by_name(db: &Db, query: &ListQuery, page: &PageRequest) -> Result<(i64,
                 service: store::full_document(row)?,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok((total, entries))
 }
 
@@ -502,7 +502,7 @@ fn in_box(params: &mut Params, (origin, radius): (Coordinates, f64)) -> String {
     format!("l.latitude BETWEEN {a} AND {b} AND l.longitude BETWEEN {c} AND {d}")
 }
 
-fn distance_from(origin: Coordinates, row: &sqlx::any::AnyRow) -> Result<f64, sqlx::Error> {
+fn distance_from(origin: Coordinates, row: &sqlx::any::AnyRow) -> StoreResult<f64> {
     Ok(origin.distance_metres(Coordinates {
         latitude: row.try_get("latitude")?,
         longitude: row.try_get("longitude")?,
@@ -757,8 +757,8 @@ async fn document_page(
         .iter()
         .map(|row| {
             let text: String = row.try_get("document")?;
-            let mut value: Value =
-                serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let mut value: Value = serde_json::from_str(&text)
+                .map_err(|e| StoreError::invalid(format!("{table}.document"), e))?;
             if let Some(object) = value.as_object_mut() {
                 for key in strip {
                     object.remove(*key);
@@ -766,7 +766,7 @@ async fn document_page(
             }
             Ok(value)
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok(page.envelope(total, &contents))
 }
 

@@ -41,7 +41,6 @@ use axum::{
 };
 use quick_cache::{Weighter, sync::Cache};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use crate::{app::AppState, db::Db};
 
@@ -116,7 +115,7 @@ impl HsdsCache {
     /// the cache unusable (every answer is computed afresh) until a read
     /// succeeds, rather than trusting answers that may be stale.
     pub async fn refresh(&self, db: &Db) {
-        let generation = match current_generation(db).await {
+        let generation = match super::store::directory_generation(db).await {
             Ok(generation) => generation,
             Err(error) => {
                 tracing::warn!(%error, "could not read the directory generation");
@@ -166,13 +165,6 @@ impl HsdsCache {
 
 /// The generation before it has been read: never matches a kept answer.
 const UNKNOWN: i64 = i64::MIN;
-
-async fn current_generation(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT generation FROM directory_version WHERE id = 1")
-        .fetch_one(db.pool())
-        .await?
-        .try_get(0)
-}
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)

@@ -20,7 +20,13 @@ pub enum ImportError {
     #[error("{} problem(s) found; nothing was imported", .0.len())]
     Invalid(Vec<PathError>),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] crate::db::StoreError),
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(error: sqlx::Error) -> Self {
+        ImportError::Database(error.into())
+    }
 }
 
 /// The service documents in a file: a JSON list, an HSDS page (`contents`),

@@ -2,6 +2,21 @@
 //! with the ones not checked for a year flagged; adding and editing a
 //! listing; confirming one is still right.
 
+use super::{
+    listing_form::{Listing, ListingForm},
+    store::{self, keeping},
+};
+use crate::{
+    access::{Access, Route, redirect},
+    accounts::CurrentUser,
+    app::AppState,
+    crypto,
+    db::{self, StoreError},
+    error::{AppError, Result},
+    organisations::store as organisations,
+    places::store as places,
+    web::{FieldErrors, NoFields, Shell, StrictForm, page, page_with_status},
+};
 use askama::Template;
 use axum::{
     Extension,
@@ -12,21 +27,6 @@ use axum::{
 };
 use coprod_engine::{people::Role, place::Postcode};
 use serde_json::Value;
-use sqlx::Row;
-
-use super::{
-    listing_form::{Listing, ListingForm},
-    store,
-};
-use crate::{
-    access::{Access, Route, redirect},
-    accounts::CurrentUser,
-    app::AppState,
-    crypto, db,
-    error::{AppError, Result},
-    places::store as places,
-    web::{FieldErrors, NoFields, Shell, StrictForm, page, page_with_status},
-};
 
 /// Those who keep listings: coordinators and managers of an organisation,
 /// and administrators.
@@ -58,10 +58,7 @@ pub const KEEPING_ROLES: &[Role] = &[Role::Coordinator, Role::Manager];
 /// The organisations a person keeps listings for: where they coordinate or
 /// manage, every organisation for those whose role covers the partnership.
 pub async fn keeper_organisations(db: &db::Db, user: &CurrentUser) -> Result<Vec<(i64, String)>> {
-    let all: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
-            .fetch_all(db.pool())
-            .await?;
+    let all = organisations::names(db).await?;
     let reach = user.reach(KEEPING_ROLES);
     Ok(all
         .into_iter()
@@ -99,28 +96,18 @@ async fn list(
 ) -> Result<Response> {
     let organisations = keeper_organisations(&state.db, &user).await?;
     let stale_before = db::now() - REVIEW_AFTER_SECONDS;
-    let rows = sqlx::query(
-        "SELECT s.id, s.name, o.name AS organisation, s.managed_by, s.checked_at, \
-         (SELECT COUNT(*) FROM listing_reports r WHERE r.service_id = s.id AND r.status = 'open') AS open_reports \
-         FROM services s JOIN organisations o ON o.id = s.managed_by ORDER BY s.name, s.id",
-    )
-    .fetch_all(state.db.pool())
-    .await?;
-    let mut listings = Vec::new();
-    for row in &rows {
-        let managed_by: i64 = row.try_get("managed_by")?;
-        if !organisations.iter().any(|(id, _)| *id == managed_by) {
-            continue;
-        }
-        let checked_at: Option<i64> = row.try_get("checked_at")?;
-        listings.push(KeptListing {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            organisation: row.try_get("organisation")?,
-            needs_review: checked_at.is_none_or(|t| t < stale_before),
-            open_reports: row.try_get("open_reports")?,
-        });
-    }
+    let keepers: Vec<i64> = organisations.iter().map(|(id, _)| *id).collect();
+    let listings: Vec<KeptListing> = keeping::kept_listings(&state.db, &keepers)
+        .await?
+        .into_iter()
+        .map(|row| KeptListing {
+            id: row.id,
+            name: row.name,
+            organisation: row.organisation,
+            needs_review: row.checked_at.is_none_or(|t| t < stale_before),
+            open_reports: row.open_reports,
+        })
+        .collect();
     let to_review = listings.iter().filter(|l| l.needs_review).count();
     page(&ListPage {
         shell,
@@ -168,11 +155,7 @@ mod form_page {
 use form_page::FormPage;
 
 async fn terms(db: &db::Db) -> Result<Vec<(String, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, name FROM taxonomy_terms ORDER BY name, id")
-            .fetch_all(db.pool())
-            .await?,
-    )
+    Ok(keeping::terms(db).await?)
 }
 
 async fn new_form(
@@ -205,26 +188,15 @@ async fn directory_organization(
     organisation_id: i64,
     now: i64,
 ) -> Result<Value> {
-    let existing =
-        sqlx::query("SELECT document FROM directory_organizations WHERE organisation_id = $1")
-            .bind(organisation_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some(row) = existing {
-        let text: String = row.try_get("document")?;
-        return serde_json::from_str(&text).map_err(|e| AppError::Internal(e.into()));
+    if let Some(text) = keeping::directory_organization_of(tx, organisation_id).await? {
+        return serde_json::from_str(&text)
+            .map_err(|e| StoreError::invalid("directory_organizations.document", e).into());
     }
-    let (name,): (String,) = sqlx::query_as("SELECT name FROM organisations WHERE id = $1")
-        .bind(organisation_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let name = organisations::name_in(tx, organisation_id).await?;
     let document = serde_json::json!({ "id": crypto::uuid_v4(), "name": name, "description": "" });
     store::save_organization(tx, &document, now).await?;
-    sqlx::query("UPDATE directory_organizations SET organisation_id = $1 WHERE id = $2")
-        .bind(organisation_id)
-        .bind(document["id"].as_str().unwrap_or_default())
-        .execute(&mut **tx)
-        .await?;
+    let directory_id = document["id"].as_str().unwrap_or_default();
+    store::link_directory_organisation(tx, directory_id, organisation_id).await?;
     Ok(document)
 }
 
@@ -298,12 +270,7 @@ async fn save(
             }
             Err(store::SaveError::Database(error)) => return Err(error.into()),
         };
-    sqlx::query("UPDATE services SET managed_by = $1, checked_at = $2 WHERE id = $3")
-        .bind(listing.organisation_id)
-        .bind(now)
-        .bind(&projection.id)
-        .execute(&mut *tx)
-        .await?;
+    keeping::keep(&mut tx, &projection.id, listing.organisation_id, now).await?;
     tx.commit().await?;
     Ok(redirect("/listings?saved=1"))
 }
@@ -319,12 +286,9 @@ async fn create(
 
 /// The stored document and keeper of a listing the person may change.
 async fn kept(state: &AppState, user: &CurrentUser, id: &str) -> Result<(Value, Option<i64>)> {
-    let row = sqlx::query("SELECT managed_by FROM services WHERE id = $1")
-        .bind(id)
-        .fetch_optional(state.db.pool())
+    let (_, managed_by) = keeping::listing_keeper(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let managed_by: Option<i64> = row.try_get("managed_by")?;
     if !may_keep(user, managed_by) {
         return Err(AppError::Forbidden);
     }
@@ -371,10 +335,6 @@ async fn confirm(
     StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     kept(&state, &user, &id).await?;
-    sqlx::query("UPDATE services SET checked_at = $1 WHERE id = $2")
-        .bind(db::now())
-        .bind(&id)
-        .execute(state.db.pool())
-        .await?;
+    keeping::confirm(&state.db, &id, db::now()).await?;
     Ok(redirect("/listings?confirmed=1"))
 }

@@ -20,8 +20,6 @@ pub mod interchange;
 mod listing_form;
 /// Keeping listings up to date: the coordinators' pages.
 pub mod listings;
-/// Weekly opening times projected from HSDS schedules.
-mod openings;
 /// The public search and service pages.
 pub mod pages;
 /// Problems the public reports with a listing, and their resolution.

@@ -3,6 +3,17 @@
 //! listing — or for administrators when nobody does — and are resolved with
 //! a note.
 
+use super::{
+    listings::{KEEPERS, may_keep},
+    store::keeping::{self, NewReport},
+};
+use crate::{
+    access::{Access, Route, redirect},
+    accounts::CurrentUser,
+    app::AppState,
+    error::{AppError, Result},
+    web::{FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
+};
 use askama::Template;
 use axum::{
     Extension,
@@ -13,17 +24,6 @@ use axum::{
 };
 use coprod_engine::people::EmailAddress;
 use serde::Deserialize;
-use sqlx::Row;
-
-use super::listings::{KEEPERS, may_keep};
-use crate::{
-    access::{Access, Route, redirect},
-    accounts::CurrentUser,
-    app::AppState,
-    db,
-    error::{AppError, Result},
-    web::{FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
-};
 
 /// The kinds of problem people can report, as stored.
 pub const KINDS: [&str; 5] = [
@@ -92,12 +92,9 @@ impl ReportPage {
 }
 
 async fn service_name(state: &AppState, id: &str) -> Result<String> {
-    let row = sqlx::query("SELECT name FROM services WHERE id = $1")
-        .bind(id)
-        .fetch_optional(state.db.pool())
+    keeping::listing_name(&state.db, id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(row.try_get("name")?)
+        .ok_or(AppError::NotFound)
 }
 
 async fn report_form(
@@ -141,12 +138,7 @@ async fn report(
             .map_err(|e| errors.add("email", shell.t(e.key)))
             .ok()
     };
-    let (open,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM listing_reports WHERE service_id = $1 AND status = 'open'",
-    )
-    .bind(&id)
-    .fetch_one(state.db.pool())
-    .await?;
+    let open = keeping::open_report_count(&state.db, &id).await?;
     if open >= MAX_OPEN_PER_LISTING {
         errors.add("kind", shell.t("report.error.full"));
     }
@@ -163,18 +155,14 @@ async fn report(
             },
         );
     }
-    sqlx::query(
-        "INSERT INTO listing_reports (service_id, kind, details, reporter_email, reporter_account_id, reported_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'open')",
-    )
-    .bind(&id)
-    .bind(&form.kind)
-    .bind(form.details.trim())
-    .bind(email.map(String::from))
-    .bind(user.map(|u| u.account_id))
-    .bind(db::now())
-    .execute(state.db.pool())
-    .await?;
+    let report = NewReport {
+        service_id: &id,
+        kind: &form.kind,
+        details: form.details.trim(),
+        reporter_email: email.as_ref().map(EmailAddress::as_str),
+        reporter_account_id: user.map(|u| u.account_id),
+    };
+    keeping::add_report(&state.db, &report).await?;
     page(&ReportPage {
         shell,
         service_id: id,
@@ -211,28 +199,18 @@ struct QueuePage {
 /// organisations keep, and — for those whose role covers the partnership —
 /// unclaimed ones too.
 async fn open_reports(state: &AppState, user: &CurrentUser) -> Result<Vec<OpenReport>> {
-    let rows = sqlx::query(
-        "SELECT r.id, r.service_id, s.name, s.managed_by, r.kind, r.details, r.reporter_email, r.reported_at \
-         FROM listing_reports r JOIN services s ON s.id = r.service_id \
-         WHERE r.status = 'open' ORDER BY r.reported_at, r.id",
-    )
-    .fetch_all(state.db.pool())
-    .await?;
     let mut reports = Vec::new();
-    for row in &rows {
-        let managed_by: Option<i64> = row.try_get("managed_by")?;
-        let mine = may_keep(&user, managed_by);
+    for row in keeping::open_reports(&state.db).await? {
+        let mine = may_keep(user, row.managed_by);
         if mine {
             reports.push(OpenReport {
-                id: row.try_get("id")?,
-                service_id: row.try_get("service_id")?,
-                service_name: row.try_get("name")?,
-                kind: row.try_get("kind")?,
-                details: row.try_get("details")?,
-                reporter_email: row
-                    .try_get::<Option<String>, _>("reporter_email")?
-                    .unwrap_or_default(),
-                reported: utc_time(row.try_get("reported_at")?),
+                id: row.id,
+                service_id: row.service_id,
+                service_name: row.name,
+                kind: row.kind,
+                details: row.details,
+                reporter_email: row.reporter_email.unwrap_or_default(),
+                reported: utc_time(row.reported_at),
             });
         }
     }
@@ -266,15 +244,9 @@ async fn resolve(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<ResolveForm>,
 ) -> Result<Response> {
-    let row = sqlx::query(
-        "SELECT s.managed_by FROM listing_reports r JOIN services s ON s.id = r.service_id \
-         WHERE r.id = $1 AND r.status = 'open'",
-    )
-    .bind(id)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let managed_by: Option<i64> = row.try_get("managed_by")?;
+    let managed_by = keeping::open_report_keeper(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !may_keep(&user, managed_by) {
         return Err(AppError::Forbidden);
     }
@@ -293,15 +265,6 @@ async fn resolve(
             },
         );
     }
-    sqlx::query(
-        "UPDATE listing_reports SET status = 'resolved', resolved_by = $1, resolved_at = $2, resolution_note = $3 \
-         WHERE id = $4 AND status = 'open'",
-    )
-    .bind(user.account_id)
-    .bind(db::now())
-    .bind(note)
-    .bind(id)
-    .execute(state.db.pool())
-    .await?;
+    keeping::resolve_report(&state.db, id, user.account_id, note).await?;
     Ok(redirect("/listings/reports?resolved=1"))
 }

@@ -11,7 +11,7 @@ use coprod_engine::{
 use serde_json::Value;
 use sqlx::Row;
 
-use crate::db::{Db, full_text, params::Params};
+use crate::db::{Db, StoreError, StoreResult, full_text, params::Params};
 
 /// Results on one page.
 pub const PAGE_SIZE: i64 = 20;
@@ -173,7 +173,7 @@ pub struct Category {
 const LISTED: &str = "s.status IN ('active', 'temporarily closed')";
 
 /// The taxonomy terms carried by listed services, by name.
-pub async fn categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
+pub async fn categories(db: &Db) -> StoreResult<Vec<Category>> {
     let sql = format!(
         "SELECT t.id, t.name FROM taxonomy_terms t WHERE EXISTS (SELECT 1 FROM service_terms st \
          JOIN services s ON s.id = st.service_id WHERE st.term_id = t.id AND {LISTED}) ORDER BY t.name, t.id"
@@ -191,7 +191,7 @@ pub async fn categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
 
 /// Whether an organisation keeps this listing up to date; false too when
 /// there is no such listing.
-pub async fn is_kept(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn is_kept(db: &Db, id: &str) -> StoreResult<bool> {
     let row = sqlx::query("SELECT managed_by FROM services WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
@@ -361,7 +361,7 @@ pub async fn search(
     at: LocalTime,
     limit: i64,
     offset: i64,
-) -> Result<Found, sqlx::Error> {
+) -> StoreResult<Found> {
     let mut params = Params::default();
     let plan = plan(db, filters, at, &mut params);
     let conditions = plan.conditions.join(" AND ");
@@ -398,8 +398,8 @@ pub async fn search(
         let id: String = row.try_get("id")?;
         let status: String = row.try_get("status")?;
         let document: String = row.try_get("document")?;
-        let document: Value =
-            serde_json::from_str(&document).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let document: Value = serde_json::from_str(&document)
+            .map_err(|e| StoreError::invalid("services.document", e))?;
         let d2: Option<f64> = if plan.near { row.try_get("d2")? } else { None };
         let next_opening = next_opening(openings.get(&id).map_or(&[], Vec::as_slice), at);
         hits.push(Hit {
@@ -432,10 +432,7 @@ fn charges(document: &Value) -> bool {
 }
 
 /// The weekly openings of each of these services.
-async fn openings_of(
-    db: &Db,
-    ids: &[String],
-) -> Result<HashMap<String, Vec<WeeklyOpening>>, sqlx::Error> {
+async fn openings_of(db: &Db, ids: &[String]) -> StoreResult<HashMap<String, Vec<WeeklyOpening>>> {
     let mut by_service: HashMap<String, Vec<WeeklyOpening>> = HashMap::new();
     if ids.is_empty() {
         return Ok(by_service);
@@ -455,7 +452,7 @@ async fn openings_of(
         let (Some(day), Some(opens), Some(closes)) = (day, opens, closes) else {
             continue;
         };
-        let date = |column: &str| -> Result<Option<Date>, sqlx::Error> {
+        let date = |column: &str| -> StoreResult<Option<Date>> {
             Ok(row
                 .try_get::<Option<String>, _>(column)?
                 .and_then(|text| Date::parse(&text).ok()))

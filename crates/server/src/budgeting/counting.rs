@@ -27,7 +27,7 @@ use super::{
     ballot_box::{self, CountedBallot, Tally},
     store::{self, Category, Process, Proposal},
 };
-use crate::db::{self, Db};
+use crate::db::{self, Db, StoreError, StoreResult};
 use coprod_engine::budgeting::{
     ballot::{Choice, rank_points},
     process::BallotRules,
@@ -536,7 +536,7 @@ async fn store_count(
 }
 
 /// Whether the process's vote has been counted.
-pub async fn is_counted(db: &Db, process_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn is_counted(db: &Db, process_id: i64) -> StoreResult<bool> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pb_counts WHERE process_id = $1")
         .bind(process_id)
         .fetch_one(db.pool())
@@ -545,7 +545,7 @@ pub async fn is_counted(db: &Db, process_id: i64) -> Result<bool, sqlx::Error> {
 }
 
 /// The funded projects of a counted process, in funding order.
-pub async fn funded_ids(db: &Db, process_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn funded_ids(db: &Db, process_id: i64) -> StoreResult<Vec<i64>> {
     let rows: Vec<(i64,)> = sqlx::query_as(
         "SELECT proposal_id FROM pb_project_results WHERE process_id = $1 AND funded = 1 \
          ORDER BY funded_order",
@@ -579,7 +579,7 @@ pub struct ProjectResult {
 
 /// The stored count of a process, funded projects first in funding order,
 /// then the rest by score.
-pub async fn stored(db: &Db, process_id: i64) -> Result<Option<Count>, sqlx::Error> {
+pub async fn stored(db: &Db, process_id: i64) -> StoreResult<Option<Count>> {
     let Some(row) = sqlx::query(
         "SELECT rule, counted_at, ballots, summary FROM pb_counts WHERE process_id = $1",
     )
@@ -589,7 +589,6 @@ pub async fn stored(db: &Db, process_id: i64) -> Result<Option<Count>, sqlx::Err
     else {
         return Ok(None);
     };
-    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
     let summary: String = row.try_get("summary")?;
     let rows = sqlx::query(
         "SELECT proposal_id, funded, funded_order, votes, score, cost_pence, explanation \
@@ -611,10 +610,11 @@ pub async fn stored(db: &Db, process_id: i64) -> Result<Option<Count>, sqlx::Err
                     score: r.try_get("score")?,
                 },
                 cost_pence: r.try_get("cost_pence")?,
-                reasons: serde_json::from_str(&explanation).map_err(decode)?,
+                reasons: serde_json::from_str(&explanation)
+                    .map_err(|e| StoreError::invalid("pb_project_results.explanation", e))?,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<StoreResult<Vec<_>>>()?;
     projects.sort_by_key(|p| {
         (
             !p.funded,
@@ -627,7 +627,8 @@ pub async fn stored(db: &Db, process_id: i64) -> Result<Option<Count>, sqlx::Err
         rule: row.try_get("rule")?,
         counted_at: row.try_get("counted_at")?,
         ballots: row.try_get("ballots")?,
-        pots: serde_json::from_str(&summary).map_err(decode)?,
+        pots: serde_json::from_str(&summary)
+            .map_err(|e| StoreError::invalid("pb_counts.summary", e))?,
         projects,
     }))
 }

@@ -48,7 +48,13 @@ pub enum PabulibError {
     #[error(transparent)]
     Ballots(#[from] BallotsFull),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] crate::db::StoreError),
+}
+
+impl From<sqlx::Error> for PabulibError {
+    fn from(error: sqlx::Error) -> Self {
+        PabulibError::Database(error.into())
+    }
 }
 
 /// What an import made.

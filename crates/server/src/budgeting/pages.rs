@@ -132,10 +132,13 @@ impl ProcessPage {
 
     fn voting_dates(&self) -> String {
         let d = self.process.settings.dates;
-        self.shell
-            .t("budgeting.process.voting_dates")
-            .replacen("{}", &format_date(d.voting_opens_at), 1)
-            .replacen("{}", &format_date(d.voting_closes_at - 1), 1)
+        self.shell.tn(
+            "budgeting.process.voting_dates",
+            &[
+                &format_date(d.voting_opens_at),
+                &format_date(d.voting_closes_at - 1),
+            ],
+        )
     }
 
     fn ballot_label(&self) -> String {

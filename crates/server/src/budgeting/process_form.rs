@@ -78,10 +78,10 @@ fn whole_number(
         _ => {
             errors.add(
                 field,
-                shell
-                    .t("budgeting.error.number_range")
-                    .replacen("{}", &range.start().to_string(), 1)
-                    .replacen("{}", &range.end().to_string(), 1),
+                shell.tn(
+                    "budgeting.error.number_range",
+                    &[&range.start().to_string(), &range.end().to_string()],
+                ),
             );
             None
         }

@@ -2,6 +2,7 @@
 //! trail. Ballots and codes are in `ballot_box`; counted results in
 //! `counting`.
 
+use crate::db::{StoreError, StoreResult};
 use sqlx::{Row, any::AnyRow};
 
 use crate::{
@@ -92,7 +93,7 @@ const PROCESS_COLUMNS: &str = "id, title, description, area_code, budget_pence, 
      show_running_totals, proposals_open_at, review_starts_at, voting_opens_at, voting_closes_at, \
      delivery_starts_at, sealed_at";
 
-fn process_from(row: &AnyRow) -> Result<Process, sqlx::Error> {
+fn process_from(row: &AnyRow) -> StoreResult<Process> {
     let kind: String = row.try_get("ballot_type")?;
     let ballot = BallotRules::from_columns(
         &kind,
@@ -100,7 +101,12 @@ fn process_from(row: &AnyRow) -> Result<Process, sqlx::Error> {
         row.try_get("max_total_cost_pence")?,
         row.try_get("points_total")?,
     )
-    .ok_or_else(|| sqlx::Error::Decode(format!("a {kind} ballot is missing its limits").into()))?;
+    .ok_or_else(|| {
+        StoreError::invalid(
+            "pb_processes",
+            format!("a {kind} ballot is missing its limits"),
+        )
+    })?;
     Ok(Process {
         id: row.try_get("id")?,
         settings: ProcessSettings {
@@ -132,7 +138,7 @@ pub async fn create_process(
     db: &Db,
     settings: &ProcessSettings,
     created_by: Option<i64>,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     let mut conn = db.pool().acquire().await?;
     insert_process(&mut conn, settings, created_by, false).await
 }
@@ -145,7 +151,7 @@ pub async fn insert_process(
     settings: &ProcessSettings,
     created_by: Option<i64>,
     sealed: bool,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     let (max_choices, max_total_cost, points_total) = settings.ballot.columns();
     let d = settings.dates;
     let now = db::now();
@@ -199,7 +205,7 @@ pub async fn insert_process(
 }
 
 /// The organisation running a process (`None`: the partnership itself).
-pub async fn run_by(db: &Db, id: i64) -> Result<Option<Option<i64>>, sqlx::Error> {
+pub async fn run_by(db: &Db, id: i64) -> StoreResult<Option<Option<i64>>> {
     let row: Option<(Option<i64>,)> =
         sqlx::query_as("SELECT organisation_id FROM pb_processes WHERE id = $1")
             .bind(id)
@@ -209,11 +215,7 @@ pub async fn run_by(db: &Db, id: i64) -> Result<Option<Option<i64>>, sqlx::Error
 }
 
 /// Replaces a process's settings.
-pub async fn update_process(
-    db: &Db,
-    id: i64,
-    settings: &ProcessSettings,
-) -> Result<(), sqlx::Error> {
+pub async fn update_process(db: &Db, id: i64, settings: &ProcessSettings) -> StoreResult<()> {
     let (max_choices, max_total_cost, points_total) = settings.ballot.columns();
     let d = settings.dates;
     sqlx::query(
@@ -247,7 +249,7 @@ pub async fn update_process(
 }
 
 /// Moves a process's phase dates.
-pub async fn set_dates(db: &Db, id: i64, d: PhaseDates) -> Result<(), sqlx::Error> {
+pub async fn set_dates(db: &Db, id: i64, d: PhaseDates) -> StoreResult<()> {
     sqlx::query(
         "UPDATE pb_processes SET proposals_open_at = $1, review_starts_at = $2, voting_opens_at = $3, \
          voting_closes_at = $4, delivery_starts_at = $5 WHERE id = $6",
@@ -263,7 +265,7 @@ pub async fn set_dates(db: &Db, id: i64, d: PhaseDates) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-pub async fn find_process(db: &Db, id: i64) -> Result<Option<Process>, sqlx::Error> {
+pub async fn find_process(db: &Db, id: i64) -> StoreResult<Option<Process>> {
     sqlx::query(&format!(
         "SELECT {PROCESS_COLUMNS} FROM pb_processes WHERE id = $1"
     ))
@@ -276,7 +278,7 @@ pub async fn find_process(db: &Db, id: i64) -> Result<Option<Process>, sqlx::Err
 }
 
 /// Every process, the newest first.
-pub async fn list_processes(db: &Db) -> Result<Vec<Process>, sqlx::Error> {
+pub async fn list_processes(db: &Db) -> StoreResult<Vec<Process>> {
     sqlx::query(&format!(
         "SELECT {PROCESS_COLUMNS} FROM pb_processes ORDER BY proposals_open_at DESC, id DESC"
     ))
@@ -301,7 +303,7 @@ pub async fn add_category(
     process_id: i64,
     name: &str,
     budget_pence: Option<i64>,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> StoreResult<Option<i64>> {
     let inserted = sqlx::query(
         "INSERT INTO pb_categories (process_id, name, budget_pence) VALUES ($1, $2, $3) RETURNING id",
     )
@@ -310,14 +312,14 @@ pub async fn add_category(
     .bind(budget_pence)
     .fetch_one(db.pool())
     .await;
-    match inserted {
+    match inserted.map_err(StoreError::from) {
         Ok(row) => Ok(Some(row.try_get("id")?)),
-        Err(error) if db::is_unique_violation(&error) => Ok(None),
+        Err(error) if error.is_unique_violation() => Ok(None),
         Err(error) => Err(error),
     }
 }
 
-pub async fn categories(db: &Db, process_id: i64) -> Result<Vec<Category>, sqlx::Error> {
+pub async fn categories(db: &Db, process_id: i64) -> StoreResult<Vec<Category>> {
     sqlx::query(
         "SELECT id, name, budget_pence FROM pb_categories WHERE process_id = $1 ORDER BY name, id",
     )
@@ -383,7 +385,7 @@ pub struct NewProposal {
     pub entered_by: Option<i64>,
 }
 
-pub async fn create_proposal(db: &Db, new: &NewProposal) -> Result<i64, sqlx::Error> {
+pub async fn create_proposal(db: &Db, new: &NewProposal) -> StoreResult<i64> {
     let mut conn = db.pool().acquire().await?;
     insert_proposal(&mut conn, new, "submitted", None).await
 }
@@ -395,7 +397,7 @@ pub async fn insert_proposal(
     new: &NewProposal,
     status: &'static str,
     external_id: Option<&str>,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     sqlx::query(
         "INSERT INTO pb_proposals (process_id, title, description, location, category_id, estimated_cost_pence, \
          channel, proposer_account_id, entered_by, submitted_at, status, external_id) \
@@ -415,14 +417,14 @@ pub async fn insert_proposal(
     .bind(external_id)
     .fetch_one(&mut *conn)
     .await?
-    .try_get("id")
+    .try_get("id").map_err(Into::into)
 }
 
 const PROPOSAL_COLUMNS: &str = "p.id, p.process_id, p.title, p.description, p.location, p.category_id, \
      c.name AS category, p.estimated_cost_pence, p.revised_cost_pence, p.channel, p.status, p.review_reason, \
      p.merged_into, p.submitted_at, p.external_id";
 
-fn proposal_from(row: &AnyRow) -> Result<Proposal, sqlx::Error> {
+fn proposal_from(row: &AnyRow) -> StoreResult<Proposal> {
     Ok(Proposal {
         id: row.try_get("id")?,
         process_id: row.try_get("process_id")?,
@@ -445,7 +447,7 @@ fn proposal_from(row: &AnyRow) -> Result<Proposal, sqlx::Error> {
 }
 
 /// Every proposal of a process, in the order they came in.
-pub async fn proposals(db: &Db, process_id: i64) -> Result<Vec<Proposal>, sqlx::Error> {
+pub async fn proposals(db: &Db, process_id: i64) -> StoreResult<Vec<Proposal>> {
     sqlx::query(&format!(
         "SELECT {PROPOSAL_COLUMNS} FROM pb_proposals p LEFT JOIN pb_categories c ON c.id = p.category_id \
          WHERE p.process_id = $1 ORDER BY p.id"
@@ -459,7 +461,7 @@ pub async fn proposals(db: &Db, process_id: i64) -> Result<Vec<Proposal>, sqlx::
 }
 
 /// The proposals on the ballot: accepted ones, by title.
-pub async fn ballot_proposals(db: &Db, process_id: i64) -> Result<Vec<Proposal>, sqlx::Error> {
+pub async fn ballot_proposals(db: &Db, process_id: i64) -> StoreResult<Vec<Proposal>> {
     let mut accepted: Vec<Proposal> = proposals(db, process_id)
         .await?
         .into_iter()
@@ -469,11 +471,7 @@ pub async fn ballot_proposals(db: &Db, process_id: i64) -> Result<Vec<Proposal>,
     Ok(accepted)
 }
 
-pub async fn find_proposal(
-    db: &Db,
-    process_id: i64,
-    id: i64,
-) -> Result<Option<Proposal>, sqlx::Error> {
+pub async fn find_proposal(db: &Db, process_id: i64, id: i64) -> StoreResult<Option<Proposal>> {
     sqlx::query(&format!(
         "SELECT {PROPOSAL_COLUMNS} FROM pb_proposals p LEFT JOIN pb_categories c ON c.id = p.category_id \
          WHERE p.process_id = $1 AND p.id = $2"
@@ -505,7 +503,7 @@ pub async fn review(
     decision: Decision,
     reason: &str,
     reviewer: i64,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let (status, revised, merged_into) = match decision {
         Decision::Accept { revised_cost_pence } => ("accepted", revised_cost_pence, None),
         Decision::Reject => ("rejected", None, None),
@@ -550,7 +548,7 @@ pub async fn add_delivery_update(
     db: &Db,
     update: &DeliveryUpdate,
     posted_by: i64,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO pb_delivery_updates (proposal_id, status, happened_on, note, spent_pence, posted_by, posted_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -568,10 +566,7 @@ pub async fn add_delivery_update(
 }
 
 /// The delivery trail of every funded project of a process, oldest first.
-pub async fn delivery_updates(
-    db: &Db,
-    process_id: i64,
-) -> Result<Vec<DeliveryUpdate>, sqlx::Error> {
+pub async fn delivery_updates(db: &Db, process_id: i64) -> StoreResult<Vec<DeliveryUpdate>> {
     sqlx::query(
         "SELECT u.proposal_id, u.status, u.happened_on, u.note, u.spent_pence FROM pb_delivery_updates u \
          JOIN pb_proposals p ON p.id = u.proposal_id WHERE p.process_id = $1 \
@@ -595,7 +590,7 @@ pub async fn delivery_updates(
 
 /// Whether any postcode in the directory lies in the area with this GSS code
 /// (as its council area, ward, health board or data zone).
-pub async fn area_is_known(db: &Db, code: &str) -> Result<bool, sqlx::Error> {
+pub async fn area_is_known(db: &Db, code: &str) -> StoreResult<bool> {
     let (found,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM (SELECT 1 FROM postcodes WHERE council_area = $1 OR electoral_ward = $1 \
          OR health_board = $1 OR data_zone = $1 LIMIT 1) AS found",

@@ -13,11 +13,18 @@ pub mod full_text;
 pub mod params;
 /// A lock file beside a `SQLite` database: servers share it, a restore holds it alone.
 pub mod server_lock;
+/// The rule that SQL lives only in stores and here, as a test.
+#[cfg(test)]
+mod sql_placement;
+/// What a store can fail with, sorted once from the driver's error.
+pub mod store_error;
 /// Fresh, throw-away databases of either backend for tests.
 #[cfg(feature = "testing")]
 pub mod testing;
 
 use std::{str::FromStr, time::Duration};
+
+pub use store_error::{ConstraintKind, StoreError, StoreResult};
 
 use sqlx::{
     AnyPool, Executor,

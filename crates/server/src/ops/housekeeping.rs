@@ -8,7 +8,8 @@
 use std::{sync::Arc, time::Duration};
 
 use crate::{
-    db::{self, Db},
+    accounts::store as accounts,
+    db::{self, Db, StoreResult},
     privacy::retention,
     settings::Settings,
 };
@@ -32,22 +33,11 @@ pub struct Swept {
 }
 
 /// Deletes everything that was dead before `now`.
-pub async fn sweep(db: &Db, now: i64) -> Result<Swept, sqlx::Error> {
-    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
-    let login_attempts = sqlx::query("DELETE FROM login_attempts WHERE attempted_at < $1")
-        .bind(now - KEEP_SECONDS)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
-    let password_resets = sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
-        .bind(now - KEEP_SECONDS)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
+pub async fn sweep(db: &Db, now: i64) -> StoreResult<Swept> {
+    let sessions = accounts::remove_expired_sessions(db, now).await?;
+    let login_attempts = accounts::remove_login_attempts_before(db, now - KEEP_SECONDS).await?;
+    let password_resets =
+        accounts::remove_reset_links_expired_before(db, now - KEEP_SECONDS).await?;
     let votes_sealed = crate::budgeting::ballot_box::seal_closed(db, now).await?;
     Ok(Swept {
         sessions,

@@ -1,3 +1,4 @@
+use crate::db::{StoreError, StoreResult};
 use coprod_engine::people::{LineOfText, Sector};
 use serde::Serialize;
 use sqlx::Row;
@@ -5,7 +6,7 @@ use sqlx::Row;
 use crate::db::{self, Db};
 
 /// An organisation as stored.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Organisation {
     pub id: i64,
     pub name: String,
@@ -31,46 +32,39 @@ pub enum SaveError {
     #[error("that locality does not exist")]
     UnknownLocality,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(error: sqlx::Error) -> Self {
+        SaveError::Database(error.into())
+    }
 }
 
 fn classify(error: sqlx::Error) -> SaveError {
-    if db::is_unique_violation(&error) {
-        SaveError::NameTaken
-    } else if matches!(&error, sqlx::Error::Database(e) if e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation)
-    {
-        SaveError::UnknownLocality
-    } else {
-        SaveError::Database(error)
+    match StoreError::from(error) {
+        error if error.is_unique_violation() => SaveError::NameTaken,
+        error if error.is_foreign_key_violation() => SaveError::UnknownLocality,
+        error => SaveError::Database(error),
     }
 }
 
 const SELECT: &str = "SELECT o.id, o.name, o.sector, o.locality_id, l.name AS locality_name \
      FROM organisations o LEFT JOIN localities l ON l.id = o.locality_id";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Organisation, sqlx::Error> {
-    Ok(Organisation {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        sector: row.try_get("sector")?,
-        locality_id: row.try_get("locality_id")?,
-        locality_name: row.try_get("locality_name")?,
-    })
-}
-
-pub async fn list(db: &Db) -> Result<Vec<Organisation>, sqlx::Error> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY o.name"))
+pub async fn list(db: &Db) -> StoreResult<Vec<Organisation>> {
+    let rows: Vec<Organisation> = sqlx::query_as(&format!("{SELECT} ORDER BY o.name"))
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows)
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE o.id = $1"))
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Organisation>> {
+    let row: Option<Organisation> = sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(row)
 }
 
 pub async fn create(
@@ -112,7 +106,7 @@ pub async fn update(
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn localities(db: &Db) -> Result<Vec<Locality>, sqlx::Error> {
+pub async fn localities(db: &Db) -> StoreResult<Vec<Locality>> {
     let rows = sqlx::query("SELECT id, name, gss_code FROM localities ORDER BY name")
         .fetch_all(db.pool())
         .await?;
@@ -131,20 +125,20 @@ pub async fn create_locality(
     db: &Db,
     name: &LineOfText,
     gss_code: Option<&str>,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     let row = sqlx::query("INSERT INTO localities (name, gss_code) VALUES ($1, $2) RETURNING id")
         .bind(name.as_str())
         .bind(gss_code)
         .fetch_one(db.pool())
         .await?;
-    row.try_get("id")
+    row.try_get("id").map_err(Into::into)
 }
 
 /// The people holding roles in an organisation: (account id, name, email, role).
 pub async fn members(
     db: &Db,
     organisation_id: i64,
-) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+) -> StoreResult<Vec<(i64, String, String, String)>> {
     sqlx::query_as(
         "SELECT a.id, a.display_name, a.email, m.role FROM memberships m \
          JOIN accounts a ON a.id = m.account_id WHERE m.organisation_id = $1 \
@@ -153,4 +147,24 @@ pub async fn members(
     .bind(organisation_id)
     .fetch_all(db.pool())
     .await
+    .map_err(Into::into)
+}
+
+/// Every organisation's id and name, by name.
+pub async fn names(db: &Db) -> StoreResult<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// One organisation's name, inside the caller's transaction.
+pub async fn name_in(conn: &mut sqlx::AnyConnection, id: i64) -> StoreResult<String> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }

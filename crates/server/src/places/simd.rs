@@ -14,7 +14,7 @@ use std::{collections::HashSet, io::Read};
 use coprod_engine::place::GssCode;
 
 use super::import::RowError;
-use crate::db::{self, Db};
+pub use super::store::{simd_count as count, simd_import as import};
 
 /// One data zone's place in the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,56 +213,6 @@ pub fn parse(reader: impl Read) -> Result<Vec<SimdRecord>, SimdError> {
     } else {
         Err(SimdError::Rows(errors))
     }
-}
-
-/// Rows per INSERT, well under both backends' limits on parameters.
-const BATCH: usize = 500;
-
-/// Adds or replaces every record in one transaction.
-pub async fn import(db: &Db, records: &[SimdRecord]) -> Result<u64, sqlx::Error> {
-    let now = db::now();
-    let mut tx = db.pool().begin().await?;
-    for chunk in records.chunks(BATCH) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let p = i * 5;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 5
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO simd_data_zones (data_zone, simd_rank, decile, quintile, imported_at) VALUES {} \
-             ON CONFLICT (data_zone) DO UPDATE SET simd_rank = excluded.simd_rank, decile = excluded.decile, \
-             quintile = excluded.quintile, imported_at = excluded.imported_at",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for record in chunk {
-            query = query
-                .bind(record.data_zone.as_str().to_owned())
-                .bind(record.rank)
-                .bind(record.decile.map(i64::from))
-                .bind(i64::from(record.quintile))
-                .bind(now);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(records.len() as u64)
-}
-
-/// How many data zones have SIMD figures.
-pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM simd_data_zones")
-        .fetch_one(db.pool())
-        .await?;
-    Ok(n)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@ use coprod_engine::place::{Coordinates, Postcode};
 use serde::Serialize;
 use sqlx::{Acquire, Row};
 
-use crate::db::{self, Db};
+use super::simd::SimdRecord;
+use crate::db::{self, Db, StoreResult};
 
 /// One postcode of the directory.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -36,7 +37,7 @@ const BATCH: usize = 500;
 
 /// Adds or replaces every record in one transaction: either all of them
 /// are stored or, on any failure, none.
-pub async fn import(db: &Db, records: &[PostcodeRecord]) -> Result<u64, sqlx::Error> {
+pub async fn import(db: &Db, records: &[PostcodeRecord]) -> StoreResult<u64> {
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     let now = db::now();
@@ -82,7 +83,7 @@ pub async fn import(db: &Db, records: &[PostcodeRecord]) -> Result<u64, sqlx::Er
     Ok(records.len() as u64)
 }
 
-pub async fn lookup(db: &Db, postcode: &Postcode) -> Result<Option<PostcodeRecord>, sqlx::Error> {
+pub async fn lookup(db: &Db, postcode: &Postcode) -> StoreResult<Option<PostcodeRecord>> {
     let row = sqlx::query(
         "SELECT latitude, longitude, data_zone, council_area, electoral_ward, health_board \
          FROM postcodes WHERE postcode = $1",
@@ -104,8 +105,55 @@ pub async fn lookup(db: &Db, postcode: &Postcode) -> Result<Option<PostcodeRecor
     .transpose()
 }
 
-pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+pub async fn count(db: &Db) -> StoreResult<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM postcodes")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n)
+}
+
+/// Adds or replaces every SIMD record in one transaction.
+pub async fn simd_import(db: &Db, records: &[SimdRecord]) -> StoreResult<u64> {
+    let now = db::now();
+    let mut tx = db.pool().begin().await?;
+    for chunk in records.chunks(BATCH) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 5;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO simd_data_zones (data_zone, simd_rank, decile, quintile, imported_at) VALUES {} \
+             ON CONFLICT (data_zone) DO UPDATE SET simd_rank = excluded.simd_rank, decile = excluded.decile, \
+             quintile = excluded.quintile, imported_at = excluded.imported_at",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for record in chunk {
+            query = query
+                .bind(record.data_zone.as_str().to_owned())
+                .bind(record.rank)
+                .bind(record.decile.map(i64::from))
+                .bind(i64::from(record.quintile))
+                .bind(now);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(records.len() as u64)
+}
+
+/// How many data zones have SIMD figures.
+pub async fn simd_count(db: &Db) -> StoreResult<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM simd_data_zones")
         .fetch_one(db.pool())
         .await?;
     Ok(n)

@@ -3,7 +3,7 @@
 //! discount rate); the page shows every step of the arithmetic the engine
 //! did, the sensitivity table and the initiative's rank by impact.
 
-use std::{collections::BTreeMap, sync::LazyLock};
+use std::{borrow::Cow, collections::BTreeMap};
 
 use askama::Template;
 use axum::{
@@ -67,14 +67,9 @@ const OUTCOME_PARTS: [&str; 10] = [
     "drop_off",
     "duration",
 ];
-static OUTCOME_FIELDS: LazyLock<Vec<[&'static str; 10]>> = LazyLock::new(|| {
-    (0..MAX_OUTCOMES)
-        .map(|row| OUTCOME_PARTS.map(|part| &*Box::leak(format!("o{row}_{part}").into_boxed_str())))
-        .collect()
-});
-
-fn field_of(row: usize, part: usize) -> &'static str {
-    OUTCOME_FIELDS[row][part]
+/// The field of one part of an outcome row: `o2_proxy`.
+fn field_of(row: usize, part: usize) -> String {
+    format!("o{row}_{}", OUTCOME_PARTS[part])
 }
 
 /// The form as typed.
@@ -95,7 +90,7 @@ impl CaseForm {
         clippy::unused_self,
         reason = "askama passes template arguments by reference and calls through the form"
     )]
-    pub fn row_field(&self, row: &usize, part: &usize) -> &'static str {
+    pub fn row_field(&self, row: &usize, part: &usize) -> String {
         field_of(*row, *part)
     }
 
@@ -129,7 +124,7 @@ impl CaseForm {
                 outcome.duration_years.to_string(),
             ];
             for (part, value) in values.into_iter().enumerate() {
-                fields.insert(field_of(row, part).to_owned(), value);
+                fields.insert(field_of(row, part), value);
             }
         }
         Self {
@@ -152,13 +147,13 @@ impl CaseForm {
     }
 
     fn row_is_blank(&self, row: usize) -> bool {
-        (0..OUTCOME_PARTS.len()).all(|part| self.value(field_of(row, part)).trim().is_empty())
+        (0..OUTCOME_PARTS.len()).all(|part| self.value(&field_of(row, part)).trim().is_empty())
     }
 
     /// Reads every field; blank outcome rows are skipped. Problems are
     /// named against the field that has them.
     fn parse(&self, shell: &Shell, errors: &mut FieldErrors) -> Option<BusinessCase> {
-        let number = |field: &'static str, errors: &mut FieldErrors| -> f64 {
+        let number = |field: &str, errors: &mut FieldErrors| -> f64 {
             let raw = self.value(field).trim().replace([',', '£'], "");
             let raw = raw.strip_suffix('%').unwrap_or(&raw).trim().to_owned();
             if raw.is_empty() {
@@ -167,17 +162,17 @@ impl CaseForm {
             match raw.parse::<f64>() {
                 Ok(value) if value.is_finite() => value,
                 _ => {
-                    errors.add(field, shell.t("star.error.number"));
+                    errors.add(field.to_owned(), shell.t("star.error.number"));
                     f64::NAN
                 }
             }
         };
-        let whole = |field: &'static str, errors: &mut FieldErrors| -> Option<u32> {
+        let whole = |field: &str, errors: &mut FieldErrors| -> Option<u32> {
             let raw = self.value(field).trim();
             if let Ok(value) = raw.parse::<u32>() {
                 Some(value)
             } else {
-                errors.add(field, shell.t("star.error.whole_number"));
+                errors.add(field.to_owned(), shell.t("star.error.whole_number"));
                 None
             }
         };
@@ -197,20 +192,20 @@ impl CaseForm {
                 continue;
             }
             let f = |part| field_of(row, part);
-            let year = whole(f(4), errors);
-            let duration = whole(f(9), errors);
+            let year = whole(&f(4), errors);
+            let duration = whole(&f(9), errors);
             outcomes.push(Outcome {
-                description: self.value(f(0)).trim().to_owned(),
-                quantity: number(f(1), errors),
+                description: self.value(&f(0)).trim().to_owned(),
+                quantity: number(&f(1), errors),
                 proxy: FinancialProxy {
-                    value: number(f(2), errors),
-                    source: self.value(f(3)).trim().to_owned(),
+                    value: number(&f(2), errors),
+                    source: self.value(&f(3)).trim().to_owned(),
                     price_year: year.and_then(|y| u16::try_from(y).ok()).unwrap_or(0),
                 },
-                deadweight: number(f(5), errors) / 100.0,
-                displacement: number(f(6), errors) / 100.0,
-                attribution: number(f(7), errors) / 100.0,
-                drop_off: number(f(8), errors) / 100.0,
+                deadweight: number(&f(5), errors) / 100.0,
+                displacement: number(&f(6), errors) / 100.0,
+                attribution: number(&f(7), errors) / 100.0,
+                drop_off: number(&f(8), errors) / 100.0,
                 duration_years: duration.unwrap_or(1),
             });
             rows_used.push(row);
@@ -240,18 +235,19 @@ impl CaseForm {
 }
 
 /// The form field for an engine field path (`outcomes[1].proxy.value`).
-fn form_field(path: &str, rows_used: &[usize]) -> &'static str {
+fn form_field(path: &str, rows_used: &[usize]) -> Cow<'static, str> {
     if let Some(name) = path.strip_prefix("inputs.") {
         return INPUT_FIELDS
             .into_iter()
             .find(|f| *f == name)
-            .unwrap_or("money");
+            .unwrap_or("money")
+            .into();
     }
     if path == "discount_rate" {
-        return "discount_rate";
+        return "discount_rate".into();
     }
     let Some(rest) = path.strip_prefix("outcomes[") else {
-        return "money";
+        return "money".into();
     };
     let (index, name) = rest.split_once("].").unwrap_or(("0", "description"));
     let row = index
@@ -271,7 +267,7 @@ fn form_field(path: &str, rows_used: &[usize]) -> &'static str {
         "duration_years" => 9,
         _ => 0,
     };
-    field_of(row, part)
+    field_of(row, part).into()
 }
 
 /// One line of the sensitivity table.
@@ -365,9 +361,10 @@ fn working(shell: &Shell, case: &BusinessCase, appraisal: &Appraisal) -> Working
         .zip(&case.outcomes)
         .map(|(o, given)| OutcomeView {
             description: o.description.clone(),
-            proxy_note: shell
-                .t1("star.case.proxy_note", &given.proxy.source)
-                .replacen("{}", &given.proxy.price_year.to_string(), 1),
+            proxy_note: shell.tn(
+                "star.case.proxy_note",
+                &[&given.proxy.source, &given.proxy.price_year.to_string()],
+            ),
             steps: vec![
                 step(
                     "star.case.step.gross",
@@ -466,10 +463,10 @@ fn variation_text(shell: &Shell, variation: &Variation) -> String {
     let ratio = variation
         .sroi_ratio
         .map_or_else(|| shell.t("star.case.no_ratio"), two_decimals);
-    let mut text =
-        shell
-            .t1("star.case.variation", &ratio)
-            .replacen("{}", &pounds(variation.present_value), 1);
+    let mut text = shell.tn(
+        "star.case.variation",
+        &[&ratio, &pounds(variation.present_value)],
+    );
     if variation.limited {
         text.push_str(&shell.t("star.case.limited"));
     }

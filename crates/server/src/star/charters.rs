@@ -4,7 +4,7 @@
 //! on it is fixed: changes start the next version. The latest approved
 //! version of each charter is public.
 
-use std::{collections::BTreeMap, sync::LazyLock};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::{
@@ -36,25 +36,16 @@ use crate::{
 /// The longest text in one box of the charter.
 pub const MAX_TERM_CHARS: usize = 2_000;
 
-/// Field names per party (`carers_role`, `carers_responsibilities`,
-/// `carers_incentives`), made once for the error summary's links.
-static PARTY_FIELDS: LazyLock<Vec<(Party, [&'static str; 3])>> = LazyLock::new(|| {
-    Party::ALL
-        .iter()
-        .map(|party| {
-            (
-                *party,
-                ["role", "responsibilities", "incentives"]
-                    .map(|part| &*Box::leak(format!("{}_{part}", party.key()).into_boxed_str())),
-            )
-        })
-        .collect()
-});
+/// Field names of a party's boxes: `carers_role`,
+/// `carers_responsibilities`, `carers_incentives`.
+fn field_names(party: Party) -> [String; 3] {
+    ["role", "responsibilities", "incentives"].map(|part| format!("{}_{part}", party.key()))
+}
 
 /// One party's three boxes as the form shows them.
 pub struct PartyFields {
     pub label: String,
-    pub names: [&'static str; 3],
+    pub names: [String; 3],
 }
 
 #[derive(Debug, Clone, Default)]
@@ -70,14 +61,14 @@ impl CharterForm {
     fn from_charter(charter: &Charter) -> Self {
         let mut fields = BTreeMap::new();
         fields.insert("service".to_owned(), charter.service.clone());
-        for (party, names) in PARTY_FIELDS.iter() {
+        for party in Party::ALL {
             if let Some(terms) = charter.terms(*party) {
-                for (name, value) in
-                    names
-                        .iter()
-                        .zip([&terms.role, &terms.responsibilities, &terms.incentives])
-                {
-                    fields.insert((*name).to_owned(), value.clone());
+                for (name, value) in field_names(*party).into_iter().zip([
+                    &terms.role,
+                    &terms.responsibilities,
+                    &terms.incentives,
+                ]) {
+                    fields.insert(name, value.clone());
                 }
             }
         }
@@ -93,18 +84,21 @@ impl CharterForm {
             .map_err(|e| errors.add("service", shell.t(e.key)))
             .ok();
         let mut parties = Vec::new();
-        for (party, names) in PARTY_FIELDS.iter() {
-            let texts = names.map(|name| self.value(name).trim().to_owned());
+        for party in Party::ALL {
+            let names = field_names(*party);
+            let texts = names
+                .clone()
+                .map(|name| self.value(&name).trim().to_owned());
             for (name, text) in names.iter().zip(&texts) {
                 if text.chars().count() > MAX_TERM_CHARS {
-                    errors.add(*name, shell.t("star.error.note_too_long"));
+                    errors.add(name.clone(), shell.t("star.error.note_too_long"));
                 }
             }
             if texts.iter().all(String::is_empty) {
                 continue;
             }
             if texts[0].is_empty() {
-                errors.add(names[0], shell.t("star.error.charter_role"));
+                errors.add(names[0].clone(), shell.t("star.error.charter_role"));
                 continue;
             }
             let [role, responsibilities, incentives] = texts;
@@ -118,7 +112,8 @@ impl CharterForm {
             ));
         }
         if parties.is_empty() && errors.is_empty() {
-            errors.add(PARTY_FIELDS[0].1[0], shell.t("star.error.charter_empty"));
+            let [first, ..] = field_names(Party::ALL[0]);
+            errors.add(first, shell.t("star.error.charter_empty"));
         }
         if !errors.is_empty() {
             return None;
@@ -128,11 +123,11 @@ impl CharterForm {
 }
 
 fn party_fields(shell: &Shell) -> Vec<PartyFields> {
-    PARTY_FIELDS
+    Party::ALL
         .iter()
-        .map(|(party, names)| PartyFields {
+        .map(|party| PartyFields {
             label: shell.t(&party.label_key()),
-            names: *names,
+            names: field_names(*party),
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 //! given on paper or at a workshop. The round's page combines them, shows
 //! where people disagree, and draws the star over earlier rounds.
 
-use std::{collections::BTreeMap, sync::LazyLock};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::{
@@ -44,16 +44,10 @@ use crate::{
 /// The longest evidence or action note.
 pub const MAX_NOTE_CHARS: usize = 2_000;
 
-/// Field names per statement (`s3_level`, `s3_evidence`, `s3_action`),
-/// made once because the error summary links by `'static` names.
-static STATEMENT_FIELDS: LazyLock<Vec<[&'static str; 3]>> = LazyLock::new(|| {
-    (0..default_statements().len())
-        .map(|i| {
-            ["level", "evidence", "action"]
-                .map(|part| &*Box::leak(format!("s{i}_{part}").into_boxed_str()))
-        })
-        .collect()
-});
+/// Field names of a statement: `s3_level`, `s3_evidence`, `s3_action`.
+fn statement_fields(statement: usize) -> [String; 3] {
+    ["level", "evidence", "action"].map(|part| format!("s{statement}_{part}"))
+}
 
 #[derive(Template)]
 #[template(path = "star/rounds.html")]
@@ -249,10 +243,14 @@ fn statement_views(
             let statement = statements.iter().find(|s| s.id == result.statement)?;
             let flag = if result.roles_disagree {
                 let gap = result.widest_role_gap?;
-                shell
-                    .t1("star.round.roles_disagree", &role_label(shell, gap.lower))
-                    .replacen("{}", &role_label(shell, gap.higher), 1)
-                    .replacen("{}", &format!("{:.1}", gap.gap), 1)
+                shell.tn(
+                    "star.round.roles_disagree",
+                    &[
+                        &role_label(shell, gap.lower),
+                        &role_label(shell, gap.higher),
+                        &format!("{:.1}", gap.gap),
+                    ],
+                )
             } else if result.disagreement {
                 shell.t1(
                     "star.round.spread",
@@ -376,8 +374,11 @@ impl RateForm {
         clippy::unused_self,
         reason = "askama passes template arguments by reference and calls through the form"
     )]
-    pub fn field(&self, statement: &usize, part: usize) -> &'static str {
-        STATEMENT_FIELDS[*statement][part]
+    pub fn field(&self, statement: &usize, part: usize) -> String {
+        statement_fields(*statement)
+            .into_iter()
+            .nth(part)
+            .unwrap_or_default()
     }
 
     pub fn is(&self, name: &str, value: &str) -> bool {
@@ -396,23 +397,23 @@ impl RateForm {
         let role = Role::parse(self.value("role"))
             .map_err(|_| errors.add("role_staff", shell.t("star.error.role")))
             .ok();
-        let note = |field: &'static str, errors: &mut FieldErrors| -> Option<String> {
+        let note = |field: &str, errors: &mut FieldErrors| -> Option<String> {
             let text = self.value(field).trim();
             if text.chars().count() > MAX_NOTE_CHARS {
-                errors.add(field, shell.t("star.error.note_too_long"));
+                errors.add(field.to_owned(), shell.t("star.error.note_too_long"));
             }
             (!text.is_empty()).then(|| text.to_owned())
         };
         let mut ratings = Vec::new();
         for (i, statement) in statements.iter().enumerate() {
-            let [level, evidence, action] = STATEMENT_FIELDS[i];
+            let [level, evidence, action] = statement_fields(i);
             let maturity = self
-                .value(level)
+                .value(&level)
                 .parse::<u8>()
                 .ok()
                 .and_then(|v| Maturity::parse(v).ok());
-            let evidence = note(evidence, errors);
-            let action = note(action, errors);
+            let evidence = note(&evidence, errors);
+            let action = note(&action, errors);
             let Some(maturity) = maturity else {
                 errors.add(level, shell.t("star.error.level"));
                 continue;

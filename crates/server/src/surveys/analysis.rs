@@ -31,11 +31,14 @@ pub fn one_decimal(value: f64) -> String {
 /// "61.3 (55.2 to 67.4)": a mean with its 95% interval, or "–".
 pub fn mean_text(shell: &Shell, estimate: &MeanEstimate) -> String {
     match (estimate.mean, estimate.interval) {
-        (Some(mean), Some(interval)) => shell
-            .t("survey.results.mean_interval")
-            .replacen("{}", &one_decimal(mean), 1)
-            .replacen("{}", &one_decimal(interval.lower), 1)
-            .replacen("{}", &one_decimal(interval.upper), 1),
+        (Some(mean), Some(interval)) => shell.tn(
+            "survey.results.mean_interval",
+            &[
+                &one_decimal(mean),
+                &one_decimal(interval.lower),
+                &one_decimal(interval.upper),
+            ],
+        ),
         (Some(mean), None) => one_decimal(mean),
         _ => "–".to_owned(),
     }
@@ -278,10 +281,9 @@ fn fill_detail(
                     continue;
                 };
                 let range = match (min, max) {
-                    (Some(lo), Some(hi)) => shell
-                        .t("survey.results.range")
-                        .replacen("{}", &lo.to_string(), 1)
-                        .replacen("{}", &hi.to_string(), 1),
+                    (Some(lo), Some(hi)) => {
+                        shell.tn("survey.results.range", &[&lo.to_string(), &hi.to_string()])
+                    }
                     _ => String::new(),
                 };
                 result.summaries.push(format!(
@@ -555,10 +557,10 @@ fn measure_views(shell: &Shell, survey: &Survey, groups: &[ByAudience<'_>]) -> V
                         InstrumentScore::Ons4(_) => None,
                     });
                     let estimate = MeanEstimate::of(values);
-                    view.summary = shell
-                        .t(&format!("survey.results.{}_summary", instrument.key()))
-                        .replacen("{}", &mean_text(shell, &estimate), 1)
-                        .replacen("{}", &estimate.n.to_string(), 1);
+                    view.summary = shell.tn(
+                        &format!("survey.results.{}_summary", instrument.key()),
+                        &[&mean_text(shell, &estimate), &estimate.n.to_string()],
+                    );
                 }
                 Instrument::Ons4 => {
                     let all: Vec<_> = scores

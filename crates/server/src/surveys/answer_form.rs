@@ -299,12 +299,10 @@ impl Viewer<'_> {
         let asked = self.survey.question(&condition.question)?;
         let option = option_label(&asked.kind, &condition.equals)
             .unwrap_or_else(|| condition.equals.to_string());
-        Some(
-            self.shell
-                .t("survey.answer.only_if")
-                .replacen("{}", &option, 1)
-                .replacen("{}", asked.prompt.text(self.audience, self.reading()), 1),
-        )
+        Some(self.shell.tn(
+            "survey.answer.only_if",
+            &[&option, asked.prompt.text(self.audience, self.reading())],
+        ))
     }
 
     /// Fills in the controls for the kind of question; returns its hints.
@@ -369,9 +367,7 @@ impl Viewer<'_> {
                 let ends = [low_anchor, high_anchor].map(|w| w.as_ref().map(|w| w.text(reading)));
                 vec![if let [Some(low), Some(high)] = ends {
                     self.shell
-                        .t("survey.answer.zero_to_ten_ends")
-                        .replacen("{}", low, 1)
-                        .replacen("{}", high, 1)
+                        .tn("survey.answer.zero_to_ten_ends", &[low, high])
                 } else {
                     self.shell.t("survey.answer.zero_to_ten")
                 }]
@@ -461,9 +457,7 @@ impl Viewer<'_> {
         match (min, max) {
             (Some(lo), Some(hi)) => Some(
                 self.shell
-                    .t("survey.answer.between")
-                    .replacen("{}", &lo.to_string(), 1)
-                    .replacen("{}", &hi.to_string(), 1),
+                    .tn("survey.answer.between", &[&lo.to_string(), &hi.to_string()]),
             ),
             (Some(lo), None) => Some(self.shell.t1("survey.answer.at_least", &lo.to_string())),
             (None, Some(hi)) => Some(self.shell.t1("survey.answer.at_most", &hi.to_string())),

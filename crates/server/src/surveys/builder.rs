@@ -46,10 +46,7 @@ pub(super) async fn runnable_organisations(
     state: &AppState,
     user: &CurrentUser,
 ) -> Result<Vec<(i64, String)>> {
-    let all: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
-            .fetch_all(state.db.pool())
-            .await?;
+    let all = crate::organisations::store::names(&state.db).await?;
     Ok(all
         .into_iter()
         .filter(|(id, _)| may_run(user, *id))

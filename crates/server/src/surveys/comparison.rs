@@ -73,10 +73,10 @@ pub fn gaps(shell: &Shell, survey: &Survey, responses: &[Response]) -> Vec<GapVi
                         .iter()
                         .map(|a| shell.t(&format!("survey.audience.{}", store::audience_key(*a))))
                         .collect();
-                    view.withheld = shell
-                        .t("survey.results.gap_withheld")
-                        .replacen("{}", &names.join(", "), 1)
-                        .replacen("{}", &MIN_CELL_RESPONDENTS.to_string(), 1);
+                    view.withheld = shell.tn(
+                        "survey.results.gap_withheld",
+                        &[&names.join(", "), &MIN_CELL_RESPONDENTS.to_string()],
+                    );
                 }
                 PerceptionGap::Shown { rows } => {
                     let label = |row: &GapRow| {

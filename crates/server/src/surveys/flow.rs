@@ -421,10 +421,10 @@ pub fn render(ctx: &Context<'_>, state: PageState, status: StatusCode) -> Result
         introduction,
         notice: state.notice,
         licence,
-        progress: shell
-            .t("survey.answer.progress")
-            .replacen("{}", &(state.page + 1).to_string(), 1)
-            .replacen("{}", &ctx.page_count().to_string(), 1),
+        progress: shell.tn(
+            "survey.answer.progress",
+            &[&(state.page + 1).to_string(), &ctx.page_count().to_string()],
+        ),
         identity: if ctx.survey.identified {
             shell.t("survey.answer.identified_line")
         } else {

@@ -190,11 +190,14 @@ pub(super) async fn send(
         let invitation =
             store::create_invitation(&state.db, id, audience, &token, kept, user.account_id)
                 .await?;
-        let body = shell
-            .t("survey.invitations.mail_body")
-            .replacen("{}", &state.settings.partnership_name, 1)
-            .replacen("{}", &survey.title, 1)
-            .replacen("{}", &format!("{base}/invitations/{token}"), 1);
+        let body = shell.tn(
+            "survey.invitations.mail_body",
+            &[
+                &state.settings.partnership_name,
+                &survey.title,
+                &format!("{base}/invitations/{token}"),
+            ],
+        );
         match state.mailer.send(email.as_str(), &subject, &body).await {
             Ok(()) => sent += 1,
             Err(error) => {

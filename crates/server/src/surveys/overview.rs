@@ -76,10 +76,7 @@ pub(super) fn condition_text(
         ),
         None => (condition.question.to_string(), condition.equals.to_string()),
     };
-    shell
-        .t("survey.builder.only_if")
-        .replacen("{}", &prompt, 1)
-        .replacen("{}", &option, 1)
+    shell.tn("survey.builder.only_if", &[&prompt, &option])
 }
 
 /// The general wording of an option a choice or scale question offers.
@@ -137,10 +134,7 @@ pub(super) fn problem_text(
 ) -> String {
     let message = shell.t(problem.fault.key());
     match &problem.question {
-        Some(question) => shell
-            .t("survey.builder.problem_at")
-            .replacen("{}", question.as_str(), 1)
-            .replacen("{}", &message, 1),
+        Some(question) => shell.tn("survey.builder.problem_at", &[question.as_str(), &message]),
         None => message,
     }
 }

@@ -99,6 +99,12 @@ impl Shell {
         self.catalogues.get(self.language).text_with(key, value)
     }
 
+    /// The message for `key` with each of its `{}` filled in turn by
+    /// [`i18n::fill`](super::i18n::fill).
+    pub fn tn(&self, key: &str, values: &[&str]) -> String {
+        super::i18n::fill(&self.t(key), values)
+    }
+
     pub fn lang(&self) -> &str {
         self.language
     }

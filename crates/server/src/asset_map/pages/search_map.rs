@@ -3,16 +3,14 @@
 //! handed to `web/src/search-map.js` as JSON in a data attribute. The list
 //! stays the page's content; the map only draws the same results again.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
-use sqlx::Row;
 
 use super::service_href;
 use crate::web::i18n::fill;
 use crate::{
     asset_map::search::{Hit, Near},
-    db::{Db, params::Params},
+    asset_map::store,
+    db::{Db, StoreResult},
     settings::MapSettings,
     web::Shell,
 };
@@ -94,7 +92,7 @@ pub async fn for_results(
     shell: &Shell,
     hits: &[Hit],
     near: Option<Near>,
-) -> Result<Option<SearchMap>, sqlx::Error> {
+) -> crate::error::Result<Option<SearchMap>> {
     let pins = pins(db, shell, hits).await?;
     if pins.is_empty() {
         return Ok(None);
@@ -117,7 +115,7 @@ pub async fn for_results(
         },
     };
     Ok(Some(SearchMap {
-        data: serde_json::to_string(&data).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        data: serde_json::to_string(&data).map_err(anyhow::Error::from)?,
         has_tiles: data.tiles.is_some(),
         has_radius: data.near.is_some(),
     }))
@@ -126,27 +124,12 @@ pub async fn for_results(
 /// Every place with coordinates of each service in `hits`, one pin to a
 /// spot, in the order of the results, so moving through the pins by
 /// keyboard follows the list.
-async fn pins(db: &Db, shell: &Shell, hits: &[Hit]) -> Result<Vec<Pin>, sqlx::Error> {
+async fn pins(db: &Db, shell: &Shell, hits: &[Hit]) -> StoreResult<Vec<Pin>> {
     if hits.is_empty() {
         return Ok(Vec::new());
     }
-    let mut params = Params::default();
-    let placeholders: Vec<String> = hits.iter().map(|hit| params.text(hit.id.clone())).collect();
-    let sql = format!(
-        "SELECT service_id, name, latitude, longitude FROM service_locations \
-         WHERE service_id IN ({}) AND latitude IS NOT NULL AND longitude IS NOT NULL \
-         ORDER BY service_at_location_id",
-        placeholders.join(", ")
-    );
-    let mut places: HashMap<String, Vec<(Option<String>, f64, f64)>> = HashMap::new();
-    for row in params.bind(&sql).fetch_all(db.pool()).await? {
-        let place: Option<String> = row.try_get("name")?;
-        places.entry(row.try_get("service_id")?).or_default().push((
-            place.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()),
-            row.try_get("latitude")?,
-            row.try_get("longitude")?,
-        ));
-    }
+    let ids: Vec<&str> = hits.iter().map(|hit| hit.id.as_str()).collect();
+    let mut places = store::service_places(db, &ids).await?;
     let mut pins: Vec<Pin> = Vec::new();
     for hit in hits {
         for (place, latitude, longitude) in places.remove(&hit.id).unwrap_or_default() {

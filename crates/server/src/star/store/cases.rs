@@ -1,6 +1,7 @@
 //! Business cases: an initiative's inputs and its valued outcomes, stored
 //! exactly as the engine reads them.
 
+use crate::db::StoreResult;
 use std::collections::HashMap;
 
 use coprod_engine::business_case::{BusinessCase, FinancialProxy, Inputs, Outcome};
@@ -8,15 +9,15 @@ use sqlx::{Row, any::AnyRow};
 
 use crate::db::{self, Db};
 
-fn number(row: &AnyRow, column: &str) -> Result<f64, sqlx::Error> {
-    row.try_get(column)
+fn number(row: &AnyRow, column: &str) -> StoreResult<f64> {
+    row.try_get(column).map_err(Into::into)
 }
 
-fn whole(row: &AnyRow, column: &str) -> Result<i64, sqlx::Error> {
-    row.try_get(column)
+fn whole(row: &AnyRow, column: &str) -> StoreResult<i64> {
+    row.try_get(column).map_err(Into::into)
 }
 
-fn outcome_from(row: &AnyRow) -> Result<Outcome, sqlx::Error> {
+fn outcome_from(row: &AnyRow) -> StoreResult<Outcome> {
     Ok(Outcome {
         description: row.try_get("description")?,
         quantity: number(row, "quantity")?,
@@ -33,7 +34,7 @@ fn outcome_from(row: &AnyRow) -> Result<Outcome, sqlx::Error> {
     })
 }
 
-fn case_from(row: &AnyRow) -> Result<BusinessCase, sqlx::Error> {
+fn case_from(row: &AnyRow) -> StoreResult<BusinessCase> {
     Ok(BusinessCase {
         inputs: Inputs {
             money: number(row, "money")?,
@@ -54,7 +55,7 @@ const OUTCOME_COLUMNS: &str = "o.initiative_id, o.description, o.quantity, o.pro
      o.duration_years";
 
 /// The business case of one initiative, if it has one.
-pub async fn find(db: &Db, initiative_id: i64) -> Result<Option<BusinessCase>, sqlx::Error> {
+pub async fn find(db: &Db, initiative_id: i64) -> StoreResult<Option<BusinessCase>> {
     let cases = load(db, "c.initiative_id", initiative_id).await?;
     Ok(cases.into_values().next())
 }
@@ -63,11 +64,11 @@ pub async fn find(db: &Db, initiative_id: i64) -> Result<Option<BusinessCase>, s
 pub async fn for_organisation(
     db: &Db,
     organisation_id: i64,
-) -> Result<HashMap<i64, BusinessCase>, sqlx::Error> {
+) -> StoreResult<HashMap<i64, BusinessCase>> {
     load(db, "i.organisation_id", organisation_id).await
 }
 
-async fn load(db: &Db, filter: &str, key: i64) -> Result<HashMap<i64, BusinessCase>, sqlx::Error> {
+async fn load(db: &Db, filter: &str, key: i64) -> StoreResult<HashMap<i64, BusinessCase>> {
     let rows = sqlx::query(&format!(
         "SELECT {CASE_COLUMNS} FROM star_business_cases c \
          JOIN star_initiatives i ON i.id = c.initiative_id WHERE {filter} = $1"
@@ -103,7 +104,7 @@ pub async fn save(
     initiative_id: i64,
     case: &BusinessCase,
     saved_by: Option<i64>,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let mut tx = db.begin_write().await?;
     let inputs = &case.inputs;
     sqlx::query(
@@ -153,5 +154,5 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await
+    tx.commit().await.map_err(Into::into)
 }

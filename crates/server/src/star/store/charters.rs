@@ -1,8 +1,9 @@
 //! Co-production charters: per service, versioned, approved, published.
 
+use crate::db::StoreResult;
 use sqlx::{Row, any::AnyRow};
 
-use super::{SaveError, decode_error};
+use super::{SaveError, unknown};
 use crate::{
     db::{self, Db},
     star::model::Party,
@@ -46,7 +47,7 @@ const SELECT: &str = "SELECT c.id, c.organisation_id, o.name AS organisation_nam
      FROM star_charters c JOIN organisations o ON o.id = c.organisation_id \
      LEFT JOIN accounts a ON a.id = c.approved_by";
 
-fn charter_from(row: &AnyRow) -> Result<Charter, sqlx::Error> {
+fn charter_from(row: &AnyRow) -> StoreResult<Charter> {
     let status: String = row.try_get("status")?;
     Ok(Charter {
         id: row.try_get("id")?,
@@ -61,7 +62,7 @@ fn charter_from(row: &AnyRow) -> Result<Charter, sqlx::Error> {
     })
 }
 
-async fn with_parties(db: &Db, mut charter: Charter) -> Result<Charter, sqlx::Error> {
+async fn with_parties(db: &Db, mut charter: Charter) -> StoreResult<Charter> {
     let rows = sqlx::query(
         "SELECT party, role, responsibilities, incentives FROM star_charter_parties WHERE charter_id = $1",
     )
@@ -71,7 +72,7 @@ async fn with_parties(db: &Db, mut charter: Charter) -> Result<Charter, sqlx::Er
     for row in &rows {
         let party: String = row.try_get("party")?;
         let party =
-            Party::parse(&party).ok_or_else(|| decode_error(format!("unknown party {party}")))?;
+            Party::parse(&party).ok_or_else(|| unknown("star_charter_parties.party", &party))?;
         charter.parties.push((
             party,
             PartyTerms {
@@ -85,7 +86,7 @@ async fn with_parties(db: &Db, mut charter: Charter) -> Result<Charter, sqlx::Er
     Ok(charter)
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Charter>, sqlx::Error> {
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Charter>> {
     let row = sqlx::query(&format!("{SELECT} WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
@@ -98,7 +99,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Charter>, sqlx::Error> {
 
 /// Every version of an organisation's charters, newest version first
 /// within each service.
-pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Charter>, sqlx::Error> {
+pub async fn list(db: &Db, organisation_id: i64) -> StoreResult<Vec<Charter>> {
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE c.organisation_id = $1 ORDER BY c.service, c.version DESC"
     ))
@@ -109,7 +110,7 @@ pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Charter>, sqlx::E
 }
 
 /// The charters anyone may read: the latest approved version of each.
-pub async fn published(db: &Db) -> Result<Vec<Charter>, sqlx::Error> {
+pub async fn published(db: &Db) -> StoreResult<Vec<Charter>> {
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE c.status = 'approved' AND c.version = (SELECT MAX(x.version) \
          FROM star_charters x WHERE x.organisation_id = c.organisation_id \
@@ -123,7 +124,7 @@ pub async fn published(db: &Db) -> Result<Vec<Charter>, sqlx::Error> {
 
 /// The latest approved version of the charter `id` belongs to, if any:
 /// what the public page shows when someone follows an older link.
-pub async fn latest_approved_like(db: &Db, id: i64) -> Result<Option<Charter>, sqlx::Error> {
+pub async fn latest_approved_like(db: &Db, id: i64) -> StoreResult<Option<Charter>> {
     let row = sqlx::query(&format!(
         "{SELECT} WHERE c.status = 'approved' AND EXISTS (SELECT 1 FROM star_charters y \
          WHERE y.id = $1 AND y.organisation_id = c.organisation_id AND y.service = c.service) \
@@ -196,7 +197,7 @@ pub async fn save_draft(
 }
 
 /// Approves a draft; `false` if it was not a draft.
-pub async fn approve(db: &Db, id: i64, approved_by: i64) -> Result<bool, sqlx::Error> {
+pub async fn approve(db: &Db, id: i64, approved_by: i64) -> StoreResult<bool> {
     let result = sqlx::query(
         "UPDATE star_charters SET status = 'approved', approved_by = $1, approved_at = $2 \
          WHERE id = $3 AND status = 'draft'",

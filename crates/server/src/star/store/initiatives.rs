@@ -1,12 +1,13 @@
 //! Initiatives, with the Co's they use, who co-produces them, the outcomes
 //! they aim at and what in coprod evidences them.
 
+use crate::db::StoreResult;
 use std::collections::HashMap;
 
 use coprod_engine::{explorer::Stage, self_assessment::Co};
 use sqlx::{Row, any::AnyRow};
 
-use super::{SaveError, decode_error};
+use super::{SaveError, unknown};
 use crate::{
     db::{self, Db},
     star::model::{AimedOutcome, Partner, TalkingPoint},
@@ -62,7 +63,7 @@ const SELECT: &str = "SELECT i.id, i.organisation_id, i.name, i.description, i.s
      LEFT JOIN pb_processes p ON p.id = i.budgeting_process_id \
      LEFT JOIN surveys v ON v.id = i.survey_id";
 
-fn from_row(row: &AnyRow) -> Result<Initiative, sqlx::Error> {
+fn from_row(row: &AnyRow) -> StoreResult<Initiative> {
     let stage: String = row.try_get("stage")?;
     Ok(Initiative {
         id: row.try_get("id")?,
@@ -72,7 +73,7 @@ fn from_row(row: &AnyRow) -> Result<Initiative, sqlx::Error> {
         service: row.try_get("service")?,
         locality_id: row.try_get("locality_id")?,
         locality_name: row.try_get("locality_name")?,
-        stage: Stage::parse(&stage).map_err(|_| decode_error(format!("unknown stage {stage}")))?,
+        stage: Stage::parse(&stage).map_err(|_| unknown("star_initiatives.stage", &stage))?,
         cos: Vec::new(),
         partners: Vec::new(),
         outcomes: Vec::new(),
@@ -93,7 +94,7 @@ async fn attach_lists(
     initiatives: &mut [Initiative],
     filter: &str,
     key: i64,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let at: HashMap<i64, usize> = initiatives
         .iter()
         .enumerate()
@@ -109,7 +110,7 @@ async fn attach_lists(
     for row in cos {
         let id: i64 = row.try_get("initiative_id")?;
         let co: String = row.try_get("co")?;
-        let co = Co::parse(&co).map_err(|_| decode_error(format!("unknown co {co}")))?;
+        let co = Co::parse(&co).map_err(|_| unknown("star_initiative_cos.co", &co))?;
         if let Some(&i) = at.get(&id) {
             initiatives[i].cos.push(co);
         }
@@ -125,7 +126,7 @@ async fn attach_lists(
         let id: i64 = row.try_get("initiative_id")?;
         let partner: String = row.try_get("partner")?;
         let partner = Partner::parse(&partner)
-            .ok_or_else(|| decode_error(format!("unknown partner {partner}")))?;
+            .ok_or_else(|| unknown("star_initiative_partners.partner", &partner))?;
         if let Some(&i) = at.get(&id) {
             initiatives[i].partners.push(partner);
         }
@@ -144,7 +145,7 @@ async fn attach_lists(
         let outcome = match (point, words) {
             (Some(point), _) => AimedOutcome::TalkingPoint(
                 TalkingPoint::parse(&point)
-                    .ok_or_else(|| decode_error(format!("unknown talking point {point}")))?,
+                    .ok_or_else(|| unknown("star_initiative_outcomes.talking_point", &point))?,
             ),
             (None, Some(words)) => AimedOutcome::OwnWords(words),
             (None, None) => continue,
@@ -161,7 +162,7 @@ async fn attach_lists(
 }
 
 /// An organisation's initiatives, by service then name.
-pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Initiative>, sqlx::Error> {
+pub async fn list(db: &Db, organisation_id: i64) -> StoreResult<Vec<Initiative>> {
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE i.organisation_id = $1 ORDER BY i.service, i.name, i.id"
     ))
@@ -173,7 +174,7 @@ pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Initiative>, sqlx
     Ok(initiatives)
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Initiative>, sqlx::Error> {
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Initiative>> {
     let row = sqlx::query(&format!("{SELECT} WHERE i.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
@@ -188,7 +189,7 @@ async fn write_lists(
     tx: &mut sqlx::AnyConnection,
     id: i64,
     input: &InitiativeInput,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     for table in [
         "star_initiative_cos",
         "star_initiative_partners",
@@ -293,7 +294,7 @@ pub async fn update(db: &Db, id: i64, input: &InitiativeInput) -> Result<(), Sav
 }
 
 /// Attaches the survey that reviews an initiative.
-pub async fn set_review_survey(db: &Db, id: i64, survey_id: i64) -> Result<(), sqlx::Error> {
+pub async fn set_review_survey(db: &Db, id: i64, survey_id: i64) -> StoreResult<()> {
     sqlx::query("UPDATE star_initiatives SET review_survey_id = $1, updated_at = $2 WHERE id = $3")
         .bind(survey_id)
         .bind(db::now())
@@ -305,24 +306,27 @@ pub async fn set_review_survey(db: &Db, id: i64, survey_id: i64) -> Result<(), s
 
 /// The services the organisation keeps listings for, to link as evidence:
 /// (id, name).
-pub async fn listings(db: &Db, organisation_id: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn listings(db: &Db, organisation_id: i64) -> StoreResult<Vec<(String, String)>> {
     sqlx::query_as("SELECT id, name FROM services WHERE managed_by = $1 ORDER BY name, id")
         .bind(organisation_id)
         .fetch_all(db.pool())
         .await
+        .map_err(Into::into)
 }
 
 /// Budgeting processes, to link as evidence: (id, title).
-pub async fn processes(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn processes(db: &Db) -> StoreResult<Vec<(i64, String)>> {
     sqlx::query_as("SELECT id, title FROM pb_processes ORDER BY title, id")
         .fetch_all(db.pool())
         .await
+        .map_err(Into::into)
 }
 
 /// The organisation's surveys, to link as evidence: (id, title).
-pub async fn surveys(db: &Db, organisation_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn surveys(db: &Db, organisation_id: i64) -> StoreResult<Vec<(i64, String)>> {
     sqlx::query_as("SELECT id, title FROM surveys WHERE organisation_id = $1 ORDER BY title, id")
         .bind(organisation_id)
         .fetch_all(db.pool())
         .await
+        .map_err(Into::into)
 }

@@ -11,7 +11,7 @@ pub mod people;
 /// Self-assessment rounds and ratings.
 pub mod rounds;
 
-use crate::db;
+use crate::db::StoreError;
 
 /// Why something could not be saved.
 #[derive(Debug, thiserror::Error)]
@@ -21,19 +21,25 @@ pub enum SaveError {
     #[error("that name is already used")]
     NameTaken,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(error: sqlx::Error) -> Self {
+        SaveError::Database(error.into())
+    }
 }
 
 impl SaveError {
     pub(super) fn classify(error: sqlx::Error) -> Self {
-        if db::is_unique_violation(&error) {
-            SaveError::NameTaken
-        } else {
-            SaveError::Database(error)
+        match StoreError::from(error) {
+            error if error.is_unique_violation() => SaveError::NameTaken,
+            error => SaveError::Database(error),
         }
     }
 }
 
-pub(super) fn decode_error(message: String) -> sqlx::Error {
-    sqlx::Error::Decode(message.into())
+/// A stored value at `at` that the toolkit does not know.
+pub(super) fn unknown(at: &'static str, value: &str) -> StoreError {
+    StoreError::invalid(at, format!("unknown value {value:?}"))
 }

@@ -1,7 +1,8 @@
 //! The dementia-friendly star of one person: who may see it, and their
 //! ratings over time.
 
-use sqlx::{Row, any::AnyRow};
+use crate::db::StoreResult;
+use sqlx::Row;
 
 use crate::{
     coordination::model::Channel,
@@ -10,7 +11,7 @@ use crate::{
 };
 
 /// One person's star record (without its ratings).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonStar {
     pub id: i64,
     pub organisation_id: i64,
@@ -51,21 +52,9 @@ const SELECT: &str = "SELECT p.id, p.organisation_id, p.person_name, p.person_ac
 /// from everyone and stops new ratings (see `privacy::consent::withdraw`).
 const CONSENTED: &str = crate::privacy::consent::PERSONAL_STAR_CONSENT_STANDS;
 
-fn from_row(row: &AnyRow) -> Result<PersonStar, sqlx::Error> {
-    Ok(PersonStar {
-        id: row.try_get("id")?,
-        organisation_id: row.try_get("organisation_id")?,
-        person_name: row.try_get("person_name")?,
-        person_account_id: row.try_get("person_account_id")?,
-        carer_name: row.try_get("carer_name")?,
-        carer_account_id: row.try_get("carer_account_id")?,
-        consent_purpose: row.try_get("consent_purpose")?,
-    })
-}
-
 /// Creates the record with its consent in the register and the creating
 /// worker as its first worker, in one transaction.
-pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> Result<i64, sqlx::Error> {
+pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> StoreResult<i64> {
     let now = db::now();
     let mut tx = db.begin_write().await?;
     let row = sqlx::query(
@@ -108,15 +97,16 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> Result<i64, sqlx::Error
     Ok(id)
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<PersonStar>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE p.id = $1 AND {CONSENTED}"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(from_row).transpose()
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<PersonStar>> {
+    let row: Option<PersonStar> =
+        sqlx::query_as(&format!("{SELECT} WHERE p.id = $1 AND {CONSENTED}"))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row)
 }
 
-pub async fn is_worker(db: &Db, id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn is_worker(db: &Db, id: i64, account_id: i64) -> StoreResult<bool> {
     let found: Option<(i64,)> = sqlx::query_as(
         "SELECT person_star_id FROM star_person_workers WHERE person_star_id = $1 AND account_id = $2",
     )
@@ -132,8 +122,8 @@ pub async fn for_worker(
     db: &Db,
     organisation_id: i64,
     worker: i64,
-) -> Result<Vec<PersonStar>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+) -> StoreResult<Vec<PersonStar>> {
+    let rows: Vec<PersonStar> = sqlx::query_as(&format!(
         "{SELECT} JOIN star_person_workers w ON w.person_star_id = p.id \
          WHERE p.organisation_id = $1 AND w.account_id = $2 AND {CONSENTED} ORDER BY p.person_name, p.id"
     ))
@@ -141,22 +131,22 @@ pub async fn for_worker(
     .bind(worker)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows)
 }
 
 /// The stars where `account_id` is the person or their carer.
-pub async fn for_person_or_carer(db: &Db, account_id: i64) -> Result<Vec<PersonStar>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+pub async fn for_person_or_carer(db: &Db, account_id: i64) -> StoreResult<Vec<PersonStar>> {
+    let rows: Vec<PersonStar> = sqlx::query_as(&format!(
         "{SELECT} WHERE (p.person_account_id = $1 OR p.carer_account_id = $1) AND {CONSENTED} \
          ORDER BY p.id"
     ))
     .bind(account_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(from_row).collect()
+    Ok(rows)
 }
 
-pub async fn ratings(db: &Db, id: i64) -> Result<Vec<PersonRating>, sqlx::Error> {
+pub async fn ratings(db: &Db, id: i64) -> StoreResult<Vec<PersonRating>> {
     let rows = sqlx::query(
         "SELECT rated_on, home_level, home_note, community_level, community_note, services_level, \
          services_note, contributes FROM star_person_ratings WHERE person_star_id = $1 ORDER BY rated_on, id",
@@ -185,7 +175,7 @@ pub async fn add_rating(
     id: i64,
     rating: &PersonRating,
     entered_by: i64,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO star_person_ratings (person_star_id, rated_on, home_level, home_note, \
          community_level, community_note, services_level, services_note, contributes, entered_by, created_at) \

@@ -1,16 +1,17 @@
 //! Self-assessment rounds and the ratings given in each.
 
+use crate::db::StoreResult;
 use coprod_engine::{
     self_assessment::{Maturity, Rating, Role},
     surveys::question::Code,
 };
-use sqlx::{Row, any::AnyRow};
+use sqlx::Row;
 
-use super::{SaveError, decode_error};
+use super::{SaveError, unknown};
 use crate::db::{self, Db};
 
 /// A round of the self-assessment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Round {
     pub id: i64,
     pub organisation_id: i64,
@@ -21,37 +22,27 @@ pub struct Round {
     pub raters: i64,
 }
 
-fn round_from(row: &AnyRow) -> Result<Round, sqlx::Error> {
-    Ok(Round {
-        id: row.try_get("id")?,
-        organisation_id: row.try_get("organisation_id")?,
-        name: row.try_get("name")?,
-        held_on: row.try_get("held_on")?,
-        raters: row.try_get("raters")?,
-    })
-}
-
 const SELECT: &str = "SELECT r.id, r.organisation_id, r.name, r.held_on, \
      (SELECT COUNT(DISTINCT t.rater) FROM star_ratings t WHERE t.round_id = r.id) AS raters \
      FROM star_rounds r";
 
 /// An organisation's rounds, oldest first.
-pub async fn list(db: &Db, organisation_id: i64) -> Result<Vec<Round>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+pub async fn list(db: &Db, organisation_id: i64) -> StoreResult<Vec<Round>> {
+    let rows: Vec<Round> = sqlx::query_as(&format!(
         "{SELECT} WHERE r.organisation_id = $1 ORDER BY r.held_on, r.id"
     ))
     .bind(organisation_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(round_from).collect()
+    Ok(rows)
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<Round>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<Round>> {
+    let row: Option<Round> = sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    row.as_ref().map(round_from).transpose()
+    Ok(row)
 }
 
 pub async fn create(
@@ -77,7 +68,7 @@ pub async fn create(
 }
 
 /// Every rating of a round, rater by rater.
-pub async fn ratings(db: &Db, round_id: i64) -> Result<Vec<Rating>, sqlx::Error> {
+pub async fn ratings(db: &Db, round_id: i64) -> StoreResult<Vec<Rating>> {
     let rows = sqlx::query(
         "SELECT rater, role, statement, maturity, evidence, action FROM star_ratings \
          WHERE round_id = $1 ORDER BY id",
@@ -92,14 +83,13 @@ pub async fn ratings(db: &Db, round_id: i64) -> Result<Vec<Rating>, sqlx::Error>
             let maturity: i64 = row.try_get("maturity")?;
             Ok(Rating {
                 rater: row.try_get("rater")?,
-                role: Role::parse(&role)
-                    .map_err(|_| decode_error(format!("unknown role {role}")))?,
+                role: Role::parse(&role).map_err(|_| unknown("star_ratings.role", &role))?,
                 statement: Code::parse(&statement)
-                    .map_err(|_| decode_error(format!("bad statement {statement}")))?,
+                    .map_err(|_| unknown("star_ratings.statement", &statement))?,
                 maturity: u8::try_from(maturity)
                     .ok()
                     .and_then(|m| Maturity::parse(m).ok())
-                    .ok_or_else(|| decode_error(format!("maturity {maturity}")))?,
+                    .ok_or_else(|| unknown("star_ratings.maturity", &maturity.to_string()))?,
                 evidence: row.try_get("evidence")?,
                 action: row.try_get("action")?,
             })

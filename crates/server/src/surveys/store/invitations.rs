@@ -1,9 +1,10 @@
 //! One-time invitation links: only each token's SHA-256 is kept.
 
+use crate::db::{StoreError, StoreResult};
 use coprod_engine::surveys::Audience;
 use sqlx::Row;
 
-use super::{audience_key, decode_error, parse_audience};
+use super::{audience_key, parse_audience};
 use crate::{
     crypto,
     db::{self, Db},
@@ -27,7 +28,7 @@ pub async fn create_invitation(
     token: &str,
     email: Option<&str>,
     created_by: i64,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO survey_invitations (survey_id, audience, token_hash, email, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -44,7 +45,7 @@ pub async fn create_invitation(
 }
 
 /// The invitation a token opens, used or not.
-pub async fn invitation(db: &Db, token: &str) -> Result<Option<Invitation>, sqlx::Error> {
+pub async fn invitation(db: &Db, token: &str) -> StoreResult<Option<Invitation>> {
     let row = sqlx::query(
         "SELECT id, survey_id, audience, used_at FROM survey_invitations WHERE token_hash = $1",
     )
@@ -57,8 +58,12 @@ pub async fn invitation(db: &Db, token: &str) -> Result<Option<Invitation>, sqlx
         Ok(Invitation {
             id: row.try_get("id")?,
             survey_id: row.try_get("survey_id")?,
-            audience: parse_audience(&audience)
-                .ok_or_else(|| decode_error(format!("unknown audience {audience}")))?,
+            audience: parse_audience(&audience).ok_or_else(|| {
+                StoreError::invalid(
+                    "survey_invitations.audience",
+                    format!("unknown audience {audience}"),
+                )
+            })?,
             used: used_at.is_some(),
         })
     })
@@ -66,15 +71,16 @@ pub async fn invitation(db: &Db, token: &str) -> Result<Option<Invitation>, sqlx
 }
 
 /// How many invitations a survey has sent, and how many were answered.
-pub async fn invitation_counts(db: &Db, survey_id: i64) -> Result<(i64, i64), sqlx::Error> {
+pub async fn invitation_counts(db: &Db, survey_id: i64) -> StoreResult<(i64, i64)> {
     sqlx::query_as("SELECT COUNT(*), COUNT(used_at) FROM survey_invitations WHERE survey_id = $1")
         .bind(survey_id)
         .fetch_one(db.pool())
         .await
+        .map_err(Into::into)
 }
 
 /// Removes an invitation that could not be delivered.
-pub async fn delete_invitation(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+pub async fn delete_invitation(db: &Db, id: i64) -> StoreResult<()> {
     sqlx::query("DELETE FROM survey_invitations WHERE id = $1 AND used_at IS NULL")
         .bind(id)
         .execute(db.pool())

@@ -8,6 +8,7 @@
 //! row on both backends, so a version with responses can never change
 //! under them.
 
+use crate::db::{StoreError, StoreResult};
 use std::collections::BTreeSet;
 
 use coprod_engine::surveys::{Audience, Channel, Section, Survey, definition::DefinitionProblems};
@@ -52,12 +53,15 @@ impl Status {
         }
     }
 
-    fn parse(raw: &str) -> Result<Self, sqlx::Error> {
+    fn parse(raw: &str) -> StoreResult<Self> {
         match raw {
             "draft" => Ok(Status::Draft),
             "open" => Ok(Status::Open),
             "closed" => Ok(Status::Closed),
-            other => Err(decode_error(format!("unknown survey status {other}"))),
+            other => Err(StoreError::invalid(
+                "surveys.status",
+                format!("unknown survey status {other}"),
+            )),
         }
     }
 }
@@ -117,17 +121,16 @@ pub fn channel_key(channel: Channel) -> &'static str {
     }
 }
 
-fn parse_channel(raw: &str) -> Result<Channel, sqlx::Error> {
+fn parse_channel(raw: &str) -> StoreResult<Channel> {
     match raw {
         "online" => Ok(Channel::Online),
         "easy_read" => Ok(Channel::EasyRead),
         "paper" => Ok(Channel::Paper),
-        other => Err(decode_error(format!("unknown channel {other}"))),
+        other => Err(StoreError::invalid(
+            "survey_responses.channel",
+            format!("unknown channel {other}"),
+        )),
     }
-}
-
-fn decode_error(message: String) -> sqlx::Error {
-    sqlx::Error::Decode(message.into())
 }
 
 /// A version's questions as they are being built: the engine's model,
@@ -212,7 +215,7 @@ pub async fn create(
     settings: &SurveySettings,
     audiences: BTreeSet<Audience>,
     created_by: i64,
-) -> Result<i64, sqlx::Error> {
+) -> StoreResult<i64> {
     let now = db::now();
     let mut tx = db.pool().begin().await?;
     let (id,): (i64,) = sqlx::query_as(
@@ -245,8 +248,8 @@ pub async fn create(
     Ok(id)
 }
 
-fn to_json(draft: &Draft) -> Result<String, sqlx::Error> {
-    serde_json::to_string(draft).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+fn to_json(draft: &Draft) -> StoreResult<String> {
+    serde_json::to_string(draft).map_err(|e| sqlx::Error::Encode(Box::new(e)).into())
 }
 
 const SURVEY_SELECT: &str = "SELECT s.id, s.public_key, s.organisation_id, o.name AS organisation_name, \
@@ -256,7 +259,7 @@ const SURVEY_SELECT: &str = "SELECT s.id, s.public_key, s.organisation_id, o.nam
      JOIN survey_versions v ON v.survey_id = s.id \
      AND v.number = (SELECT MAX(number) FROM survey_versions WHERE survey_id = s.id)";
 
-fn survey_from(row: &AnyRow) -> Result<SurveyRecord, sqlx::Error> {
+fn survey_from(row: &AnyRow) -> StoreResult<SurveyRecord> {
     let access: String = row.try_get("access")?;
     let status: String = row.try_get("status")?;
     let identified: i64 = row.try_get("identified")?;
@@ -268,26 +271,28 @@ fn survey_from(row: &AnyRow) -> Result<SurveyRecord, sqlx::Error> {
         title: row.try_get("title")?,
         introduction: row.try_get("introduction")?,
         identified: identified != 0,
-        access: AccessMode::parse(&access)
-            .ok_or_else(|| decode_error(format!("unknown access {access}")))?,
+        access: AccessMode::parse(&access).ok_or_else(|| {
+            StoreError::invalid("surveys.access", format!("unknown access {access}"))
+        })?,
         status: Status::parse(&status)?,
         version: version_from(row, "version_id")?,
     })
 }
 
-fn version_from(row: &AnyRow, id_column: &str) -> Result<VersionRecord, sqlx::Error> {
+fn version_from(row: &AnyRow, id_column: &str) -> StoreResult<VersionRecord> {
     let definition: String = row.try_get("definition")?;
     Ok(VersionRecord {
         id: row.try_get(id_column)?,
         number: row.try_get("number")?,
-        draft: serde_json::from_str(&definition).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        draft: serde_json::from_str(&definition)
+            .map_err(|e| StoreError::invalid("survey_versions.definition", e))?,
         revision: row.try_get("revision")?,
         response_count: row.try_get("response_count")?,
     })
 }
 
 /// The survey with this id, with its latest version.
-pub async fn find(db: &Db, id: i64) -> Result<Option<SurveyRecord>, sqlx::Error> {
+pub async fn find(db: &Db, id: i64) -> StoreResult<Option<SurveyRecord>> {
     let row = sqlx::query(&format!("{SURVEY_SELECT} WHERE s.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
@@ -296,7 +301,7 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<SurveyRecord>, sqlx::Error>
 }
 
 /// The survey a respondent's link names.
-pub async fn find_by_key(db: &Db, key: &str) -> Result<Option<SurveyRecord>, sqlx::Error> {
+pub async fn find_by_key(db: &Db, key: &str) -> StoreResult<Option<SurveyRecord>> {
     let row = sqlx::query(&format!("{SURVEY_SELECT} WHERE s.public_key = $1"))
         .bind(key)
         .fetch_optional(db.pool())
@@ -305,7 +310,7 @@ pub async fn find_by_key(db: &Db, key: &str) -> Result<Option<SurveyRecord>, sql
 }
 
 /// Every survey, newest first.
-pub async fn list(db: &Db) -> Result<Vec<SurveySummary>, sqlx::Error> {
+pub async fn list(db: &Db) -> StoreResult<Vec<SurveySummary>> {
     let rows = sqlx::query(
         "SELECT s.id, s.title, s.organisation_id, o.name AS organisation_name, s.status, \
          (SELECT COUNT(*) FROM survey_versions v WHERE v.survey_id = s.id) AS versions, \
@@ -331,31 +336,28 @@ pub async fn list(db: &Db) -> Result<Vec<SurveySummary>, sqlx::Error> {
 }
 
 /// A `SUM` is an integer on `SQLite` and a numeric on `PostgreSQL`; read either.
-fn sum_as_i64(row: &AnyRow, column: &str) -> Result<i64, sqlx::Error> {
+fn sum_as_i64(row: &AnyRow, column: &str) -> StoreResult<i64> {
     row.try_get::<i64, _>(column).or_else(|_| {
         let text: String = row.try_get(column)?;
         text.parse()
-            .map_err(|e: std::num::ParseIntError| sqlx::Error::Decode(Box::new(e)))
+            .map_err(|e: std::num::ParseIntError| StoreError::invalid(column, e))
     })
 }
 
 /// The numbers of a survey's versions with their response counts, oldest
 /// first.
-pub async fn versions(db: &Db, survey_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+pub async fn versions(db: &Db, survey_id: i64) -> StoreResult<Vec<(i64, i64)>> {
     sqlx::query_as(
         "SELECT number, response_count FROM survey_versions WHERE survey_id = $1 ORDER BY number",
     )
     .bind(survey_id)
     .fetch_all(db.pool())
     .await
+    .map_err(Into::into)
 }
 
 /// One version of a survey by its number.
-pub async fn version(
-    db: &Db,
-    survey_id: i64,
-    number: i64,
-) -> Result<Option<VersionRecord>, sqlx::Error> {
+pub async fn version(db: &Db, survey_id: i64, number: i64) -> StoreResult<Option<VersionRecord>> {
     let row = sqlx::query(
         "SELECT id, number, definition, revision, response_count FROM survey_versions \
          WHERE survey_id = $1 AND number = $2",
@@ -368,11 +370,7 @@ pub async fn version(
 }
 
 /// Changes the survey's own settings (not its questions).
-pub async fn update_settings(
-    db: &Db,
-    id: i64,
-    settings: &SurveySettings,
-) -> Result<(), sqlx::Error> {
+pub async fn update_settings(db: &Db, id: i64, settings: &SurveySettings) -> StoreResult<()> {
     sqlx::query(
         "UPDATE surveys SET organisation_id = $1, title = $2, introduction = $3, identified = $4, \
          access = $5, updated_at = $6 WHERE id = $7",
@@ -390,7 +388,7 @@ pub async fn update_settings(
 }
 
 /// Opens, closes or (never after responses) returns a survey to draft.
-pub async fn set_status(db: &Db, id: i64, status: Status) -> Result<(), sqlx::Error> {
+pub async fn set_status(db: &Db, id: i64, status: Status) -> StoreResult<()> {
     sqlx::query("UPDATE surveys SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status.as_str())
         .bind(db::now())
@@ -410,7 +408,13 @@ pub enum EditError {
     #[error("the version changed since it was read")]
     Changed,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for EditError {
+    fn from(error: sqlx::Error) -> Self {
+        EditError::Database(error.into())
+    }
 }
 
 /// Replaces a version's questions, if it still has no responses and has
@@ -443,7 +447,7 @@ pub async fn save_draft(db: &Db, version: &VersionRecord, draft: &Draft) -> Resu
 /// Starts a new version holding a copy of the latest one's questions.
 /// Only a frozen latest version needs one; otherwise nothing changes and
 /// the latest number is returned.
-pub async fn new_version(db: &Db, survey_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn new_version(db: &Db, survey_id: i64) -> StoreResult<i64> {
     let mut tx = db.pool().begin().await?;
     let (number, definition, responses): (i64, String, i64) = sqlx::query_as(
         "SELECT number, definition, response_count FROM survey_versions WHERE survey_id = $1 \

@@ -1,6 +1,7 @@
 //! Responses: stored in one transaction with everything that goes with
 //! them, and read back with the questions of their version.
 
+use crate::db::{StoreError, StoreResult};
 use coprod_engine::{
     place::GssCode,
     surveys::{
@@ -11,7 +12,7 @@ use coprod_engine::{
 };
 use sqlx::{Row, any::AnyRow};
 
-use super::{SurveyRecord, audience_key, channel_key, decode_error, parse_audience, parse_channel};
+use super::{SurveyRecord, audience_key, channel_key, parse_audience, parse_channel};
 use crate::{
     db::{self, Db},
     surveys::codec,
@@ -73,7 +74,13 @@ pub enum RespondError {
     #[error("this person has already answered")]
     AlreadyAnswered,
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for RespondError {
+    fn from(error: sqlx::Error) -> Self {
+        RespondError::Database(error.into())
+    }
 }
 
 /// Stores a response in one transaction: the version's count, the
@@ -142,7 +149,7 @@ pub async fn insert_response(db: &Db, response: &NewResponse<'_>) -> Result<i64,
 }
 
 /// Whether this account has already answered a signed-in survey.
-pub async fn has_taken_part(db: &Db, survey_id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn has_taken_part(db: &Db, survey_id: i64, account_id: i64) -> StoreResult<bool> {
     let row =
         sqlx::query("SELECT 1 FROM survey_participants WHERE survey_id = $1 AND account_id = $2")
             .bind(survey_id)
@@ -156,11 +163,7 @@ pub async fn has_taken_part(db: &Db, survey_id: i64, account_id: i64) -> Result<
 ///
 /// Read a page at a time, so a version with a million responses never
 /// holds all its stored rows and all their answers in memory at once.
-pub async fn responses(
-    db: &Db,
-    version_id: i64,
-    survey: &Survey,
-) -> Result<Vec<Response>, sqlx::Error> {
+pub async fn responses(db: &Db, version_id: i64, survey: &Survey) -> StoreResult<Vec<Response>> {
     const PAGE: i64 = 20_000;
     let mut responses = Vec::new();
     let mut after = 0_i64;
@@ -186,7 +189,7 @@ pub async fn responses(
     }
 }
 
-fn response_from(row: &AnyRow, survey: &Survey) -> Result<Response, sqlx::Error> {
+fn response_from(row: &AnyRow, survey: &Survey) -> StoreResult<Response> {
     let audience: String = row.try_get("audience")?;
     let channel: String = row.try_get("channel")?;
     let answers: String = row.try_get("answers")?;
@@ -201,19 +204,21 @@ fn response_from(row: &AnyRow, survey: &Survey) -> Result<Response, sqlx::Error>
         age_band: age_band.and_then(|b| AgeBand::parse(&b).ok()),
     };
     Ok(Response {
-        audience: parse_audience(&audience)
-            .ok_or_else(|| decode_error(format!("unknown audience {audience}")))?,
+        audience: parse_audience(&audience).ok_or_else(|| {
+            StoreError::invalid(
+                "survey_responses.audience",
+                format!("unknown audience {audience}"),
+            )
+        })?,
         channel: parse_channel(&channel)?,
         facts: facts.for_analysis(),
-        answers: codec::decode(survey, &answers).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        answers: codec::decode(survey, &answers)
+            .map_err(|e| StoreError::invalid("survey_responses.answers", e))?,
     })
 }
 
 /// The SIMD quintile of a data zone, if the operator has imported SIMD.
-pub async fn simd_quintile(
-    db: &Db,
-    data_zone: &GssCode,
-) -> Result<Option<SimdQuintile>, sqlx::Error> {
+pub async fn simd_quintile(db: &Db, data_zone: &GssCode) -> StoreResult<Option<SimdQuintile>> {
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT quintile FROM simd_data_zones WHERE data_zone = $1")
             .bind(data_zone.as_str())

@@ -2,6 +2,12 @@
 //! saved whole; the projection (columns, terms, locations, openings and the
 //! word index) is rebuilt from it in the same transaction.
 
+/// Who keeps which listing: keepers, claims and reports.
+pub mod keeping;
+/// Weekly opening times, projected from a service's schedules.
+pub mod openings;
+
+use crate::db::{StoreError, StoreResult};
 use coprod_engine::hsds::{self, PathError, ServiceProjection};
 use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
@@ -14,7 +20,13 @@ pub enum SaveError {
     #[error("the document has {} problem(s)", .0.len())]
     Invalid(Vec<PathError>),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(error: sqlx::Error) -> Self {
+        SaveError::Database(error.into())
+    }
 }
 
 /// Seconds since the epoch for an HSDS date-time or date, if it is one.
@@ -40,7 +52,7 @@ pub async fn save_organization(
     tx: &mut Transaction<'_, Any>,
     document: &Value,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let (Some(id), Some(name)) = (text(document, "id"), text(document, "name")) else {
         return Ok(());
     };
@@ -59,7 +71,7 @@ pub async fn save_organization(
 
 /// Saves the taxonomy terms a service carries (and their taxonomies), so
 /// `/taxonomy_terms` lists every term in use.
-async fn save_terms(tx: &mut Transaction<'_, Any>, service: &Value) -> Result<(), sqlx::Error> {
+async fn save_terms(tx: &mut Transaction<'_, Any>, service: &Value) -> StoreResult<()> {
     let Some(attributes) = service.get("attributes").and_then(Value::as_array) else {
         return Ok(());
     };
@@ -205,7 +217,7 @@ pub async fn save_service(
         .execute(&mut **tx)
         .await?;
     }
-    super::openings::save(tx, &projection).await?;
+    openings::save(tx, &projection).await?;
     full_text::index_service(
         tx,
         backend,
@@ -220,7 +232,7 @@ pub async fn save_service(
 
 /// A stored service document with its organisation embedded again, as
 /// HSDS's full service object has it.
-pub async fn service_document(db: &Db, id: &str) -> Result<Option<Value>, sqlx::Error> {
+pub async fn service_document(db: &Db, id: &str) -> StoreResult<Option<Value>> {
     let row = sqlx::query(
         "SELECT s.document, o.document AS organization FROM services s \
          LEFT JOIN directory_organizations o ON o.id = s.organization_id WHERE s.id = $1",
@@ -232,21 +244,21 @@ pub async fn service_document(db: &Db, id: &str) -> Result<Option<Value>, sqlx::
 }
 
 /// Rebuilds the full document from a row with `document` and `organization`.
-pub fn full_document(row: &sqlx::any::AnyRow) -> Result<Value, sqlx::Error> {
+pub fn full_document(row: &sqlx::any::AnyRow) -> StoreResult<Value> {
     let document: String = row.try_get("document")?;
     let organization: Option<String> = row.try_get("organization")?;
     let mut value: Value =
-        serde_json::from_str(&document).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        serde_json::from_str(&document).map_err(|e| StoreError::invalid("services.document", e))?;
     if let (Some(organization), Some(object)) = (organization, value.as_object_mut()) {
-        let organization: Value =
-            serde_json::from_str(&organization).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let organization: Value = serde_json::from_str(&organization)
+            .map_err(|e| StoreError::invalid("directory_organizations.document", e))?;
         object.insert("organization".into(), organization);
     }
     Ok(value)
 }
 
 /// Every service document, in id order, for export.
-pub async fn all_service_documents(db: &Db) -> Result<Vec<Value>, sqlx::Error> {
+pub async fn all_service_documents(db: &Db) -> StoreResult<Vec<Value>> {
     let rows = sqlx::query(
         "SELECT s.document, o.document AS organization FROM services s \
          LEFT JOIN directory_organizations o ON o.id = s.organization_id ORDER BY s.id",
@@ -257,7 +269,7 @@ pub async fn all_service_documents(db: &Db) -> Result<Vec<Value>, sqlx::Error> {
 }
 
 /// Removes a service and its projection.
-pub async fn delete_service(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn delete_service(db: &Db, id: &str) -> StoreResult<bool> {
     let mut tx = db.pool().begin().await?;
     full_text::remove_service(&mut tx, db.backend(), id).await?;
     let deleted = sqlx::query("DELETE FROM services WHERE id = $1")
@@ -266,4 +278,75 @@ pub async fn delete_service(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
         .await?;
     tx.commit().await?;
     Ok(deleted.rows_affected() == 1)
+}
+
+/// The directory's generation, which every change to it moves on.
+pub async fn directory_generation(db: &Db) -> StoreResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT generation FROM directory_version WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Records that the directory's organization `directory_id` is the
+/// partnership's organisation `organisation_id`.
+pub async fn link_directory_organisation(
+    conn: &mut sqlx::AnyConnection,
+    directory_id: &str,
+    organisation_id: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE directory_organizations SET organisation_id = $1 WHERE id = $2")
+        .bind(organisation_id)
+        .bind(directory_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Makes `organisation_id` the keeper of a service's listing.
+pub async fn set_keeper(
+    conn: &mut sqlx::AnyConnection,
+    service_id: &str,
+    organisation_id: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE services SET managed_by = $1 WHERE id = $2")
+        .bind(organisation_id)
+        .bind(service_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A named place of a service with its coordinates.
+pub type Place = (Option<String>, f64, f64);
+
+/// Every place with coordinates of each of the services `ids`, by
+/// service, in the order the directory lists them; blank names are none.
+pub async fn service_places(
+    db: &Db,
+    ids: &[&str],
+) -> StoreResult<std::collections::HashMap<String, Vec<Place>>> {
+    let mut places: std::collections::HashMap<String, Vec<Place>> =
+        std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(places);
+    }
+    let mut params = db::params::Params::default();
+    let placeholders: Vec<String> = ids.iter().map(|id| params.text(*id)).collect();
+    let sql = format!(
+        "SELECT service_id, name, latitude, longitude FROM service_locations \
+         WHERE service_id IN ({}) AND latitude IS NOT NULL AND longitude IS NOT NULL \
+         ORDER BY service_at_location_id",
+        placeholders.join(", ")
+    );
+    for row in params.bind(&sql).fetch_all(db.pool()).await? {
+        let place: Option<String> = row.try_get("name")?;
+        places.entry(row.try_get("service_id")?).or_default().push((
+            place.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()),
+            row.try_get("latitude")?,
+            row.try_get("longitude")?,
+        ));
+    }
+    Ok(places)
 }

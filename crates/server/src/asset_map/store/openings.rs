@@ -4,13 +4,15 @@
 use coprod_engine::{hsds::ServiceProjection, schedule::WeeklyOpening};
 use sqlx::{Any, Transaction};
 
+use crate::db::StoreResult;
+
 /// Replaces the stored openings of a service (the caller has deleted the
 /// old ones). Schedules that are not weekly rules (monthly, one-off) stay in
 /// the document but have no projection.
 pub async fn save(
     tx: &mut Transaction<'_, Any>,
     projection: &ServiceProjection,
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     for fields in &projection.schedules {
         let Ok(Some(opening)) = WeeklyOpening::from_hsds(
             fields.freq.as_deref(),
