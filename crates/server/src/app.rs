@@ -91,6 +91,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(surveys::routes());
     routes.extend(coordination::routes());
     routes.extend(crate::star::routes());
+    routes.extend(crate::referrals::routes());
     routes.extend(admin::routes());
     routes.extend(crate::privacy::routes());
     routes.extend(audit::routes());

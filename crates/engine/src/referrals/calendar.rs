@@ -74,6 +74,11 @@ impl WorkingCalendar {
         )
     }
 
+    /// The holidays, in date order.
+    pub fn holidays(&self) -> impl Iterator<Item = Date> + '_ {
+        self.holidays.iter().copied()
+    }
+
     pub fn is_working_day(&self, date: Date) -> bool {
         !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
             && !self.holidays.contains(&date)

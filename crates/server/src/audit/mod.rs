@@ -75,6 +75,9 @@ pub enum Action {
     ConsentWithdrawn,
     PersonExported,
     PersonErased,
+    ReferralMade,
+    ReferralStepTaken,
+    OutcomeRecorded,
 }
 
 impl Action {
@@ -128,6 +131,9 @@ impl Action {
             Action::ConsentWithdrawn => "consent_withdrawn",
             Action::PersonExported => "person_exported",
             Action::PersonErased => "person_erased",
+            Action::ReferralMade => "referral_made",
+            Action::ReferralStepTaken => "referral_step_taken",
+            Action::OutcomeRecorded => "outcome_recorded",
         }
     }
 }

@@ -31,6 +31,7 @@ mod listings_api;
 mod organisation_access;
 mod places;
 mod privacy;
+mod referrals;
 mod schema_parity;
 mod search;
 mod search_map;
