@@ -176,7 +176,7 @@ mod tests {
         let change = mean_change(&measures, Instrument::Swemwbs);
         assert_eq!(change.n, 2);
         let mean = change.mean_change.unwrap();
-        assert!((mean - (3.93 + 2.51) / 2.0).abs() < 1e-9, "{mean}");
+        assert!((mean - f64::midpoint(3.93, 2.51)).abs() < 1e-9, "{mean}");
     }
 
     #[test]

@@ -13,6 +13,8 @@
 
 /// Referrals in the JSON API, for organisations' systems.
 pub mod api;
+/// The demo partnership's referrals and outcomes.
+pub mod demo;
 /// The records and who stands on which side of them.
 pub mod model;
 /// The pages.

@@ -128,6 +128,7 @@ async fn audit_count(db: &Db, action: &str, person: i64) -> i64 {
     n
 }
 
+#[expect(clippy::too_many_lines, reason = "one journey, told in order")]
 async fn a_referral_goes_to_the_receiver_and_the_message_comes_back(backend: Backend) {
     let w = world(backend).await;
     let db = &w.app.state.db;
@@ -566,6 +567,7 @@ fn set<'a>(names: &[&'a str]) -> BTreeSet<&'a str> {
     names.iter().copied().collect()
 }
 
+#[expect(clippy::too_many_lines, reason = "every key of both shapes, checked")]
 async fn the_api_answers_in_exactly_its_shapes_for_its_own_organisation(backend: Backend) {
     let w = world(backend).await;
     let db = &w.app.state.db;

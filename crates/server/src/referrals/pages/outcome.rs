@@ -189,8 +189,8 @@ pub async fn record(
             &OutcomePage::new(shell, id, None, form, errors),
         );
     };
-    let stage = Stage::parse(&form.stage).ok();
-    if stage.is_none() {
+    let when = Stage::parse(&form.stage).ok();
+    if when.is_none() {
         errors.add("stage", shell.t("referrals.error.choose"));
     }
     let channel = Channel::parse(&form.channel).ok();
@@ -212,7 +212,7 @@ pub async fn record(
     if errors.is_empty() && instrument.score(&items).is_err() {
         errors.add("item_1", shell.t("referrals.error.choose"));
     }
-    let (Some(stage), Some(channel)) = (stage, channel) else {
+    let (Some(when), Some(channel)) = (when, channel) else {
         return page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &OutcomePage::new(shell, id, Some(instrument), form, errors),
@@ -230,7 +230,7 @@ pub async fn record(
         id,
         &Measuring {
             instrument,
-            stage,
+            stage: when,
             items,
             channel,
         },

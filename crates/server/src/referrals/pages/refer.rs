@@ -208,37 +208,34 @@ pub async fn form(
 ) -> Result<Response> {
     let actor = actor(&user, &ip);
     let mut tx = state.db.begin_write().await?;
-    let (person, people) = match choose.person.trim().parse::<i64>() {
-        Ok(id) => {
-            let person = workflow::reachable_person(&mut tx, &actor, id)
-                .await
-                .map_err(page_error)?;
-            audit::record_in(
-                &mut tx,
-                actor
-                    .event(Action::PersonRead)
-                    .subject("coordination_person", id)
-                    .detail("referral form"),
-            )
-            .await?;
-            (Some(person), Vec::new())
-        }
-        Err(_) => {
-            let q: String = choose.q.trim().chars().take(100).collect();
-            let found: Vec<(i64, String)> = people::list(&mut tx, &actor.reach, &q, 100)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.display_name))
-                .collect();
-            audit::record_in(
-                &mut tx,
-                actor
-                    .event(Action::PersonRead)
-                    .detail(format!("referral: people list ({} shown)", found.len())),
-            )
-            .await?;
-            (None, found)
-        }
+    let (person, people) = if let Ok(id) = choose.person.trim().parse::<i64>() {
+        let person = workflow::reachable_person(&mut tx, &actor, id)
+            .await
+            .map_err(page_error)?;
+        audit::record_in(
+            &mut tx,
+            actor
+                .event(Action::PersonRead)
+                .subject("coordination_person", id)
+                .detail("referral form"),
+        )
+        .await?;
+        (Some(person), Vec::new())
+    } else {
+        let q: String = choose.q.trim().chars().take(100).collect();
+        let found: Vec<(i64, String)> = people::list(&mut tx, &actor.reach, &q, 100)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.display_name))
+            .collect();
+        audit::record_in(
+            &mut tx,
+            actor
+                .event(Action::PersonRead)
+                .detail(format!("referral: people list ({} shown)", found.len())),
+        )
+        .await?;
+        (None, found)
     };
     let (_, destinations) = destinations(&mut tx, &shell).await?;
     let categories = categories(&mut tx, &shell).await?;
@@ -273,6 +270,10 @@ pub async fn form(
 }
 
 /// Everything checked, ready to store; `None` with `errors` filled otherwise.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one check per field of the form, in the form's order"
+)]
 async fn check(
     state: &AppState,
     conn: &mut sqlx::AnyConnection,
@@ -356,13 +357,10 @@ async fn check(
         .filter(|f| form.shared(**f))
         .map(|f| f.key())
         .collect();
-    let sharing = match Sharing::parse(ticked) {
-        Ok(sharing) => Some(sharing),
-        Err(_) => {
-            errors.add("share_name", shell.t("referrals.error.share_nothing"));
-            None
-        }
-    };
+    let sharing = Sharing::parse(ticked).ok();
+    if sharing.is_none() {
+        errors.add("share_name", shell.t("referrals.error.share_nothing"));
+    }
     if form.consent != "yes" {
         errors.add("consent", shell.t("referrals.error.consent"));
     }
@@ -399,7 +397,7 @@ async fn check(
             postcode,
             reason,
             sharing,
-            simd_quintile: quintile.map(|q| q.get()),
+            simd_quintile: quintile.map(coprod_engine::surveys::breakdown::SimdQuintile::get),
             age_band,
             respond_by: calendar
                 .add_working_days(today(), state.settings.referrals.respond_working_days),

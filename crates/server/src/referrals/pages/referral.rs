@@ -60,6 +60,10 @@ pub struct OutcomeLine {
 
 #[derive(Template)]
 #[template(path = "referrals/referral.html")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each says whether the page shows one part"
+)]
 struct ReferralPage {
     shell: Shell,
     done: String,
@@ -120,6 +124,10 @@ pub fn score_text(outcome: &Outcome) -> String {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the page's parts, each built once, in the page's order"
+)]
 pub async fn show(
     State(state): State<AppState>,
     shell: Shell,
