@@ -50,7 +50,7 @@ fn rfc3339(seconds: i64) -> String {
 
 /// One step of a referral.
 #[derive(Serialize, ToSchema)]
-pub struct EventOut {
+pub struct ReferralStep {
     /// `referred`, `accepted`, `contacted`, `first_attended`, `completed`,
     /// `declined`, `did_not_attend` or `withdrawn`.
     pub status: String,
@@ -62,7 +62,7 @@ pub struct EventOut {
 
 /// The four ONS4 ratings, each 0–10, never combined.
 #[derive(Serialize, ToSchema)]
-pub struct Ons4Out {
+pub struct Ons4Ratings {
     pub life_satisfaction: u8,
     pub worthwhile: u8,
     pub happy: u8,
@@ -74,14 +74,14 @@ pub struct Ons4Out {
 /// an object.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
-pub enum ScoreOut {
+pub enum OutcomeScore {
     Number(f64),
-    Ons4(Ons4Out),
+    Ons4(Ons4Ratings),
 }
 
 /// A wellbeing measure taken during the referral.
 #[derive(Serialize, ToSchema)]
-pub struct OutcomeOut {
+pub struct ReferralOutcome {
     /// `swemwbs`, `ons4` or `ucla3`.
     pub instrument: String,
     /// `start` or `review`.
@@ -90,12 +90,12 @@ pub struct OutcomeOut {
     pub recorded_at: String,
     /// The answer to each item, in item order.
     pub items: Vec<i64>,
-    pub score: ScoreOut,
+    pub score: OutcomeScore,
 }
 
 /// A referral made or received by the token's organisation.
 #[derive(Serialize, ToSchema)]
-pub struct ReferralOut {
+pub struct ReferralItem {
     pub id: i64,
     /// The asset map service referred to; null for a volunteer desk.
     pub service_id: Option<String>,
@@ -104,8 +104,8 @@ pub struct ReferralOut {
     /// Where it stands now.
     pub status: String,
     /// Every step, first to last.
-    pub events: Vec<EventOut>,
-    pub outcomes: Vec<OutcomeOut>,
+    pub events: Vec<ReferralStep>,
+    pub outcomes: Vec<ReferralOutcome>,
 }
 
 /// A page of referrals.
@@ -114,12 +114,12 @@ pub struct ReferralList {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
-    pub items: Vec<ReferralOut>,
+    pub items: Vec<ReferralItem>,
 }
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
-pub struct PageQuery {
+pub struct ReferralPageQuery {
     /// From 1; 1 when left out.
     #[param(value_type = Option<i64>, minimum = 1)]
     pub page: Option<String>,
@@ -145,11 +145,11 @@ fn whole(raw: Option<&str>, field: &'static str, default: i64, max: i64) -> Resu
         ))
 }
 
-fn score(outcome: &Outcome) -> Option<ScoreOut> {
+fn score(outcome: &Outcome) -> Option<OutcomeScore> {
     Some(match outcome.instrument.score(&outcome.items).ok()? {
-        InstrumentScore::Swemwbs(s) => ScoreOut::Number(s.metric()),
-        InstrumentScore::Ucla3 { score } => ScoreOut::Number(f64::from(score)),
-        InstrumentScore::Ons4(s) => ScoreOut::Ons4(Ons4Out {
+        InstrumentScore::Swemwbs(s) => OutcomeScore::Number(s.metric()),
+        InstrumentScore::Ucla3 { score } => OutcomeScore::Number(f64::from(score)),
+        InstrumentScore::Ons4(s) => OutcomeScore::Ons4(Ons4Ratings {
             life_satisfaction: s.life_satisfaction,
             worthwhile: s.worthwhile,
             happy: s.happy,
@@ -158,11 +158,11 @@ fn score(outcome: &Outcome) -> Option<ScoreOut> {
     })
 }
 
-async fn referral_out(conn: &mut sqlx::AnyConnection, r: &Referral) -> Result<ReferralOut> {
+async fn referral_out(conn: &mut sqlx::AnyConnection, r: &Referral) -> Result<ReferralItem> {
     let events = store::events(conn, r.id)
         .await?
         .into_iter()
-        .map(|e| EventOut {
+        .map(|e| ReferralStep {
             status: e.step.status.key().to_owned(),
             at: rfc3339(e.step.at),
             channel: e.step.channel.key().to_owned(),
@@ -172,7 +172,7 @@ async fn referral_out(conn: &mut sqlx::AnyConnection, r: &Referral) -> Result<Re
         .await?
         .iter()
         .filter_map(|o| {
-            Some(OutcomeOut {
+            Some(ReferralOutcome {
                 instrument: o.instrument.key().to_owned(),
                 stage: o.stage.key().to_owned(),
                 recorded_at: rfc3339(o.recorded_at),
@@ -181,7 +181,7 @@ async fn referral_out(conn: &mut sqlx::AnyConnection, r: &Referral) -> Result<Re
             })
         })
         .collect();
-    Ok(ReferralOut {
+    Ok(ReferralItem {
         id: r.id,
         service_id: r.service_id.clone(),
         referred_at: rfc3339(r.referred_at),
@@ -194,13 +194,13 @@ async fn referral_out(conn: &mut sqlx::AnyConnection, r: &Referral) -> Result<Re
 /// The referrals the token's organisation made (from a person's record it
 /// holds) or received, open ones first.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals",
-    params(PageQuery),
+    params(ReferralPageQuery),
     responses((status = 200, body = ReferralList), (status = 400, body = crate::api::openapi::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(client): Extension<ApiClient>,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<ReferralPageQuery>,
 ) -> Result<Json<ReferralList>> {
     let page = whole(
         query.page.as_deref(),
@@ -251,7 +251,7 @@ pub async fn list(
 
 /// Referrals made and attended.
 #[derive(Serialize, ToSchema)]
-pub struct Uptake {
+pub struct ReferralUptake {
     pub referred: u64,
     pub attended: u64,
     /// Attended as a share of referred, 0 to 1 (0 when none were referred).
@@ -260,7 +260,7 @@ pub struct Uptake {
 
 /// The change on one instrument.
 #[derive(Serialize, ToSchema)]
-pub struct ChangeOut {
+pub struct InstrumentChange {
     /// People with both a start and a review score.
     pub n: u64,
     /// Their mean change, review less start (SWEMWBS: metric score);
@@ -270,28 +270,28 @@ pub struct ChangeOut {
 
 /// Change in wellbeing across the people with a start and a review score.
 #[derive(Serialize, ToSchema)]
-pub struct OutcomeChange {
-    pub swemwbs: ChangeOut,
-    pub ucla3: ChangeOut,
+pub struct ReferralOutcomeChange {
+    pub swemwbs: InstrumentChange,
+    pub ucla3: InstrumentChange,
 }
 
 /// Where the token's organisation's referrals stand.
 #[derive(Serialize, ToSchema)]
-pub struct Summary {
+pub struct ReferralSummary {
     /// How many referrals are in each status (every status listed).
     pub by_status: BTreeMap<String, u64>,
-    pub uptake: Uptake,
-    pub outcome_change: OutcomeChange,
+    pub uptake: ReferralUptake,
+    pub outcome_change: ReferralOutcomeChange,
 }
 
 /// Totals over the referrals the token's organisation made or received.
 #[utoipa::path(get, path = "/api/v1/referrals/summary", tag = "referrals",
-    responses((status = 200, body = Summary)),
+    responses((status = 200, body = ReferralSummary)),
     security(("bearer" = [])))]
 pub async fn summary(
     State(state): State<AppState>,
     Extension(client): Extension<ApiClient>,
-) -> Result<Json<Summary>> {
+) -> Result<Json<ReferralSummary>> {
     let reach = client.reach();
     let mut conn = state.db.pool().acquire().await?;
     let count = store::count(&mut conn, &reach, Which::Both).await?;
@@ -321,19 +321,19 @@ pub async fn summary(
         .collect();
     let change = |instrument| {
         let c = outcomes::mean_change(&measured, instrument);
-        ChangeOut {
+        InstrumentChange {
             n: c.n,
             mean_change: c.mean_change,
         }
     };
-    Ok(Json(Summary {
+    Ok(Json(ReferralSummary {
         by_status,
-        uptake: Uptake {
+        uptake: ReferralUptake {
             referred: funnel.referred,
             attended: funnel.attended,
             rate: funnel.uptake(),
         },
-        outcome_change: OutcomeChange {
+        outcome_change: ReferralOutcomeChange {
             swemwbs: change(Instrument::Swemwbs),
             ucla3: change(Instrument::Ucla3),
         },
