@@ -314,7 +314,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
                      {} budgets, {} survey responses, {} requests for help and {} co-production \
-                     initiatives ({} with a business case).",
+                     initiatives ({} with a business case), and {} referrals.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
@@ -324,7 +324,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     seeded.survey_responses,
                     seeded.help_requests,
                     seeded.star_initiatives,
-                    seeded.business_cases
+                    seeded.business_cases,
+                    seeded.referrals
                 );
             }
             println!(

@@ -21,6 +21,8 @@ pub mod people;
 pub mod place;
 /// Plain English for dates, lengths of time and distances.
 pub mod plain;
+/// Social prescribing referrals: life-cycle, due dates, stalls, funnel, outcomes.
+pub mod referrals;
 /// Opening times: weekly rules, exceptions, and UK local time.
 pub mod schedule;
 /// The Co-Production Star self-assessment: ratings combined per Co and Step.

@@ -115,6 +115,8 @@ pub struct Seeded {
     /// Co-Production Star initiatives, and how many have a business case.
     pub star_initiatives: usize,
     pub business_cases: usize,
+    /// Social prescribing referrals, across every state.
+    pub referrals: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -236,10 +238,12 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         .await?
         .map(|account| account.id);
     crate::people::demo::seed(db, Some(organisation_ids[0]), link_worker).await?;
+    let referrals = crate::referrals::demo::seed(db, organisation_ids[0]).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {
         help_requests: help.requests,
+        referrals,
         star_initiatives,
         business_cases,
         already_present: false,

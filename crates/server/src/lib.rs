@@ -41,6 +41,8 @@ pub mod people;
 pub mod places;
 /// People's rights over their data: consents, subject access, erasure, retention.
 pub mod privacy;
+/// Social prescribing: referrals, their life-cycle, outcomes and the uptake funnel.
+pub mod referrals;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The Co-Production Star toolkit: map, focus, people, market, grow.

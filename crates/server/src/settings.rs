@@ -63,6 +63,52 @@ pub struct Settings {
     pub map: MapSettings,
     /// How long each kind of record about a person is kept.
     pub retention: RetentionSettings,
+    /// How quickly referrals are answered and followed up.
+    pub referrals: ReferralSettings,
+}
+
+/// How quickly a receiving organisation answers a referral and follows it
+/// up, in working days (Monday to Friday, less `holidays`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReferralSettings {
+    /// A referral not accepted or declined within this many working days
+    /// is escalated.
+    pub respond_working_days: u32,
+    /// An accepted referral with no contact for this long has stalled.
+    pub contact_working_days: u32,
+    /// A contacted referral with no attendance for this long has stalled.
+    pub attend_working_days: u32,
+    /// Days that are not working days; Scotland's bank holidays unless set.
+    pub holidays: Vec<coprod_engine::schedule::Date>,
+}
+
+impl Default for ReferralSettings {
+    fn default() -> Self {
+        Self {
+            respond_working_days: 5,
+            contact_working_days: 5,
+            attend_working_days: 15,
+            holidays: coprod_engine::referrals::calendar::WorkingCalendar::scotland()
+                .holidays()
+                .collect(),
+        }
+    }
+}
+
+impl ReferralSettings {
+    /// The working calendar these settings describe.
+    pub fn calendar(&self) -> coprod_engine::referrals::calendar::WorkingCalendar {
+        coprod_engine::referrals::calendar::WorkingCalendar::new(self.holidays.iter().copied())
+    }
+
+    /// When referrals stall.
+    pub fn stall_rules(&self) -> coprod_engine::referrals::stall::StallRules {
+        coprod_engine::referrals::stall::StallRules {
+            contact_within: self.contact_working_days,
+            attend_within: self.attend_working_days,
+        }
+    }
 }
 
 /// How long each kind of record about a person is kept, in days. The daily
@@ -247,6 +293,7 @@ impl Default for Settings {
             mail: MailSettings::default(),
             map: MapSettings::default(),
             retention: RetentionSettings::default(),
+            referrals: ReferralSettings::default(),
         }
     }
 }
@@ -386,6 +433,24 @@ impl Settings {
             }
             "RETENTION_LISTING_REPORT_DAYS" => self.retention.listing_report_days = number(value)?,
             "RETENTION_AUDIT_DAYS" => self.retention.audit_days = number(value)?,
+            "REFERRAL_RESPOND_WORKING_DAYS" => {
+                self.referrals.respond_working_days = number(value)?;
+            }
+            "REFERRAL_CONTACT_WORKING_DAYS" => {
+                self.referrals.contact_working_days = number(value)?;
+            }
+            "REFERRAL_ATTEND_WORKING_DAYS" => self.referrals.attend_working_days = number(value)?,
+            "REFERRAL_HOLIDAYS" => {
+                self.referrals.holidays = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|part| !part.is_empty())
+                    .map(|part| {
+                        coprod_engine::schedule::Date::parse(part)
+                            .map_err(|_| format!("{part:?} is not a date (YYYY-MM-DD)"))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             "MAP_TILE_ATTRIBUTION" => value.trim().clone_into(&mut self.map.tile_attribution),
             // Variables for other tools (the test harness, the CLI's own
             // flags) share the prefix; they are not settings.

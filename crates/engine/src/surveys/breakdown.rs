@@ -220,6 +220,27 @@ pub struct GroupCell<S> {
     pub cell: Cell<S>,
 }
 
+/// Which of a set of groups, given their sizes, must be withheld: every
+/// group smaller than [`MIN_CELL_RESPONDENTS`], and when exactly one is, the
+/// smallest of the others too, so that it cannot be worked out from a
+/// published total. Every published breakdown of people (survey results,
+/// the referral funnel) applies this one rule.
+pub fn suppressed_cells(sizes: &[u64]) -> Vec<bool> {
+    let mut suppressed: Vec<bool> = sizes.iter().map(|&n| n < MIN_CELL_RESPONDENTS).collect();
+    if suppressed.iter().filter(|&&s| s).count() == 1 {
+        let smallest_shown = sizes
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| !suppressed[*at])
+            .min_by_key(|(_, n)| **n)
+            .map(|(at, _)| at);
+        if let Some(at) = smallest_shown {
+            suppressed[at] = true;
+        }
+    }
+    suppressed
+}
+
 /// Divides `rows` (one per respondent: their facts and what was measured)
 /// by `grouping`, and summarises each group that is large enough to show.
 /// `summarise` is never called for a suppressed group. Groups come in their
@@ -241,21 +262,8 @@ pub fn breakdown<'a, T, S>(
     groups.sort_by_cached_key(|(key, _)| key.sort_key());
 
     let size = |values: &Vec<T>| u64::try_from(values.len()).unwrap_or(u64::MAX);
-    let mut suppressed: Vec<bool> = groups
-        .iter()
-        .map(|(_, values)| size(values) < MIN_CELL_RESPONDENTS)
-        .collect();
-    if suppressed.iter().filter(|&&s| s).count() == 1 {
-        let smallest_shown = groups
-            .iter()
-            .enumerate()
-            .filter(|(at, _)| !suppressed[*at])
-            .min_by_key(|(_, (_, values))| values.len())
-            .map(|(at, _)| at);
-        if let Some(at) = smallest_shown {
-            suppressed[at] = true;
-        }
-    }
+    let sizes: Vec<u64> = groups.iter().map(|(_, values)| size(values)).collect();
+    let suppressed = suppressed_cells(&sizes);
 
     groups
         .into_iter()

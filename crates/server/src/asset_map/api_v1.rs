@@ -231,15 +231,10 @@ pub async fn resolve(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<StatusCode> {
-    let kept: Option<(i64,)> = sqlx::query_as(
-        "SELECT r.id FROM listing_reports r JOIN services s ON s.id = r.service_id \
-         WHERE r.id = $1 AND s.managed_by = $2",
-    )
-    .bind(id)
-    .bind(client.organisation_id)
-    .fetch_optional(state.db.pool())
-    .await?;
-    if kept.is_none() {
+    // Reports on other organisations' listings are "not found", before the
+    // body is read: a token learns nothing about what it does not keep.
+    let keeper = keeping::open_report_keeper(&state.db, id).await?;
+    if keeper != Some(Some(client.organisation_id)) {
         return Err(AppError::NotFound);
     }
     let resolution: Resolution = serde_json::from_value(json_body(&body)?).map_err(|e| {

@@ -84,6 +84,9 @@ pub enum Action {
     PersonRecordUpdated,
     PersonPlanChanged,
     PersonCircleChanged,
+    ReferralMade,
+    ReferralStepTaken,
+    OutcomeRecorded,
 }
 
 impl Action {
@@ -142,6 +145,9 @@ impl Action {
             Action::PersonRecordUpdated => "person_record_updated",
             Action::PersonPlanChanged => "person_plan_changed",
             Action::PersonCircleChanged => "person_circle_changed",
+            Action::ReferralMade => "referral_made",
+            Action::ReferralStepTaken => "referral_step_taken",
+            Action::OutcomeRecorded => "outcome_recorded",
         }
     }
 }

@@ -241,6 +241,8 @@ pub enum Withdrawn {
 ///   address they were sent to;
 /// - the **record of support** takes no more changes: its plan and
 ///   circle stay as they were for staff to act on (and erase on request);
+/// - a **referral's** consent to share: the referral is withdrawn, so the
+///   receiving organisation acts on it no more;
 /// - the other kinds are kept on another basis as well (the time bank's
 ///   books are a legal record; an account is needed to sign in; a
 ///   budgeting proposal is public once sent), so the withdrawal is
@@ -265,6 +267,12 @@ pub async fn withdraw(
     .rows_affected();
     if changed == 0 {
         return Ok(Withdrawn::Already);
+    }
+    if let Some(referral) = crate::referrals::store::for_consent(conn, consent.id).await? {
+        // The consent to share for one referral: the referral is withdrawn
+        // (unless its story has already ended), and nothing else stops.
+        crate::referrals::workflow::withdraw_for_consent(conn, &referral, by, channel, now).await?;
+        return Ok(Withdrawn::Now);
     }
     if RecordKind::parse(&consent.record_kind) == Some(RecordKind::Coordination)
         && let Some(person) = consent.coordination_person_id

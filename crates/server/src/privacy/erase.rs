@@ -3,7 +3,9 @@
 //!
 //! Removed: names, email addresses, phone numbers, addresses and postcodes,
 //! gender, the record of support (what matters, the conversation, the plan
-//! and the circle of support), the free text of their offers, requests and personal star notes,
+//! and the circle of support), their referrals (with every step) and
+//! wellbeing measures, the free text of their offers, requests and personal
+//! star notes,
 //! notes about their matches and days, their sessions, roles, reset links
 //! and sign-in attempts, and their addresses (ip) in the audit log. Where
 //! a name or email was, the pseudonym `erased-person-<random>` stands,
@@ -115,6 +117,14 @@ const COUNTS: &[(&str, &str)] = &[
         "personal_stars",
         "SELECT COUNT(*) FROM star_person_stars WHERE (person_account_id = $1 OR carer_account_id = $1) \
          AND ($2 IS NULL OR TRUE)",
+    ),
+    (
+        "referrals",
+        "SELECT COUNT(*) FROM referrals WHERE person_id = $2 AND ($1 IS NULL OR TRUE)",
+    ),
+    (
+        "outcome_measures",
+        "SELECT COUNT(*) FROM outcome_measures WHERE person_id = $2 AND ($1 IS NULL OR TRUE)",
     ),
     (
         "sessions",
@@ -229,6 +239,13 @@ const STEPS: &[&str] = &[
     "UPDATE help_requests SET description = '', address = '', postcode = '', latitude = 0, longitude = 0, \
      status = CASE WHEN status = 'open' THEN 'withdrawn' ELSE status END \
      WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    // Referrals and wellbeing measures are about the person alone: they
+    // go, steps and all. The consents they were made under stay, as the
+    // record of what was agreed.
+    "DELETE FROM outcome_measures WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "DELETE FROM referral_events WHERE referral_id IN (SELECT id FROM referrals WHERE person_id = $2) \
+     AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "DELETE FROM referrals WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     // Their own addresses in the audit log.
     "UPDATE audit_events SET ip = NULL WHERE actor_account_id = $1 AND ip IS NOT NULL \
      AND ($2 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",

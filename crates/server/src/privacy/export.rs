@@ -115,6 +115,24 @@ const LISTS: &[(&str, &str)] = &[
          AND ($2 IS NULL OR TRUE) ORDER BY id",
     ),
     (
+        "referrals",
+        "SELECT id, referring_organisation_id, referrer_kind, referrer_role, target, service_id, service_name, \
+         receiving_organisation_id, help_category, postcode, reason, shared_fields, consent_id, simd_quintile, \
+         age_band, status, referred_at, respond_by, escalated_at, help_request_id FROM referrals \
+         WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "referral_events",
+        "SELECT e.referral_id, e.status, e.occurred_at, e.side, e.channel, e.note FROM referral_events e \
+         JOIN referrals r ON r.id = e.referral_id WHERE r.person_id = $2 AND ($1 IS NULL OR TRUE) \
+         ORDER BY e.referral_id, e.occurred_at, e.id",
+    ),
+    (
+        "outcome_measures",
+        "SELECT id, referral_id, instrument, stage, recorded_at, items, channel FROM outcome_measures \
+         WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
         "audit_events",
         "SELECT id, occurred_at, actor_account_id, action, subject_kind, subject_id, ip, detail FROM audit_events \
          WHERE actor_account_id = $1 OR (subject_kind = 'account' AND subject_id = $1) \

@@ -17,6 +17,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("en", include_str!("../../locales/en/surveys.toml")),
     ("en", include_str!("../../locales/en/coordination.toml")),
     ("en", include_str!("../../locales/en/star.toml")),
+    ("en", include_str!("../../locales/en/referrals.toml")),
 ];
 
 /// One language's messages, flattened to dotted keys (`nav.home`).

@@ -52,6 +52,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
         "nav.listings",
         crate::asset_map::listings::KEEPERS,
     ),
+    ("/referrals", "nav.referrals", access::STAFF),
     ("/surveys", "nav.surveys", access::STAFF),
     ("/star", "nav.star", access::STAFF),
     ("/admin", "nav.admin", access::ADMIN),

@@ -44,6 +44,9 @@ enum Kind {
     Listing,
     /// A consent given by a person on the co-delivery desk.
     Consent,
+    /// A referral, seen by the organisation that made it and the one it was
+    /// made to (here the same one, handed from A to B together).
+    Referral,
 }
 
 /// What a route's path names, and so who besides the route's rule decides.
@@ -179,6 +182,10 @@ fn table() -> BTreeMap<&'static str, Names> {
             "/privacy/consents/{id}/withdraw",
             HeldFor(Consent, COORDINATORS),
         ),
+        // Referrals, between the referring and the receiving organisation.
+        ("/referrals/{id}", Held(Referral)),
+        ("/referrals/{id}/steps", Held(Referral)),
+        ("/referrals/{id}/outcomes/new", Held(Referral)),
         // The person's record, plan and circle of support.
         ("/people/{id}", Held(Person)),
         ("/people/{id}/edit", Held(Person)),
@@ -276,6 +283,7 @@ struct Records {
     membership: i64,
     claim: i64,
     spare_token: i64,
+    referral: i64,
     /// What the records looked like before the walk, put back after every
     /// admitted change so that one visitor's change never decides what the
     /// next one meets.
@@ -397,7 +405,15 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         .await
         .unwrap();
     let personal_star = personal_star(app).await;
-    let restore = restore_statements(app, survey, matched, request, offer).await;
+    let referral: i64 = one(
+        app,
+        "SELECT MIN(id) FROM referrals WHERE status = 'referred'",
+    )
+    .await;
+    let mut restore = restore_statements(app, survey, matched, request, offer).await;
+    restore.push(format!(
+        "UPDATE referrals SET status = 'referred' WHERE id = {referral}"
+    ));
     for sql in &restore {
         sqlx::query(sql)
             .execute(db.pool())
@@ -406,6 +422,7 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
     }
     Records {
         restore,
+        referral,
         org,
         people: [asker, helper],
         request,
@@ -665,6 +682,7 @@ impl Records {
                 }
                 "/listings/reports/" | "/api/v1/reports/" => self.report.to_string(),
                 "/privacy/consents/" => self.consent.to_string(),
+                "/referrals/" => self.referral.to_string(),
                 "/admin/people/" => self.account.to_string(),
                 "/admin/coordination-people/" => self.people[0].to_string(),
                 "/admin/organisations/" | "/api/v1/organisations/" | "/api/hsds/organizations/" => {

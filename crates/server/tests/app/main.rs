@@ -33,6 +33,7 @@ mod organisation_access;
 mod people;
 mod places;
 mod privacy;
+mod referrals;
 mod schema_parity;
 mod search;
 mod search_map;

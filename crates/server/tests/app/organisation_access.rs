@@ -28,6 +28,7 @@ use serde_json::Value;
 use crate::support::{
     TestApp,
     coordination::{offer, person_held_by, request, shopping_offer, weekly_shopping, window},
+    referrals::{referral_to, service_managed_by},
 };
 
 /// One organisation's side of the test: its token and a record of each kind.
@@ -39,6 +40,8 @@ struct Holder {
     offer: i64,
     day: i64,
     matched: i64,
+    /// A referral of the organisation's person to its own service.
+    referral: i64,
 }
 
 async fn holder(db: &Db, name: &str) -> (i64, Holder) {
@@ -52,6 +55,8 @@ async fn holder(db: &Db, name: &str) -> (i64, Holder) {
             .unwrap();
     let held = Some(organisation);
     let helper = person_held_by(db, &format!("Helper of {name}"), None, Channel::Phone, held).await;
+    let service = format!("svc-{organisation}");
+    service_managed_by(db, &service, &format!("Walks of {name}"), organisation).await;
     let asker = person_held_by(db, &format!("Asker of {name}"), None, Channel::Phone, held).await;
     let weekday = today().weekday();
     let mut new_offer = shopping_offer();
@@ -75,6 +80,8 @@ async fn holder(db: &Db, name: &str) -> (i64, Holder) {
     .fetch_one(&mut *conn)
     .await
     .unwrap();
+    drop(conn);
+    let referral = referral_to(db, asker, &service, organisation, "name").await;
     (
         organisation,
         Holder {
@@ -85,6 +92,7 @@ async fn holder(db: &Db, name: &str) -> (i64, Holder) {
             offer,
             day,
             matched,
+            referral,
         },
     )
 }
@@ -181,6 +189,18 @@ fn table() -> BTreeMap<(&'static str, &'static str), (Expect, Reaching)> {
         }),
     );
     rows.insert(
+        ("GET", "/api/v1/referrals"),
+        (Expect::Listed, |h| {
+            ("/api/v1/referrals".into(), h.referral.to_string())
+        }),
+    );
+    rows.insert(
+        ("GET", "/api/v1/referrals/summary"),
+        (Expect::Totals, |_| {
+            ("/api/v1/referrals/summary".into(), String::new())
+        }),
+    );
+    rows.insert(
         ("GET", "/api/v1/timebank/areas"),
         (Expect::Totals, |_| {
             ("/api/v1/timebank/areas".into(), String::new())
@@ -207,7 +227,9 @@ async fn tokens_reach_only_their_own_organisations_records(backend: Backend) {
     let api_routes: Vec<_> = all_routes()
         .into_iter()
         .filter(|r| {
-            r.path.starts_with("/api/v1/coordination") || r.path.starts_with("/api/v1/timebank")
+            r.path.starts_with("/api/v1/coordination")
+                || r.path.starts_with("/api/v1/timebank")
+                || r.path.starts_with("/api/v1/referrals")
         })
         .map(|r| (r.method.to_string(), r.path))
         .collect();

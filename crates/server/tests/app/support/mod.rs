@@ -5,6 +5,8 @@
 pub mod budgeting;
 /// Builders for co-delivery tests.
 pub mod coordination;
+/// Services that receive referrals, and referrals made between organisations.
+pub mod referrals;
 pub mod smtp;
 
 use std::net::{IpAddr, SocketAddr};
