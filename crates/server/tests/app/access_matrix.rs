@@ -646,6 +646,17 @@ impl Records {
                 "UPDATE services SET managed_by = {org} WHERE id = '{}'",
                 self.listing
             ),
+            // A referral is handed whole: the organisation that made it,
+            // the one it was made to, and the person the first one holds.
+            format!(
+                "UPDATE referrals SET referring_organisation_id = {org}, receiving_organisation_id = {org} WHERE id = {}",
+                self.referral
+            ),
+            format!(
+                "UPDATE coordination_people SET organisation_id = {org} \
+                 WHERE id = (SELECT person_id FROM referrals WHERE id = {})",
+                self.referral
+            ),
         ];
         for sql in statements {
             sqlx::query(&sql)
