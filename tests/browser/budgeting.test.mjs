@@ -9,19 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  DEMO_PASSWORD,
-  button,
-  checkErrorSummary,
-  checkFieldError,
-  currentPath,
-  launchBrowser,
-  runAxe,
-  signIn,
-  startServer,
-  submit,
-  withPage,
-} from './harness.mjs';
+import { DEMO_PASSWORD, button, checkErrorSummary, checkFieldError, currentPath, launchBrowser, runAxe, signIn, startServer, submit, tick, withPage } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 240_000;
 
@@ -112,7 +100,7 @@ test('a budget goes from proposals to explained results', { timeout: TEST_TIMEOU
     await signIn(page, 'coordinator@demo.example', DEMO_PASSWORD);
     await page.goto(`/budgeting/${processId}/proposals/new`);
     await noViolations(page, 'the staff proposal form');
-    await page.getByLabel('On paper').check({ force: true });
+    await tick(page.getByLabel('On paper'));
     await page.locator('#title').fill(railings);
     await page.locator('#description').fill('Written on a card at the harbour open day.');
     await page.locator('#estimated_cost').fill('7000');
@@ -123,7 +111,7 @@ test('a budget goes from proposals to explained results', { timeout: TEST_TIMEOU
     for (const name of [benches, railings]) {
       await submit(page, page.getByRole('link', { name, exact: true }));
       await noViolations(page, 'the review form');
-      await page.getByLabel('It can be done: put it on the ballot').check({ force: true });
+      await tick(page.getByLabel('It can be done: put it on the ballot'));
       await page.locator('#reason').fill('Checked with the harbour master.');
       await submit(page, button(page, 'Save the review'));
       assert.equal(currentPath(page), `/budgeting/${processId}/manage`);
@@ -140,7 +128,7 @@ test('a budget goes from proposals to explained results', { timeout: TEST_TIMEOU
     await page.locator('#postcode').fill('AV1 1AB');
     await submit(page, button(page, 'Continue'));
     await noViolations(page, 'the ballot');
-    await page.getByLabel(new RegExp(`^${benches}`)).check({ force: true });
+    await tick(page.getByLabel(new RegExp(`^${benches}`)));
     await submit(page, button(page, 'Send my vote'));
     assert.match(await page.locator('main').innerText(), /Your vote has been recorded/);
     assert.ok(await page.getByLabel(new RegExp(`^${benches}`)).isChecked(), 'the vote is shown back');
@@ -159,13 +147,13 @@ test('a budget goes from proposals to explained results', { timeout: TEST_TIMEOU
     await page.goto(`/budgeting/${processId}/paper-ballots`);
     await noViolations(page, 'the paper ballot form');
     await page.locator('#code').fill(code);
-    await page.getByLabel(new RegExp(`^${benches}`)).check({ force: true });
-    await page.getByLabel(new RegExp(`^${railings}`)).check({ force: true });
+    await tick(page.getByLabel(new RegExp(`^${benches}`)));
+    await tick(page.getByLabel(new RegExp(`^${railings}`)));
     await submit(page, button(page, 'Enter the ballot'));
     assert.match(await page.locator('main').innerText(), /The ballot has been entered/);
     // The same code again is refused: each paper ballot is entered once.
     await page.locator('#code').fill(code);
-    await page.getByLabel(new RegExp(`^${railings}`)).check({ force: true });
+    await tick(page.getByLabel(new RegExp(`^${railings}`)));
     const twice = await submit(page, button(page, 'Enter the ballot'));
     assert.equal(twice.status(), 422);
     assert.deepEqual(await checkErrorSummary(page), ['code']);

@@ -8,17 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  DEMO_PASSWORD,
-  button,
-  currentPath,
-  launchBrowser,
-  runAxe,
-  signIn,
-  startServer,
-  submit,
-  withPage,
-} from './harness.mjs';
+import { DEMO_PASSWORD, button, currentPath, launchBrowser, runAxe, signIn, startServer, submit, tick, withPage } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 240_000;
 const DAY_CODES = ['su', 'mo', 'tu', 'we', 'th', 'fr', 'sa'];
@@ -99,9 +89,9 @@ test('a phone request is matched, agreed, logged and paid', { timeout: TEST_TIME
     await page.locator('#channel').selectOption('phone');
     await page.locator('#category').selectOption({ label: 'Food and meals' });
     await page.locator('#description').fill('Shopping from the list on the kitchen table');
-    await page.locator('#how_often-weekly').check({ force: true });
+    await tick(page.locator('#how_often-weekly'));
     await page.locator('#date').fill(today.iso);
-    await page.locator(`#day_${today.day}`).check({ force: true });
+    await tick(page.locator(`#day_${today.day}`));
     await page.locator('#starts').fill('14:00');
     await page.locator('#ends').fill('16:00');
     await page.locator('#duration').fill('60');
@@ -151,7 +141,7 @@ test('a phone request is matched, agreed, logged and paid', { timeout: TEST_TIME
     await page.goto('/help/round');
     await noViolations(page, 'the volunteer’s round');
     const card = page.locator('.ds_card', { hasText: name });
-    await card.getByLabel('It happened').check({ force: true });
+    await tick(card.getByLabel('It happened'));
     await submit(page, card.getByRole('button', { name: /^Save/ }));
     assert.equal(currentPath(page), '/help/round');
     assert.match(await page.locator('main').innerText(), /Saved/);

@@ -400,3 +400,18 @@ export async function runAxe(page) {
     }));
   }, AXE_TAGS);
 }
+
+/**
+ * Ticks a design-system radio button or checkbox. Their inputs sit under a
+ * styled label, and a forced click at the input's centre now and then lands
+ * on the label's drawing instead; clicking the element itself always
+ * toggles it and fires the same input and change events a person's click
+ * would.
+ */
+export async function tick(locator) {
+  await locator.waitFor({ state: 'attached' });
+  await locator.evaluate((input) => {
+    if (!input.checked) input.click();
+  });
+  if (!(await locator.isChecked())) throw new Error(`could not tick ${locator}`);
+}

@@ -7,17 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  DEMO_PASSWORD,
-  button,
-  currentPath,
-  launchBrowser,
-  runAxe,
-  signIn,
-  startServer,
-  submit,
-  withPage,
-} from './harness.mjs';
+import { DEMO_PASSWORD, button, currentPath, launchBrowser, runAxe, signIn, startServer, submit, tick, withPage } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 180_000;
 
@@ -60,10 +50,10 @@ test('a listing is added, reported and put right', { timeout: TEST_TIMEOUT_MS },
     await page.locator('#address').fill('The Old School, Main Street');
     await page.locator('#town').fill('Kilbrannan');
     await page.locator('#postcode').fill('AV9 9ZZ');
-    await page.locator('#day_we').check({ force: true });
+    await tick(page.locator('#day_we'));
     await page.locator('#opens').fill('14:00');
     await page.locator('#closes').fill('16:00');
-    await page.locator('#free').check({ force: true });
+    await tick(page.locator('#free'));
     const refused = await submit(page, button(page, 'Save the listing'));
     assert.equal(refused.status(), 422);
     const summary = page.locator('.ds_error-summary');
@@ -85,7 +75,7 @@ test('a listing is added, reported and put right', { timeout: TEST_TIMEOUT_MS },
     const form = await page.goto(`/services/${serviceId}/report`);
     assert.equal(form.status(), 200);
     await noViolations(page, 'the report form');
-    await page.getByLabel('The contact details are wrong').check({ force: true });
+    await tick(page.getByLabel('The contact details are wrong'));
     await page.locator('#details').fill('Nobody answers the phone on Wednesdays.');
     const sent = await submit(page, button(page, 'Send the report'));
     assert.equal(sent.status(), 200);

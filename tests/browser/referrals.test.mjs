@@ -9,17 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  DEMO_PASSWORD,
-  button,
-  currentPath,
-  launchBrowser,
-  runAxe,
-  signIn,
-  startServer,
-  submit,
-  withPage,
-} from './harness.mjs';
+import { DEMO_PASSWORD, button, currentPath, launchBrowser, runAxe, signIn, startServer, submit, tick, withPage } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 240_000;
 
@@ -46,7 +36,7 @@ async function noViolations(page, what) {
 }
 
 async function moveOn(page, label, note = '') {
-  await page.getByLabel(label, { exact: true }).check({ force: true });
+  await tick(page.getByLabel(label, { exact: true }));
   await page.locator('#channel').selectOption('phone');
   await page.locator('#note').fill(note);
   await submit(page, button(page, 'Save this step'));
@@ -81,7 +71,7 @@ test('a referral goes to the provider and the message comes back', { timeout: TE
     const option = page.locator('#to option', { hasText: '(Harbourside Food Run)' }).first();
     await page.locator('#to').selectOption(await option.getAttribute('value'));
     await page.locator('#referrer_role').fill('Link worker, Harbour Surgery');
-    await page.locator('#consent').check({ force: true });
+    await tick(page.locator('#consent'));
     const sent = await submit(page, button(page, 'Send the referral'));
     assert.equal(sent.status(), 200);
     referralPath = currentPath(page);
@@ -114,7 +104,7 @@ test('a referral goes to the provider and the message comes back', { timeout: TE
     await page.locator('#instrument').selectOption('ucla3');
     await submit(page, button(page, 'Continue'));
     await noViolations(page, 'the measure form');
-    await page.getByLabel('At a review', { exact: true }).check({ force: true });
+    await tick(page.getByLabel('At a review', { exact: true }));
     await page.locator('#item_1').fill('1');
     await page.locator('#item_2').fill('7');
     await page.locator('#item_3').fill('1');

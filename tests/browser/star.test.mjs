@@ -7,17 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  DEMO_PASSWORD,
-  button,
-  currentPath,
-  launchBrowser,
-  runAxe,
-  signIn,
-  startServer,
-  submit,
-  withPage,
-} from './harness.mjs';
+import { DEMO_PASSWORD, button, currentPath, launchBrowser, runAxe, signIn, startServer, submit, tick as tickInput, withPage } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 240_000;
 
@@ -44,7 +34,7 @@ async function noViolations(page, what) {
 }
 
 async function tick(page, label) {
-  await page.getByLabel(label, { exact: true }).check({ force: true });
+  await tickInput(page.getByLabel(label, { exact: true }));
 }
 
 /** Rates every statement `level`, the first co-design statement `coDesign`. */
@@ -55,7 +45,7 @@ async function rateRound(page, roundPath, rater, roleLabel, level, coDesign) {
   for (let i = 0; i < 18; i += 1) {
     const value = i === 2 ? coDesign : level;
     const id = value === '1' ? `#s${i}_level` : `#s${i}_level_${value}`;
-    await page.locator(id).check({ force: true });
+    await tickInput(page.locator(id));
   }
   await page.locator('#s2_evidence').fill(`${rater}: what we saw at the last meeting`);
   await submit(page, button(page, 'Save the ratings'));

@@ -8,17 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  DEMO_PASSWORD,
-  button,
-  currentPath,
-  launchBrowser,
-  runAxe,
-  signIn,
-  startServer,
-  submit,
-  withPage,
-} from './harness.mjs';
+import { DEMO_PASSWORD, button, currentPath, launchBrowser, runAxe, signIn, startServer, submit, tick as tickInput, withPage } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 240_000;
 
@@ -46,7 +36,7 @@ async function noViolations(page, what) {
 
 /** Ticks a design-system checkbox or radio by its label. */
 async function tick(page, label) {
-  await page.getByLabel(label, { exact: true }).check({ force: true });
+  await tickInput(page.getByLabel(label, { exact: true }));
 }
 
 /** Sends one response straight to the survey's form, as a browser would. */
