@@ -18,6 +18,8 @@ pub mod funnel;
 pub mod outcomes;
 /// Referrals that have stalled: no answer, no contact, no attendance.
 pub mod stall;
+/// The Talking Points personal outcomes, rated at the start and at reviews.
+pub mod talking_points;
 
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ use coprod_engine::{
     referrals::{
         Status,
         funnel::{Funnel, Reached},
-        outcomes::{self, Measured},
+        outcomes::{self, Measure, Measured},
     },
     surveys::instruments::{Instrument, InstrumentScore},
 };
@@ -145,8 +145,14 @@ fn whole(raw: Option<&str>, field: &'static str, default: i64, max: i64) -> Resu
         ))
 }
 
+/// The score as the API gives it. The API's outcomes are the three
+/// validated instruments; Talking Points ratings stay on the pages and in
+/// the subject access export.
 fn score(outcome: &Outcome) -> Option<OutcomeScore> {
-    Some(match outcome.instrument.score(&outcome.items).ok()? {
+    let Measure::Instrument(instrument) = outcome.measure else {
+        return None;
+    };
+    Some(match instrument.score(&outcome.items).ok()? {
         InstrumentScore::Swemwbs(s) => OutcomeScore::Number(s.metric()),
         InstrumentScore::Ucla3 { score } => OutcomeScore::Number(f64::from(score)),
         InstrumentScore::Ons4(s) => OutcomeScore::Ons4(Ons4Ratings {
@@ -173,7 +179,7 @@ async fn referral_out(conn: &mut sqlx::AnyConnection, r: &Referral) -> Result<Re
         .iter()
         .filter_map(|o| {
             Some(ReferralOutcome {
-                instrument: o.instrument.key().to_owned(),
+                instrument: o.measure.key().to_owned(),
                 stage: o.stage.key().to_owned(),
                 recorded_at: rfc3339(o.recorded_at),
                 items: o.items.clone(),
@@ -316,11 +322,11 @@ pub async fn summary(
         .await?
         .iter()
         .filter_map(|o| {
-            Measured::score(o.person_id, o.instrument, o.stage, o.recorded_at, &o.items).ok()
+            Measured::score(o.person_id, o.measure, o.stage, o.recorded_at, &o.items).ok()
         })
         .collect();
     let change = |instrument| {
-        let c = outcomes::mean_change(&measured, instrument);
+        let c = outcomes::mean_change(&measured, Measure::Instrument(instrument));
         InstrumentChange {
             n: c.n,
             mean_change: c.mean_change,

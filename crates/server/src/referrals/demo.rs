@@ -5,7 +5,10 @@
 //! who attended. Every name is made up.
 
 use coprod_engine::{
-    referrals::{Channel, ReferrerKind, Sharing, Status, outcomes::Stage},
+    referrals::{
+        Channel, ReferrerKind, Sharing, Status,
+        outcomes::{Measure, Stage},
+    },
     schedule::Date,
     surveys::instruments::Instrument,
 };
@@ -38,6 +41,18 @@ const PEOPLE: &[(&str, &str)] = &[
     ("Lachlan Paterson", "55_64"),
     ("Kirsty Henderson", "45_54"),
     ("Hamish Kerr", "75_84"),
+    ("Shona Mackenzie", "65_74"),
+    ("Gordon Thomson", "75_84"),
+    ("Ailsa Johnstone", "45_54"),
+    ("Malcolm Reid", "85_plus"),
+    ("Eilidh Morrison", "25_34"),
+    ("Niall Scott", "55_64"),
+    ("Mairi Sinclair", "75_84"),
+    ("Graeme Watson", "65_74"),
+    ("Lorna Hamilton", "55_64"),
+    ("Craig Buchanan", "35_44"),
+    ("Elspeth Gray", "85_plus"),
+    ("Ruaridh Munro", "45_54"),
 ];
 
 /// What each referral went through, cycled over the referrals.
@@ -66,6 +81,31 @@ const REASONS: &[&str] = &[
     "Would like to learn to cook for one",
     "Misses singing; used to be in a choir",
 ];
+
+/// The answers given to each measure by the `n`th referral's person, at
+/// the start (`lift` 0) or at a review (`lift` 1): most feel a little
+/// better and less lonely by the review, and meet more of their outcomes;
+/// some do not.
+fn measures(n: usize, lift: i64) -> Vec<(Measure, Vec<i64>)> {
+    let start = i64::try_from(n % 4).unwrap_or(0);
+    // One in five is no better at the review, so the figures are not all good news.
+    let lift = if n % 5 == 2 { 0 } else { lift };
+    let swemwbs = (0..7)
+        .map(|i| (1 + (start + i + lift * 2) % 4 + lift).clamp(1, 5))
+        .collect();
+    let ucla3 = vec![3 - lift, 3 - lift, 2];
+    let talking_points = (0..15_i64)
+        .map(|i| match (i + start) % 5 {
+            0 => 0,
+            k => (1 + (k + lift) % 3 + lift).min(3),
+        })
+        .collect();
+    vec![
+        (Measure::Instrument(Instrument::Swemwbs), swemwbs),
+        (Measure::Instrument(Instrument::Ucla3), ucla3),
+        (Measure::TalkingPoints, talking_points),
+    ]
+}
 
 /// The note a step carries, where one is needed.
 fn note(status: Status) -> &'static str {
@@ -119,12 +159,12 @@ pub async fn seed(db: &Db, referrer: i64) -> anyhow::Result<usize> {
         people_ids.push(id);
     }
     let now = db::now();
-    let total = 36;
+    let total = 80;
     for n in 0..total {
         let person = n % PEOPLE.len();
         let service = &services[(n * 7) % services.len().min(8)];
         let path = PATHS[n % PATHS.len()];
-        let made = Date::of_unix_seconds(now).add_days(-(i64::try_from(total - n)? * 2));
+        let made = Date::of_unix_seconds(now).add_days(-(i64::try_from(total - n)?));
         let id = workflow::refer(
             db,
             &actor,
@@ -179,26 +219,23 @@ pub async fn seed(db: &Db, referrer: i64) -> anyhow::Result<usize> {
             .await
             .map_err(|e| anyhow::anyhow!("demo referral step: {e}"))?;
         }
-        if path.contains(&Status::FirstAttended) && n % 2 == 1 {
-            let start = i64::try_from(n % 4)?;
+        // Measured at the start when they first came, and again at a
+        // review for most of those who stayed.
+        if path.contains(&Status::FirstAttended) {
+            let reviewed = path.contains(&Status::Completed) || n % 3 != 0;
             for (stage, lift) in [(Stage::Start, 0_i64), (Stage::Review, 1)] {
-                for (instrument, items) in [
-                    (
-                        Instrument::Swemwbs,
-                        (0..7)
-                            .map(|i| 1 + (start + i + lift * 2) % 4 + lift)
-                            .collect::<Vec<_>>(),
-                    ),
-                    (Instrument::Ucla3, vec![3 - lift, 3 - lift, 2]),
-                ] {
+                if stage == Stage::Review && !reviewed {
+                    continue;
+                }
+                for (measure, items) in measures(n, lift) {
                     workflow::record_outcome(
                         db,
                         &actor,
                         id,
                         &Measuring {
-                            instrument,
+                            measure,
                             stage,
-                            items: items.into_iter().map(|v| v.clamp(1, 5)).collect(),
+                            items,
                             channel: Channel::InPerson,
                         },
                     )

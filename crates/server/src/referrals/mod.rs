@@ -65,6 +65,11 @@ pub fn routes() -> Vec<Route> {
         ),
         staff(Method::GET, "/referrals/sent", get(pages::queues::sent)),
         staff(Method::GET, "/referrals/funnel", get(pages::funnel::funnel)),
+        staff(
+            Method::GET,
+            "/referrals/changes",
+            get(pages::changes::changes),
+        ),
         staff(Method::GET, "/referrals/{id}", get(pages::referral::show)),
         staff(
             Method::POST,

@@ -5,10 +5,9 @@
 use coprod_engine::{
     referrals::{
         Actor as StepActor, Channel, History, ReferrerKind, Sharing, Side, Status, Step, StepError,
-        outcomes::Stage,
+        outcomes::{Measure, Stage},
     },
     schedule::Date,
-    surveys::instruments::Instrument,
 };
 
 use crate::access::Reach;
@@ -139,7 +138,7 @@ pub struct Outcome {
     pub id: i64,
     pub person_id: i64,
     pub referral_id: Option<i64>,
-    pub instrument: Instrument,
+    pub measure: Measure,
     pub stage: Stage,
     pub recorded_at: i64,
     pub items: Vec<i64>,

@@ -2,9 +2,11 @@
 //! serves a plain read and a step inside a transaction.
 
 use coprod_engine::{
-    referrals::{Channel, ReferrerKind, Sharing, Status, Step, outcomes::Stage},
+    referrals::{
+        Channel, ReferrerKind, Sharing, Status, Step,
+        outcomes::{Measure, Stage},
+    },
     schedule::Date,
-    surveys::instruments::Instrument,
 };
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
@@ -346,7 +348,7 @@ pub async fn statuses_within(
 pub struct NewOutcome {
     pub person_id: i64,
     pub referral_id: Option<i64>,
-    pub instrument: Instrument,
+    pub measure: Measure,
     pub stage: Stage,
     pub items: Vec<i64>,
     pub channel: Channel,
@@ -366,7 +368,7 @@ pub async fn add_outcome(
     )
     .bind(new.person_id)
     .bind(new.referral_id)
-    .bind(new.instrument.key())
+    .bind(new.measure.key())
     .bind(new.stage.key())
     .bind(at)
     .bind(items)
@@ -383,7 +385,7 @@ fn outcome(row: &AnyRow) -> Result<Outcome, sqlx::Error> {
         id: row.try_get("id")?,
         person_id: row.try_get("person_id")?,
         referral_id: row.try_get("referral_id")?,
-        instrument: word(row, "instrument", Instrument::from_key)?,
+        measure: word(row, "instrument", Measure::from_key)?,
         stage: word(row, "stage", |t| Stage::parse(t).ok())?,
         recorded_at: row.try_get("recorded_at")?,
         items: serde_json::from_str(&items).map_err(|_| corrupt("items", &items))?,

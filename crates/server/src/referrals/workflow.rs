@@ -8,10 +8,10 @@ use coprod_engine::{
     place::Coordinates,
     referrals::{
         self as rules, Actor as StepActor, Channel, Side, Status, Step, StepError,
-        calendar::WorkingCalendar, outcomes::Stage,
+        calendar::WorkingCalendar,
+        outcomes::{Measure, Stage},
     },
     schedule::Date,
-    surveys::instruments::Instrument,
 };
 use sqlx::AnyConnection;
 
@@ -327,7 +327,7 @@ async fn desk_request(
 /// A measure to record, its answers checked by the engine.
 #[derive(Debug, Clone)]
 pub struct Measuring {
-    pub instrument: Instrument,
+    pub measure: Measure,
     pub stage: Stage,
     pub items: Vec<i64>,
     pub channel: Channel,
@@ -353,7 +353,7 @@ pub async fn record_outcome(
         &NewOutcome {
             person_id: referral.person_id,
             referral_id: Some(referral_id),
-            instrument: measuring.instrument,
+            measure: measuring.measure,
             stage: measuring.stage,
             items: measuring.items.clone(),
             channel: measuring.channel,
@@ -369,7 +369,7 @@ pub async fn record_outcome(
             .subject("coordination_person", referral.person_id)
             .detail(format!(
                 "referral {referral_id}: {} {}",
-                measuring.instrument.key(),
+                measuring.measure.key(),
                 measuring.stage.key()
             )),
     )

@@ -1,6 +1,8 @@
 //! The referral pages: refer a person, the receiver's queue, what was sent,
 //! one referral with its steps and outcomes, and the uptake funnel.
 
+/// What changed for people: mean change with n and a 95% interval.
+pub mod changes;
 /// The uptake funnel.
 pub mod funnel;
 /// Recording a wellbeing measure.

@@ -1,7 +1,9 @@
-//! Recording a wellbeing measure (SWEMWBS, ONS4 or UCLA-3) at the start of
-//! a referral or at a review. The questions are asked on the licensed paper
-//! form; this page takes the answer to each numbered item, checks each is
-//! within the instrument's range, and says which item is wrong if not.
+//! Recording a measure at the start of a referral or at a review: one of
+//! the validated instruments (SWEMWBS, ONS4, UCLA-3), whose questions are
+//! asked on the licensed paper form and whose numbered answers are typed
+//! here, or the Talking Points outcomes, rated one by one on this page
+//! after the conversation. Each answer is checked against the measure's
+//! range, and a wrong one is named.
 
 use askama::Template;
 use axum::{
@@ -10,9 +12,12 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use coprod_engine::{
-    referrals::{Channel, outcomes::Stage},
-    surveys::instruments::Instrument,
+use std::collections::BTreeMap;
+
+use coprod_engine::referrals::{
+    Channel,
+    outcomes::{Measure, Stage},
+    talking_points::{GROUPS, Rating},
 };
 use serde::Deserialize;
 
@@ -26,6 +31,7 @@ use crate::{
         actor, store,
         workflow::{self, Measuring},
     },
+    star::model::TalkingPoint,
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
 };
 
@@ -35,34 +41,22 @@ pub struct Choice {
     instrument: String,
 }
 
-/// The form as typed: up to seven items.
+/// The form as typed: the measure, when and how, and `item_1`… `item_N`.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct OutcomeForm {
     pub instrument: String,
     pub stage: String,
     pub channel: String,
-    pub item_1: String,
-    pub item_2: String,
-    pub item_3: String,
-    pub item_4: String,
-    pub item_5: String,
-    pub item_6: String,
-    pub item_7: String,
+    #[serde(flatten)]
+    pub items: BTreeMap<String, String>,
 }
 
 impl OutcomeForm {
     fn item(&self, n: usize) -> &str {
-        match n {
-            1 => &self.item_1,
-            2 => &self.item_2,
-            3 => &self.item_3,
-            4 => &self.item_4,
-            5 => &self.item_5,
-            6 => &self.item_6,
-            7 => &self.item_7,
-            _ => "",
-        }
+        self.items
+            .get(&format!("item_{n}"))
+            .map_or("", String::as_str)
     }
 }
 
@@ -73,17 +67,28 @@ pub struct ItemInput {
     pub value: String,
 }
 
+/// One group of Talking Points outcomes, each rated with radios.
+pub struct RatingGroup {
+    pub title: String,
+    pub outcomes: Vec<ItemInput>,
+}
+
 #[derive(Template)]
 #[template(path = "referrals/outcome.html")]
 struct OutcomePage {
     shell: Shell,
     id: i64,
-    /// None: choose the instrument first.
-    instrument: Option<Instrument>,
+    /// None: choose the measure first.
+    instrument: Option<Measure>,
     instruments: Vec<(String, String)>,
     form: OutcomeForm,
     errors: FieldErrors,
+    /// Numbered answers, for the instruments.
     items: Vec<ItemInput>,
+    /// Rated outcomes, for Talking Points.
+    groups: Vec<RatingGroup>,
+    /// The ratings' values and labels, best first.
+    ratings: Vec<(String, String)>,
     range: String,
     notice: String,
     channels: Vec<(String, String)>,
@@ -93,44 +98,81 @@ impl OutcomePage {
     fn new(
         shell: Shell,
         id: i64,
-        instrument: Option<Instrument>,
+        instrument: Option<Measure>,
         form: OutcomeForm,
         errors: FieldErrors,
     ) -> Self {
-        let items = instrument.map_or_else(Vec::new, |i| {
-            (1..=i.item_count())
-                .map(|n| ItemInput {
-                    id: format!("item_{n}"),
-                    label: shell.t1("referrals.outcome.item", &n.to_string()),
-                    value: form.item(n).to_owned(),
-                })
-                .collect()
-        });
-        let range = instrument.map_or_else(String::new, |i| {
-            let (low, high) = i.answer_range();
-            shell.t1("referrals.outcome.range", &format!("{low}–{high}"))
-        });
+        let input = |n: usize, label: String| ItemInput {
+            id: format!("item_{n}"),
+            label,
+            value: form.item(n).to_owned(),
+        };
+        let (items, groups) = match instrument {
+            None => (Vec::new(), Vec::new()),
+            Some(Measure::Instrument(i)) => (
+                (1..=i.item_count())
+                    .map(|n| input(n, shell.t1("referrals.outcome.item", &n.to_string())))
+                    .collect(),
+                Vec::new(),
+            ),
+            Some(Measure::TalkingPoints) => (
+                Vec::new(),
+                GROUPS
+                    .iter()
+                    .map(|(group, range)| RatingGroup {
+                        title: shell.t(&format!("star.talking_points.{}", group.key())),
+                        outcomes: range
+                            .clone()
+                            .map(|at| {
+                                let label = TalkingPoint::ALL
+                                    .get(at)
+                                    .map(|p| shell.t(&p.label_key()))
+                                    .unwrap_or_default();
+                                input(at + 1, label)
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+        };
+        let range = match instrument {
+            Some(Measure::Instrument(i)) => {
+                let (low, high) = i.answer_range();
+                shell.t1("referrals.outcome.range", &format!("{low}–{high}"))
+            }
+            _ => String::new(),
+        };
         Self {
-            instruments: Instrument::ALL
+            instruments: Measure::ALL
                 .iter()
-                .map(|i| {
+                .map(|m| {
                     (
-                        i.key().to_owned(),
-                        shell.t(&format!("referrals.instrument.{}", i.key())),
+                        m.key().to_owned(),
+                        shell.t(&format!("referrals.instrument.{}", m.key())),
+                    )
+                })
+                .collect(),
+            ratings: Rating::ALL
+                .iter()
+                .map(|r| {
+                    (
+                        r.value().to_string(),
+                        shell.t(&format!("referrals.rating.{}", r.key())),
                     )
                 })
                 .collect(),
             channels: channel_choices(&shell),
-            notice: instrument
-                .and_then(Instrument::notice)
-                .unwrap_or_default()
-                .to_owned(),
+            notice: match instrument {
+                Some(Measure::Instrument(i)) => i.notice().unwrap_or_default().to_owned(),
+                _ => String::new(),
+            },
             shell,
             id,
             instrument,
             form,
             errors,
             items,
+            groups,
             range,
         }
     }
@@ -155,7 +197,7 @@ pub async fn form(
     Query(choice): Query<Choice>,
 ) -> Result<Response> {
     reachable(&state, &user, id).await?;
-    let instrument = Instrument::from_key(choice.instrument.trim());
+    let instrument = Measure::from_key(&choice.instrument);
     let form = OutcomeForm {
         instrument: choice.instrument.trim().to_owned(),
         stage: Stage::Start.key().into(),
@@ -181,8 +223,7 @@ pub async fn record(
 ) -> Result<Response> {
     reachable(&state, &user, id).await?;
     let mut errors = FieldErrors::default();
-    let instrument = Instrument::from_key(form.instrument.trim());
-    let Some(instrument) = instrument else {
+    let Some(instrument) = Measure::from_key(&form.instrument) else {
         errors.add("instrument", shell.t("referrals.error.instrument"));
         return page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -202,6 +243,16 @@ pub async fn record(
     for n in 1..=instrument.item_count() {
         match form.item(n).trim().parse::<i64>() {
             Ok(value) if (i64::from(low)..=i64::from(high)).contains(&value) => items.push(value),
+            _ if instrument == Measure::TalkingPoints => errors.add(
+                format!("item_{n}"),
+                shell.t1(
+                    "referrals.error.rating",
+                    &TalkingPoint::ALL
+                        .get(n - 1)
+                        .map(|p| shell.t(&p.label_key()))
+                        .unwrap_or_default(),
+                ),
+            ),
             _ => errors.add(
                 format!("item_{n}"),
                 shell.t1("referrals.error.item", &format!("{n} ({low}–{high})")),
@@ -229,7 +280,7 @@ pub async fn record(
         &actor(&user, &ip),
         id,
         &Measuring {
-            instrument,
+            measure: instrument,
             stage: when,
             items,
             channel,

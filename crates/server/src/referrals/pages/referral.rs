@@ -11,7 +11,7 @@ use axum::{
 };
 use coprod_engine::{
     plain,
-    referrals::{Actor as StepActor, Channel, SharedField, Side, Status},
+    referrals::{Actor as StepActor, Channel, SharedField, Side, Status, outcomes::MeasureScore},
     schedule::Date,
     surveys::instruments::InstrumentScore,
 };
@@ -101,14 +101,31 @@ async fn who(conn: &mut AnyConnection, actor: StepActor) -> Result<String> {
 }
 
 /// A measure's score in words.
-pub fn score_text(outcome: &Outcome) -> String {
-    match outcome.instrument.score(&outcome.items) {
-        Ok(InstrumentScore::Swemwbs(s)) => format!("{} (raw {})", s.metric_text(), s.raw()),
-        Ok(InstrumentScore::Ucla3 { score }) => score.to_string(),
-        Ok(InstrumentScore::Ons4(s)) => format!(
+pub fn score_text(shell: &Shell, outcome: &Outcome) -> String {
+    match outcome.measure.score(&outcome.items) {
+        Ok(MeasureScore::Instrument(InstrumentScore::Swemwbs(s))) => {
+            format!("{} (raw {})", s.metric_text(), s.raw())
+        }
+        Ok(MeasureScore::Instrument(InstrumentScore::Ucla3 { score })) => score.to_string(),
+        Ok(MeasureScore::Instrument(InstrumentScore::Ons4(s))) => format!(
             "{} / {} / {} / {}",
             s.life_satisfaction, s.worthwhile, s.happy, s.anxious
         ),
+        Ok(MeasureScore::TalkingPoints(s)) => {
+            let tally = s.tally();
+            let percent = tally
+                .percent_met()
+                .map_or_else(String::new, |p| format!("{p:.0}%"));
+            shell.tn(
+                "referrals.outcome.talking_points_score",
+                &[
+                    &percent,
+                    &tally.met.to_string(),
+                    &tally.partly_met.to_string(),
+                    &tally.not_met.to_string(),
+                ],
+            )
+        }
         Err(_) => String::new(),
     }
 }
@@ -241,7 +258,7 @@ pub async fn show(
         .outcomes
         .iter()
         .map(|o| OutcomeLine {
-            instrument: shell.t(&format!("referrals.instrument.{}", o.instrument.key())),
+            instrument: shell.t(&format!("referrals.instrument.{}", o.measure.key())),
             stage: shell.t(&format!("referrals.stage.{}", o.stage.key())),
             when: utc_time(o.recorded_at),
             items: o
@@ -250,7 +267,7 @@ pub async fn show(
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
-            score: score_text(o),
+            score: score_text(&shell, o),
         })
         .collect();
     let (done, problem) = flash.messages(&shell);

@@ -1,0 +1,177 @@
+//! What changed for people: the mean change between the start and the
+//! review on each measure that has one number (SWEMWBS, UCLA-3, Talking
+//! Points), with its n and 95% interval, for everyone within the reader's
+//! reach, by service and by who referred. A person counts once overall;
+//! beside a service or a source, each referral counts with its own start
+//! and review. Groups of fewer than five are withheld, as in the funnel.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::{Extension, extract::State, response::Response};
+use coprod_engine::{
+    referrals::outcomes::{self, Measure, Measured},
+    surveys::{breakdown::MIN_CELL_RESPONDENTS, statistics::MeanEstimate},
+};
+
+use super::destination;
+use crate::{
+    accounts::CurrentUser,
+    app::AppState,
+    error::Result,
+    referrals::{
+        actor,
+        model::Referral,
+        store::{self, Which},
+    },
+    web::{Shell, page},
+};
+
+/// One row: a group and its estimate, or why it is not shown.
+pub struct ChangeRow {
+    pub group: String,
+    pub n: u64,
+    /// Empty when withheld.
+    pub mean: String,
+    pub interval: String,
+    pub shown: bool,
+}
+
+/// One measure's figures.
+pub struct MeasureChanges {
+    pub title: String,
+    pub reading: String,
+    pub overall: ChangeRow,
+    pub tables: Vec<(String, Vec<ChangeRow>)>,
+}
+
+#[derive(Template)]
+#[template(path = "referrals/changes.html")]
+struct ChangesPage {
+    shell: Shell,
+    measures: Vec<MeasureChanges>,
+    withheld: String,
+}
+
+/// A change as people read it: signed, to one decimal place.
+pub fn signed(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded > 0.0 {
+        format!("+{rounded:.1}")
+    } else if rounded < 0.0 {
+        format!("−{:.1}", -rounded)
+    } else {
+        "0.0".to_owned()
+    }
+}
+
+fn row(shell: &Shell, group: String, estimate: &MeanEstimate) -> ChangeRow {
+    let shown = estimate.n >= MIN_CELL_RESPONDENTS;
+    ChangeRow {
+        group,
+        n: estimate.n,
+        mean: match estimate.mean {
+            Some(mean) if shown => signed(mean),
+            _ => String::new(),
+        },
+        interval: match estimate.interval {
+            Some(i) if shown => shell.tn(
+                "referrals.changes.interval",
+                &[&signed(i.lower), &signed(i.upper)],
+            ),
+            _ => String::new(),
+        },
+        shown,
+    }
+}
+
+pub async fn changes(
+    State(state): State<AppState>,
+    shell: Shell,
+    Extension(user): Extension<CurrentUser>,
+) -> Result<Response> {
+    let reach = actor(&user, "").reach;
+    let mut conn = state.db.pool().acquire().await?;
+    let count = store::count(&mut conn, &reach, Which::Both).await?;
+    let referrals: HashMap<i64, Referral> =
+        store::list(&mut conn, &reach, Which::Both, count.max(1), 0)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+    // (referral, measure) pairs; every outcome here was taken in a referral.
+    let measured: Vec<(i64, Measured)> = store::outcomes_within(&mut conn, &reach)
+        .await?
+        .iter()
+        .filter_map(|o| {
+            let scored =
+                Measured::score(o.person_id, o.measure, o.stage, o.recorded_at, &o.items).ok()?;
+            Some((o.referral_id?, scored))
+        })
+        .collect();
+    drop(conn);
+    let by_person: Vec<Measured> = measured.iter().map(|(_, m)| m.clone()).collect();
+    let measures = Measure::WITH_HEADLINE
+        .into_iter()
+        .map(|measure| {
+            let people = outcomes::changes(&by_person, measure);
+            let overall = MeanEstimate::of(people.values().copied());
+            let per_referral = outcomes::changes_by(measured.iter().map(|(r, m)| (*r, m)), measure);
+            let service = |id: &i64| {
+                referrals
+                    .get(id)
+                    .map_or_else(String::new, |r| destination(&shell, r))
+            };
+            let source = |id: &i64| {
+                referrals.get(id).map_or_else(String::new, |r| {
+                    shell.t(&format!("referrals.kind.{}", r.referrer_kind.key()))
+                })
+            };
+            let table = |title: &str, groups: BTreeMap<String, MeanEstimate>| {
+                (
+                    shell.t(title),
+                    groups
+                        .into_iter()
+                        .map(|(group, estimate)| row(&shell, group, &estimate))
+                        .collect(),
+                )
+            };
+            MeasureChanges {
+                title: shell.t(&format!("referrals.instrument.{}", measure.key())),
+                reading: shell.t(&format!("referrals.changes.reading.{}", measure.key())),
+                overall: row(&shell, shell.t("referrals.changes.everyone"), &overall),
+                tables: vec![
+                    table(
+                        "referrals.changes.by_service",
+                        outcomes::estimates_by(&per_referral, service),
+                    ),
+                    table(
+                        "referrals.changes.by_source",
+                        outcomes::estimates_by(&per_referral, source),
+                    ),
+                ],
+            }
+        })
+        .collect();
+    page(&ChangesPage {
+        withheld: shell.t1(
+            "referrals.changes.withheld",
+            &MIN_CELL_RESPONDENTS.to_string(),
+        ),
+        measures,
+        shell,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed;
+
+    #[test]
+    fn changes_carry_their_sign() {
+        assert_eq!(signed(3.94), "+3.9");
+        assert_eq!(signed(-0.26), "−0.3");
+        assert_eq!(signed(0.04), "0.0");
+        assert_eq!(signed(-0.04), "0.0");
+    }
+}
