@@ -54,6 +54,7 @@ pub fn actor(user: &CurrentUser, ip: &str) -> Actor {
 pub fn routes() -> Vec<Route> {
     let staff = |method, path, handler| Route::new(method, path, access::STAFF, handler);
     let token = |method, path, handler| Route::new(method, path, Access::ApiToken, handler);
+    let own = |method, path, handler| Route::new(method, path, Access::SignedIn, handler);
     vec![
         staff(Method::GET, "/referrals", get(pages::queues::index)),
         staff(Method::GET, "/referrals/new", get(pages::refer::form)),
@@ -85,6 +86,15 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/referrals/{id}/outcomes/new",
             post(pages::outcome::record),
+        ),
+        own(Method::GET, "/my-referrals", get(pages::mine::list)),
+        own(Method::GET, "/my-referrals/new", get(pages::mine::new_form)),
+        own(Method::POST, "/my-referrals/new", post(pages::mine::create)),
+        own(Method::GET, "/my-referrals/{id}", get(pages::mine::show)),
+        own(
+            Method::POST,
+            "/my-referrals/{id}/withdraw",
+            post(pages::mine::withdraw),
         ),
         token(Method::GET, "/api/v1/referrals", get(api::list)),
         token(Method::GET, "/api/v1/referrals/summary", get(api::summary)),

@@ -147,6 +147,182 @@ pub async fn refer(db: &Db, actor: &Actor, making: &Making) -> Result<i64> {
     Ok(id)
 }
 
+/// A referral a signed-in person makes for themselves, to a service on the
+/// asset map.
+#[derive(Debug, Clone)]
+pub struct SelfReferral {
+    pub account_id: i64,
+    pub display_name: String,
+    pub email: String,
+    /// The number they want to be called on, if they share one.
+    pub phone: String,
+    pub service: store::Receivable,
+    pub reason: String,
+    pub sharing: rules::Sharing,
+    pub age_band: Option<String>,
+    pub respond_by: Date,
+}
+
+/// Makes a self-referral: the person's own record (made on first use, held
+/// by the partnership like everyone who comes online by themselves), their
+/// consent, the referral and its first step, and the audit row, all or
+/// nothing.
+pub async fn refer_self(db: &Db, actor: &Actor, referral: &SelfReferral) -> Result<i64> {
+    use crate::coordination::store::people;
+    let now = db::now();
+    let mut tx = db.begin_write().await?;
+    let person_id = match people::for_account(&mut tx, referral.account_id).await? {
+        Some(person) => person.id,
+        None => {
+            people::create(
+                &mut tx,
+                &NewPerson {
+                    account_id: Some(referral.account_id),
+                    organisation_id: None,
+                    display_name: referral.display_name.clone(),
+                    phone: referral.phone.clone(),
+                    email: Some(referral.email.clone()),
+                    gender: None,
+                    pays_own_time: true,
+                    channel: HelpChannel::Online,
+                },
+                None,
+            )
+            .await?
+        }
+    };
+    let person = people::find(&mut tx, person_id)
+        .await?
+        .ok_or(ReferralError::NotFound)?;
+    if !referral.phone.is_empty() && person.phone != referral.phone {
+        people::update_details(
+            &mut tx,
+            person.id,
+            &referral.phone,
+            person.gender.as_deref(),
+        )
+        .await?;
+    }
+    let fields: Vec<&str> = referral.sharing.fields().iter().map(|f| f.key()).collect();
+    let purpose = format!(
+        "self-referral to {}: sharing {} with {}",
+        referral.service.name,
+        fields.join(", "),
+        referral.service.organisation
+    );
+    let consent_id = consent::give(
+        &mut tx,
+        &NewConsent {
+            account_id: Some(referral.account_id),
+            coordination_person_id: Some(person.id),
+            record_kind: RecordKind::Coordination,
+            record_id: None,
+            purpose: &purpose,
+            lawful_basis: LawfulBasis::Consent,
+            given_by: Some(referral.account_id),
+            channel: HelpChannel::Online,
+        },
+        now,
+    )
+    .await?;
+    let new = NewReferral {
+        person_id: person.id,
+        referring_organisation_id: person.organisation_id,
+        referred_by: Some(referral.account_id),
+        referrer_kind: rules::ReferrerKind::SelfReferral,
+        referrer_role: String::new(),
+        target: Target::Service,
+        service_id: Some(referral.service.id.clone()),
+        service_name: referral.service.name.clone(),
+        receiving_organisation_id: referral.service.organisation_id,
+        help_category: None,
+        postcode: String::new(),
+        reason: referral.reason.clone(),
+        sharing: referral.sharing.clone(),
+        simd_quintile: None,
+        age_band: referral.age_band.clone(),
+        respond_by: referral.respond_by,
+    };
+    let id = store::create(&mut tx, &new, consent_id, now).await?;
+    let first = rules::History::referred(now, step_actor(actor), Channel::Online);
+    store::add_event(&mut tx, id, &first.steps()[0], Side::Referrer).await?;
+    audit::record_in(
+        &mut tx,
+        actor
+            .event(Action::ReferralMade)
+            .subject("coordination_person", person.id)
+            .detail(format!("referral {id}: {purpose}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A person's own referral with its steps, if it is theirs.
+pub async fn own(db: &Db, account_id: i64, id: i64) -> Result<(Referral, Vec<Event>)> {
+    let mut conn = db.pool().acquire().await?;
+    let referral = store::find(&mut conn, id)
+        .await?
+        .ok_or(ReferralError::NotFound)?;
+    let person = crate::coordination::store::people::find(&mut conn, referral.person_id)
+        .await?
+        .ok_or(ReferralError::NotFound)?;
+    if person.account_id != Some(account_id) {
+        return Err(ReferralError::NotFound);
+    }
+    let events = store::events(&mut conn, id).await?;
+    Ok((referral, events))
+}
+
+/// Withdraws a person's own referral at their request, with their reason.
+pub async fn withdraw_own(
+    db: &Db,
+    actor: &Actor,
+    account_id: i64,
+    id: i64,
+    reason: &str,
+) -> Result<()> {
+    let now = db::now();
+    let mut tx = db.begin_write().await?;
+    let referral = store::find(&mut tx, id)
+        .await?
+        .ok_or(ReferralError::NotFound)?;
+    let person = crate::coordination::store::people::find(&mut tx, referral.person_id)
+        .await?
+        .ok_or(ReferralError::NotFound)?;
+    if person.account_id != Some(account_id) {
+        return Err(ReferralError::NotFound);
+    }
+    let events = store::events(&mut tx, id).await?;
+    let mut history = history(&events)?;
+    let from = history.status();
+    let step = Step {
+        status: Status::Withdrawn,
+        at: now.max(events.last().map_or(now, |e| e.step.at)),
+        actor: step_actor(actor),
+        channel: Channel::Online,
+        note: reason.trim().to_owned(),
+    };
+    history.take(step.clone(), Side::Referrer)?;
+    if !store::set_status(&mut tx, id, from, Status::Withdrawn).await? {
+        return Err(ReferralError::Stale);
+    }
+    store::add_event(&mut tx, id, &step, Side::Referrer).await?;
+    audit::record_in(
+        &mut tx,
+        actor
+            .event(Action::ReferralStepTaken)
+            .subject("coordination_person", referral.person_id)
+            .detail(format!(
+                "referral {id}: {} → withdrawn by the person",
+                from.key()
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A referral as one side sees it, with its steps and outcomes.
 #[derive(Debug, Clone)]
 pub struct Seen {

@@ -184,6 +184,8 @@ fn table() -> BTreeMap<&'static str, Names> {
         ),
         // Referrals, between the referring and the receiving organisation.
         ("/referrals/{id}", Held(Referral)),
+        ("/my-referrals/{id}", Own),
+        ("/my-referrals/{id}/withdraw", Own),
         ("/referrals/{id}/steps", Held(Referral)),
         ("/referrals/{id}/outcomes/new", Held(Referral)),
         // The person's record, plan and circle of support.
@@ -693,7 +695,7 @@ impl Records {
                 }
                 "/listings/reports/" | "/api/v1/reports/" => self.report.to_string(),
                 "/privacy/consents/" => self.consent.to_string(),
-                "/referrals/" => self.referral.to_string(),
+                "/referrals/" | "/my-referrals/" => self.referral.to_string(),
                 "/admin/people/" => self.account.to_string(),
                 "/admin/coordination-people/" => self.people[0].to_string(),
                 "/admin/organisations/" | "/api/v1/organisations/" | "/api/hsds/organizations/" => {

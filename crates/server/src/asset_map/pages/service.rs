@@ -399,6 +399,9 @@ struct ServicePage {
     claim_href: Option<String>,
     /// Back from asking to keep it.
     claimed: bool,
+    /// Where a person asks to be referred, when an organisation keeps the
+    /// listing and so can receive referrals.
+    refer_href: Option<String>,
 }
 
 /// `GET /services/{id}`
@@ -413,9 +416,13 @@ pub(super) async fn service_page(
         .ok_or(AppError::NotFoundKey("find_help.error.unknown_service"))?;
     let service = ServiceView::from_document(&shell, &document);
     let href = service_href(&id);
-    let claim_href = (KEEPERS.admits(shell.user.as_ref())
-        && !search::is_kept(&state.db, &id).await?)
-        .then(|| format!("{href}/claim"));
+    let kept = search::is_kept(&state.db, &id).await?;
+    let claim_href =
+        (KEEPERS.admits(shell.user.as_ref()) && !kept).then(|| format!("{href}/claim"));
+    let refer_href = kept.then(|| {
+        let service: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        format!("/my-referrals/new?service={service}")
+    });
     let claimed = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .any(|(key, value)| key == "claimed" && value == "1");
     page(&ServicePage {
@@ -424,6 +431,7 @@ pub(super) async fn service_page(
         report_href: format!("{href}/report"),
         claim_href,
         claimed,
+        refer_href,
     })
 }
 

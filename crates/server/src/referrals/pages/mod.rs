@@ -5,6 +5,8 @@
 pub mod changes;
 /// The uptake funnel.
 pub mod funnel;
+/// Referring yourself, and following your own referrals.
+pub mod mine;
 /// Recording a wellbeing measure.
 pub mod outcome;
 /// The queues: incoming, sent, and the overview.
@@ -49,7 +51,7 @@ pub struct Flash {
     pub problem: String,
 }
 
-const DONE: &[&str] = &["referred", "moved", "outcome"];
+const DONE: &[&str] = &["referred", "moved", "outcome", "withdrawn"];
 const PROBLEMS: &[&str] = &[
     "final",
     "not_next",
