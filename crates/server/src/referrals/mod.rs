@@ -15,6 +15,8 @@
 pub mod api;
 /// The demo partnership's referrals and outcomes.
 pub mod demo;
+/// Measured change, worded, for pages here and in the Star to show.
+pub mod evidence;
 /// The records and who stands on which side of them.
 pub mod model;
 /// The pages.

@@ -439,6 +439,22 @@ pub async fn outcomes_within(
     rows.iter().map(outcome).collect()
 }
 
+/// The measures taken during referrals to one service on the asset map,
+/// whoever made or received them: read only to be counted together.
+pub async fn outcomes_for_service(
+    conn: &mut AnyConnection,
+    service_id: &str,
+) -> Result<Vec<Outcome>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {OUTCOME_COLUMNS} FROM outcome_measures o JOIN referrals r ON r.id = o.referral_id \
+         WHERE r.service_id = $1 ORDER BY o.recorded_at, o.id"
+    ))
+    .bind(service_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(outcome).collect()
+}
+
 /// Organisation names by id.
 pub async fn organisation_names(
     conn: &mut AnyConnection,

@@ -291,6 +291,10 @@ struct CasePage {
     done: bool,
     step: String,
     parts: Vec<String>,
+    /// What coprod measured, beside the case.
+    evidence: super::evidence::Evidence,
+    /// After the volunteer hours were taken from the time bank.
+    notice: String,
 }
 
 impl CasePage {
@@ -566,7 +570,14 @@ pub async fn show(
         ),
         None => (None, Vec::new(), CaseForm::blank()),
     };
+    let notice = match done.done.as_str() {
+        "hours" => shell.t("star.evidence.hours_used"),
+        "no_case" => shell.t("star.evidence.no_case"),
+        _ => String::new(),
+    };
     page(&CasePage {
+        evidence: super::evidence::gather(&state, &shell, &initiative).await?,
+        notice,
         rank: rank_of(&state, &initiative).await?,
         step: numbers::percent(SENSITIVITY_STEP),
         parts: parts(&shell),
@@ -623,6 +634,8 @@ pub async fn save(
     page_with_status(
         status,
         &CasePage {
+            evidence: super::evidence::gather(&state, &shell, &initiative).await?,
+            notice: String::new(),
             rank: rank_of(&state, &initiative).await?,
             step: numbers::percent(SENSITIVITY_STEP),
             parts: parts(&shell),

@@ -516,6 +516,7 @@ struct ShowPage {
     done: String,
     case_summary: Option<(String, String, String, String)>,
     review: Option<super::surveys_link::ReviewSummary>,
+    evidence: super::evidence::Evidence,
 }
 
 pub async fn show_initiative(
@@ -545,6 +546,7 @@ pub async fn show_initiative(
         None => None,
     };
     page(&ShowPage {
+        evidence: super::evidence::gather(&state, &shell, &initiative).await?,
         cos: initiative
             .cos
             .iter()

@@ -27,6 +27,8 @@ mod business_case;
 mod charters;
 /// Demo initiatives, cases, rounds and charters.
 pub mod demo_data;
+/// What coprod measured for an initiative: referral outcomes and time bank hours.
+mod evidence;
 /// The organisation's page, the grid and initiatives.
 mod explorer;
 /// The printable impact report.
@@ -106,6 +108,11 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/star/initiatives/{id}/business-case",
             post(business_case::save),
+        ),
+        staff(
+            Method::POST,
+            "/star/initiatives/{id}/business-case/volunteer-hours",
+            post(evidence::use_time_bank_hours),
         ),
         staff(
             Method::POST,

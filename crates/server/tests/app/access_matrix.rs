@@ -229,6 +229,10 @@ fn table() -> BTreeMap<&'static str, Names> {
         ("/star/initiatives/{id}", Held(Initiative)),
         ("/star/initiatives/{id}/edit", Held(Initiative)),
         ("/star/initiatives/{id}/business-case", Held(Initiative)),
+        (
+            "/star/initiatives/{id}/business-case/volunteer-hours",
+            Held(Initiative),
+        ),
         ("/star/initiatives/{id}/review", Held(Initiative)),
         ("/star/rounds/{id}", Held(Round)),
         ("/star/rounds/{id}/rate", Held(Round)),

@@ -39,6 +39,7 @@ mod search;
 mod search_map;
 mod security;
 mod star;
+mod star_evidence;
 mod storage;
 mod surveys_answering;
 mod surveys_builder;

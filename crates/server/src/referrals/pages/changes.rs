@@ -21,21 +21,12 @@ use crate::{
     error::Result,
     referrals::{
         actor,
+        evidence::{ChangeRow, row},
         model::Referral,
         store::{self, Which},
     },
     web::{Shell, page},
 };
-
-/// One row: a group and its estimate, or why it is not shown.
-pub struct ChangeRow {
-    pub group: String,
-    pub n: u64,
-    /// Empty when withheld.
-    pub mean: String,
-    pub interval: String,
-    pub shown: bool,
-}
 
 /// One measure's figures.
 pub struct MeasureChanges {
@@ -51,38 +42,6 @@ struct ChangesPage {
     shell: Shell,
     measures: Vec<MeasureChanges>,
     withheld: String,
-}
-
-/// A change as people read it: signed, to one decimal place.
-pub fn signed(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    if rounded > 0.0 {
-        format!("+{rounded:.1}")
-    } else if rounded < 0.0 {
-        format!("−{:.1}", -rounded)
-    } else {
-        "0.0".to_owned()
-    }
-}
-
-fn row(shell: &Shell, group: String, estimate: &MeanEstimate) -> ChangeRow {
-    let shown = estimate.n >= MIN_CELL_RESPONDENTS;
-    ChangeRow {
-        group,
-        n: estimate.n,
-        mean: match estimate.mean {
-            Some(mean) if shown => signed(mean),
-            _ => String::new(),
-        },
-        interval: match estimate.interval {
-            Some(i) if shown => shell.tn(
-                "referrals.changes.interval",
-                &[&signed(i.lower), &signed(i.upper)],
-            ),
-            _ => String::new(),
-        },
-        shown,
-    }
 }
 
 pub async fn changes(
@@ -161,17 +120,4 @@ pub async fn changes(
         measures,
         shell,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::signed;
-
-    #[test]
-    fn changes_carry_their_sign() {
-        assert_eq!(signed(3.94), "+3.9");
-        assert_eq!(signed(-0.26), "−0.3");
-        assert_eq!(signed(0.04), "0.0");
-        assert_eq!(signed(-0.04), "0.0");
-    }
 }

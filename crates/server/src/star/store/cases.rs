@@ -156,3 +156,49 @@ pub async fn save(
     }
     tx.commit().await.map_err(Into::into)
 }
+
+/// Minutes of help volunteers gave, through the time bank, to people the
+/// organisation holds, on days from `since` (an ISO date) on: each logged
+/// day counts the minutes the time bank credited for it, so a day logged
+/// and then undone counts nothing.
+pub async fn minutes_given_to_people_held_by(
+    conn: &mut sqlx::AnyConnection,
+    organisation_id: i64,
+    since: &str,
+) -> StoreResult<i64> {
+    let (minutes,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(tm.minutes), 0) AS BIGINT) FROM occurrences o \
+         JOIN matches m ON m.id = o.match_id \
+         JOIN help_requests r ON r.id = m.request_id \
+         JOIN coordination_people p ON p.id = r.person_id \
+         JOIN timebank_movements tm ON tm.transfer_id = o.transfer_id AND tm.side = 1 \
+         WHERE o.status = 'done' AND p.organisation_id = $1 AND o.on_date >= $2",
+    )
+    .bind(organisation_id)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(minutes)
+}
+
+/// Sets a case's volunteer hours to a measured figure; false when the
+/// initiative has no case yet.
+pub async fn set_volunteer_hours(
+    conn: &mut sqlx::AnyConnection,
+    initiative_id: i64,
+    hours: f64,
+    set_by: Option<i64>,
+) -> StoreResult<bool> {
+    let changed = sqlx::query(
+        "UPDATE star_business_cases SET volunteer_hours = $1, updated_by = $2, updated_at = $3 \
+         WHERE initiative_id = $4",
+    )
+    .bind(hours)
+    .bind(set_by)
+    .bind(db::now())
+    .bind(initiative_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}
