@@ -20,6 +20,10 @@ pub mod forms;
 pub mod model;
 /// The pages.
 mod pages;
+
+/// The one rule for reading a person's record, for other capabilities
+/// whose records belong to it (a personal star).
+pub use pages::held as held_record;
 /// Where the rings picture puts each ring and tie.
 pub mod rings;
 /// The SQL.

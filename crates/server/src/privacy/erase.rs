@@ -115,8 +115,8 @@ const COUNTS: &[(&str, &str)] = &[
     ),
     (
         "personal_stars",
-        "SELECT COUNT(*) FROM star_person_stars WHERE (person_account_id = $1 OR carer_account_id = $1) \
-         AND ($2 IS NULL OR TRUE)",
+        "SELECT COUNT(*) FROM star_person_stars WHERE person_account_id = $1 OR carer_account_id = $1 \
+         OR person_id = $2",
     ),
     (
         "referrals",
@@ -205,10 +205,10 @@ const STEPS: &[&str] = &[
      AND ($2 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     // Personal stars keep their levels; names and notes go.
     "UPDATE star_person_ratings SET home_note = '', community_note = '', services_note = '', contributes = '' \
-     WHERE person_star_id IN (SELECT id FROM star_person_stars WHERE person_account_id = $1) \
-     AND ($2 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
-    "UPDATE star_person_stars SET person_name = $3, carer_name = '' WHERE person_account_id = $1 \
-     AND ($2 IS NULL OR $4 IS NULL OR TRUE)",
+     WHERE person_star_id IN (SELECT id FROM star_person_stars WHERE person_account_id = $1 OR person_id = $2) \
+     AND ($3 IS NULL OR $4 IS NULL OR TRUE)",
+    "UPDATE star_person_stars SET person_name = $3, carer_name = '' WHERE (person_account_id = $1 OR person_id = $2) \
+     AND ($4 IS NULL OR TRUE)",
     "UPDATE star_person_stars SET carer_name = '' WHERE carer_account_id = $1 \
      AND ($2 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     // The co-delivery record: the pseudonym for a name, nothing else.

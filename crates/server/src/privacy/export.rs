@@ -79,14 +79,14 @@ const LISTS: &[(&str, &str)] = &[
     (
         "personal_stars",
         "SELECT p.id, p.organisation_id, p.person_name, p.carer_name, p.consent_purpose, p.created_at \
-         FROM star_person_stars p WHERE p.person_account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY p.id",
+         FROM star_person_stars p WHERE p.person_account_id = $1 OR p.person_id = $2 ORDER BY p.id",
     ),
     (
         "personal_star_ratings",
         "SELECT r.person_star_id, r.rated_on, r.home_level, r.home_note, r.community_level, r.community_note, \
          r.services_level, r.services_note, r.contributes FROM star_person_ratings r \
          JOIN star_person_stars p ON p.id = r.person_star_id \
-         WHERE p.person_account_id = $1 AND ($2 IS NULL OR TRUE) ORDER BY r.person_star_id, r.rated_on, r.id",
+         WHERE p.person_account_id = $1 OR p.person_id = $2 ORDER BY r.person_star_id, r.rated_on, r.id",
     ),
     (
         "survey_responses",

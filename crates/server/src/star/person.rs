@@ -11,7 +11,7 @@
 use askama::Template;
 use axum::{
     Extension,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -39,6 +39,8 @@ pub const MAX_NOTE_CHARS: usize = 2_000;
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct NewForm {
+    /// The person's record it is kept on, when started from the record.
+    person: String,
     person_name: String,
     person_email: String,
     carer_name: String,
@@ -57,16 +59,63 @@ struct ListPage {
     errors: FieldErrors,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FromRecord {
+    person: String,
+}
+
+/// The person's record a star is to be kept on: one `user` may read, held
+/// by the organisation the star is for. The read is audited.
+async fn record_for(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    org: i64,
+    raw: &str,
+) -> Result<Option<crate::people::model::Record>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = state.db.begin_write().await?;
+    let record = crate::people::held_record(&mut tx, user, id).await?;
+    if record.person.organisation_id != Some(org) {
+        return Err(AppError::NotFound);
+    }
+    audit::person_read(
+        &mut tx,
+        user,
+        audit::ReadOf::Person(id),
+        ip,
+        "to keep a personal star on the record",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(record))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
     Path(org): Path<i64>,
+    Query(from): Query<FromRecord>,
 ) -> Result<Response> {
     let organisation = scope::organisation(&state.db, &user, org).await?;
+    let form = match record_for(&state, &user, &ip, org, &from.person).await? {
+        Some(record) => NewForm {
+            person: record.id().to_string(),
+            person_name: record.person.display_name.clone(),
+            ..NewForm::default()
+        },
+        None => NewForm::default(),
+    };
     page(&ListPage {
         people: people::for_worker(&state.db, org, user.account_id).await?,
-        form: NewForm::default(),
+        form,
         errors: FieldErrors::default(),
         organisation,
         shell,
@@ -103,10 +152,12 @@ pub async fn create(
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
     Path(org): Path<i64>,
     StrictForm(form): StrictForm<NewForm>,
 ) -> Result<Response> {
     let organisation = scope::organisation(&state.db, &user, org).await?;
+    let record = record_for(&state, &user, &ip, org, &form.person).await?;
     let mut errors = FieldErrors::default();
     let person = LineOfText::parse(&form.person_name)
         .map_err(|e| errors.add("person_name", shell.t(e.key)))
@@ -148,6 +199,7 @@ pub async fn create(
                 carer_account_id: carer_account,
                 consent_purpose: purpose.as_str(),
                 worker: user.account_id,
+                person_id: record.as_ref().map(crate::people::model::Record::id),
             },
         )
         .await?;
@@ -183,8 +235,9 @@ pub async fn mine(
     })
 }
 
-/// The star, if `user` is the person, their carer or one of their
-/// workers; a worker's look is audited.
+/// The star, if `user` is the person, their carer, one of their workers,
+/// or someone who may read the person's record it is kept on; a worker's
+/// look is audited.
 async fn visible(state: &AppState, user: &CurrentUser, ip: &str, id: i64) -> Result<PersonStar> {
     let star = people::find(&state.db, id)
         .await?
@@ -194,7 +247,18 @@ async fn visible(state: &AppState, user: &CurrentUser, ip: &str, id: i64) -> Res
     if own {
         return Ok(star);
     }
-    if people::is_worker(&state.db, id, user.account_id).await? {
+    let on_their_record = match star.person_id {
+        Some(person) => {
+            let mut conn = state.db.pool().acquire().await?;
+            match crate::people::held_record(&mut conn, user, person).await {
+                Ok(_) => true,
+                Err(AppError::NotFound) => false,
+                Err(other) => return Err(other),
+            }
+        }
+        None => false,
+    };
+    if on_their_record || people::is_worker(&state.db, id, user.account_id).await? {
         audit::record(
             &state.db,
             Event::new(Action::StarPersonRead, Some(user.account_id), ip)

@@ -479,7 +479,84 @@ async fn a_personal_star_is_seen_only_by_the_person_their_carer_and_workers(back
     assert_eq!(reads.0, 1);
 }
 
+/// A star started from a person's record is kept on it: the colleagues who
+/// may read the record see it too (each look audited), nobody else does,
+/// and the record lists it.
+async fn a_personal_star_kept_on_a_record_is_seen_by_colleagues(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let org = organisation(&app, "Seaview Dementia Cafe").await;
+    let other = organisation(&app, "Hillside Day Centre").await;
+    let person = crate::support::coordination::person_held_by(
+        &app.state.db,
+        "Agnes Wilson",
+        None,
+        coprod_server::coordination::model::Channel::Phone,
+        Some(org),
+    )
+    .await;
+    let mut worker = app.as_role_in(Role::LinkWorker, org).await;
+    let mut colleague = app.as_role_in(Role::Coordinator, org).await;
+    let mut stranger = app.as_role_in(Role::Coordinator, other).await;
+    let record = worker.get(&format!("/people/{person}")).await;
+    let start = format!("/star/{org}/people?person={person}");
+    assert!(
+        record.body.contains(&start.replace('&', "&amp;")),
+        "{}",
+        record.body
+    );
+    let form = worker.get(&start).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("value=\"Agnes Wilson\""),
+        "{}",
+        form.body
+    );
+    // Another organisation cannot keep a star on her record.
+    assert_eq!(
+        stranger
+            .get(&format!("/star/{other}/people?person={person}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let person_field = person.to_string();
+    let reply = worker
+        .post(
+            &format!("/star/{org}/people"),
+            &[
+                ("person", &person_field),
+                ("person_name", "Agnes Wilson"),
+                ("consent_purpose", "To plan support together"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let star = id_after(reply.location(), "/star/people/");
+    let seen = colleague.get(&format!("/star/people/{star}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    let (reads,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'star_person_read' AND subject_id = $1",
+    )
+    .bind(star)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(reads, 1);
+    assert_eq!(
+        stranger.get(&format!("/star/people/{star}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let listed = colleague.get(&format!("/people/{person}")).await;
+    assert!(listed.body.contains(&format!("/star/people/{star}")));
+    let mut list = colleague.get(&format!("/star/{org}/people")).await;
+    assert!(list.body.contains("Agnes Wilson"));
+    list = stranger.get(&format!("/star/{other}/people")).await;
+    assert!(!list.body.contains("Agnes Wilson"));
+}
+
 on_both_backends!(
+    a_personal_star_kept_on_a_record_is_seen_by_colleagues,
     an_initiative_is_mapped_costed_rated_and_chartered,
     other_organisations_staff_see_nothing,
     a_token_reads_its_star_and_adds_initiatives,

@@ -264,6 +264,9 @@ struct RecordPage {
     offers: Vec<GivingLine>,
     hours_given: String,
     stars: Vec<i64>,
+    /// Where to start a personal star kept on the record, for a reader who
+    /// works on the holding organisation's stars.
+    start_star: Option<String>,
     /// Whether the reader coordinates for the holder (the desk's pages).
     coordinator: bool,
 }
@@ -316,7 +319,7 @@ pub async fn show(
         })
         .collect();
     let hours_given = plain::minutes(store::record::minutes_given(&mut tx, id).await?);
-    let stars = store::record::personal_stars(&mut tx, record.person.account_id)
+    let stars = store::record::personal_stars(&mut tx, id, record.person.account_id)
         .await?
         .into_iter()
         .map(|(star, _)| star)
@@ -328,6 +331,11 @@ pub async fn show(
         what_matters: paragraphs(&record.what_matters),
         review: record.plan_review_on.map(plain::date).unwrap_or_default(),
         coordinator: user.may(COORDINATING_ROLES, record.person.organisation_id),
+        start_star: record
+            .person
+            .organisation_id
+            .filter(|org| user.may(crate::access::STAFF_ROLES, Some(*org)))
+            .map(|org| format!("/star/{org}/people?person={id}")),
         name: record.person.display_name,
         shell,
         id,

@@ -225,20 +225,19 @@ pub async fn minutes_given(conn: &mut AnyConnection, id: i64) -> Result<i64, sql
     Ok(minutes)
 }
 
-/// The personal stars made with the person (through their account), whose
-/// consent stands: (id, organisation id).
+/// The personal stars of the person, kept on their record or made with
+/// their account, whose consent stands: (id, organisation id).
 pub async fn personal_stars(
     conn: &mut AnyConnection,
+    person_id: i64,
     account_id: Option<i64>,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let Some(account_id) = account_id else {
-        return Ok(Vec::new());
-    };
     sqlx::query_as(&format!(
         "SELECT p.id, p.organisation_id FROM star_person_stars p \
-         WHERE p.person_account_id = $1 AND {} ORDER BY p.id",
+         WHERE (p.person_id = $1 OR p.person_account_id = $2) AND {} ORDER BY p.id",
         crate::privacy::consent::PERSONAL_STAR_CONSENT_STANDS
     ))
+    .bind(person_id)
     .bind(account_id)
     .fetch_all(&mut *conn)
     .await

@@ -20,6 +20,8 @@ pub struct PersonStar {
     pub carer_name: String,
     pub carer_account_id: Option<i64>,
     pub consent_purpose: String,
+    /// The person's record, when the star belongs to one.
+    pub person_id: Option<i64>,
 }
 
 /// One conversation's ratings at the three levels, 1–5.
@@ -43,10 +45,12 @@ pub struct NewPersonStar<'a> {
     pub carer_account_id: Option<i64>,
     pub consent_purpose: &'a str,
     pub worker: i64,
+    /// The person's record it belongs to, already checked as readable.
+    pub person_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT p.id, p.organisation_id, p.person_name, p.person_account_id, \
-     p.carer_name, p.carer_account_id, p.consent_purpose FROM star_person_stars p";
+     p.carer_name, p.carer_account_id, p.consent_purpose, p.person_id FROM star_person_stars p";
 
 /// Only stars whose consent stands are read: withdrawing it hides the star
 /// from everyone and stops new ratings (see `privacy::consent::withdraw`).
@@ -59,8 +63,8 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> StoreResult<i64> {
     let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO star_person_stars (organisation_id, person_name, person_account_id, carer_name, \
-         carer_account_id, consent_purpose, consent_recorded_at, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) RETURNING id",
+         carer_account_id, consent_purpose, consent_recorded_at, created_by, created_at, person_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9) RETURNING id",
     )
     .bind(new.organisation_id)
     .bind(new.person_name)
@@ -70,6 +74,7 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> StoreResult<i64> {
     .bind(new.consent_purpose)
     .bind(now)
     .bind(new.worker)
+    .bind(new.person_id)
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = row.try_get("id")?;
@@ -77,7 +82,7 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> StoreResult<i64> {
         &mut tx,
         &consent::NewConsent {
             account_id: new.person_account_id,
-            coordination_person_id: None,
+            coordination_person_id: new.person_id,
             record_kind: consent::RecordKind::PersonalStar,
             record_id: Some(id),
             purpose: new.consent_purpose,
@@ -117,15 +122,17 @@ pub async fn is_worker(db: &Db, id: i64, account_id: i64) -> StoreResult<bool> {
     Ok(found.is_some())
 }
 
-/// The stars of an organisation that `worker` works on.
+/// The stars of an organisation that `worker` works on, and those that
+/// belong to people's records (opening one checks the record's rule).
 pub async fn for_worker(
     db: &Db,
     organisation_id: i64,
     worker: i64,
 ) -> StoreResult<Vec<PersonStar>> {
     let rows: Vec<PersonStar> = sqlx::query_as(&format!(
-        "{SELECT} JOIN star_person_workers w ON w.person_star_id = p.id \
-         WHERE p.organisation_id = $1 AND w.account_id = $2 AND {CONSENTED} ORDER BY p.person_name, p.id"
+        "{SELECT} WHERE p.organisation_id = $1 AND {CONSENTED} AND (p.person_id IS NOT NULL OR EXISTS \
+         (SELECT 1 FROM star_person_workers w WHERE w.person_star_id = p.id AND w.account_id = $2)) \
+         ORDER BY p.person_name, p.id"
     ))
     .bind(organisation_id)
     .bind(worker)
