@@ -19,6 +19,8 @@ pub mod demo;
 pub mod model;
 /// The pages.
 mod pages;
+/// Escalations and stall reminders, run by the background job queue.
+pub mod reminders;
 /// The SQL.
 pub mod store;
 /// Making, reading, moving on and measuring, one transaction a step.
