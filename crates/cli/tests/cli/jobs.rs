@@ -243,8 +243,11 @@ async fn two_instances_share_the_queue_and_run_each_job_once() {
     let mut first = serve(&test_db.data_dir(), &test_db.url, smtp_port);
     let mut second = serve(&test_db.data_dir(), &test_db.url, smtp_port);
     let expected = i64::try_from(REFERRALS).unwrap();
-    while count(&db, "SELECT COUNT(*) FROM audit_events WHERE action = 'referral_reminder_sent'")
-        .await
+    while count(
+        &db,
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'referral_reminder_sent'",
+    )
+    .await
         < expected
     {
         assert!(
@@ -262,7 +265,10 @@ async fn two_instances_share_the_queue_and_run_each_job_once() {
     assert_eq!(mail.len(), REFERRALS, "one mail per referral");
     let mailed: BTreeSet<i64> = mail.iter().map(|m| referral_in(m)).collect();
     assert_eq!(mailed, referrals, "every referral mailed about, once");
-    assert!(mail.iter().all(|m| m.contains("eilidh@glenwalkers.example")));
+    assert!(
+        mail.iter()
+            .all(|m| m.contains("eilidh@glenwalkers.example"))
+    );
 
     for (action, rows) in [
         ("referral_escalated", REFERRALS),
@@ -283,7 +289,11 @@ async fn two_instances_share_the_queue_and_run_each_job_once() {
         );
     }
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM jobs WHERE kind = 'referrals.sweep'").await,
+        count(
+            &db,
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'referrals.sweep'"
+        )
+        .await,
         1,
         "two schedulers, one sweep"
     );
@@ -302,6 +312,10 @@ async fn two_instances_share_the_queue_and_run_each_job_once() {
     .fetch_all(db.pool())
     .await
     .unwrap();
-    assert_eq!(instances.len(), 2, "both instances sent reminders: {instances:?}");
+    assert_eq!(
+        instances.len(),
+        2,
+        "both instances sent reminders: {instances:?}"
+    );
     db.close().await;
 }

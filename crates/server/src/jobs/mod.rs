@@ -105,8 +105,7 @@ impl Context {
 pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>>;
 
 /// Work inside the transaction that marks the job done.
-pub type InTransaction =
-    for<'a> fn(&'a Context, &'a mut AnyConnection, &'a Job) -> JobFuture<'a>;
+pub type InTransaction = for<'a> fn(&'a Context, &'a mut AnyConnection, &'a Job) -> JobFuture<'a>;
 
 /// Work outside any transaction of the queue's.
 pub type Act = for<'a> fn(&'a Context, &'a Job) -> JobFuture<'a>;

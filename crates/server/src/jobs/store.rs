@@ -249,7 +249,10 @@ pub async fn list(
             "done_at IS NULL AND failed_at IS NULL AND locked_until >= $1",
             "locked_until, id",
         ),
-        Standing::Failed => ("failed_at IS NOT NULL AND $1 = $1", "failed_at DESC, id DESC"),
+        Standing::Failed => (
+            "failed_at IS NOT NULL AND $1 = $1",
+            "failed_at DESC, id DESC",
+        ),
     };
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM jobs WHERE {condition} ORDER BY {order} LIMIT $2"

@@ -120,7 +120,9 @@ pub async fn sweep(
                 conn,
                 Event::new(Action::ReferralEscalated, None, "")
                     .subject("referral", referral.id)
-                    .detail(format!("not answered by {detail}; escalated by the referrals sweep")),
+                    .detail(format!(
+                        "not answered by {detail}; escalated by the referrals sweep"
+                    )),
             )
             .await?;
         }
@@ -136,9 +138,12 @@ pub async fn sweep(
         } else {
             referral.service_name.clone()
         };
-        for account_id in
-            store::recipients(conn, referral.receiving_organisation_id, referral.referred_by)
-                .await?
+        for account_id in store::recipients(
+            conn,
+            referral.receiving_organisation_id,
+            referral.referred_by,
+        )
+        .await?
         {
             let reminder = Reminder {
                 reminder_id,

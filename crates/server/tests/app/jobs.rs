@@ -211,7 +211,11 @@ async fn a_failing_job_waits_longer_each_time_then_fails_for_good(backend: Backe
     );
     let again = store::find(&app.state.db, id).await.unwrap().unwrap();
     assert_eq!((again.attempts, again.failed_at), (0, None));
-    assert_eq!(app.count("audit_events WHERE action = 'job_retried' AND detail = ''").await, 1);
+    assert_eq!(
+        app.count("audit_events WHERE action = 'job_retried' AND detail = ''")
+            .await,
+        1
+    );
     assert!(matches!(
         worker::run_next(&app.state, &registry, "w", db::now())
             .await
@@ -420,7 +424,12 @@ async fn overdue_referrals_are_escalated_and_reminded_exactly_once(backend: Back
             .contains("Escalated"),
         "the page still shows what is overdue"
     );
-    assert_eq!(w.app.count("referrals WHERE escalated_at IS NOT NULL").await, 0);
+    assert_eq!(
+        w.app
+            .count("referrals WHERE escalated_at IS NOT NULL")
+            .await,
+        0
+    );
 
     the_sweep(&w, now).await;
     let escalated: Vec<i64> =
@@ -447,14 +456,29 @@ async fn overdue_referrals_are_escalated_and_reminded_exactly_once(backend: Back
     .map(|a| messages.iter().any(|m| m.contains(a.as_str())))
     .collect();
     assert_eq!(to, [true, true], "the receiver and the referrer hear");
-    assert_eq!(w.app.count("audit_events WHERE action = 'referral_escalated' AND actor_account_id IS NULL").await, 1);
-    assert_eq!(w.app.count("audit_events WHERE action = 'referral_reminder_sent'").await, 2);
+    assert_eq!(
+        w.app
+            .count("audit_events WHERE action = 'referral_escalated' AND actor_account_id IS NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        w.app
+            .count("audit_events WHERE action = 'referral_reminder_sent'")
+            .await,
+        2
+    );
 
     // Swept again, in the next period: nothing more.
     let period = w.app.state.settings.jobs.sweep_period_seconds();
     the_sweep(&w, now + period).await;
     mail(&mut w.sink, 0).await;
-    assert_eq!(w.app.count("audit_events WHERE action = 'referral_escalated'").await, 1);
+    assert_eq!(
+        w.app
+            .count("audit_events WHERE action = 'referral_escalated'")
+            .await,
+        1
+    );
     assert_eq!(w.app.count("referral_reminders").await, 1);
 
     // The other is accepted and then nobody makes contact: one reminder
@@ -481,11 +505,18 @@ async fn overdue_referrals_are_escalated_and_reminded_exactly_once(backend: Back
     tx.commit().await.unwrap();
     the_sweep(&w, now + 2 * period).await;
     let messages = mail(&mut w.sink, 2).await;
-    assert!(messages.iter().all(|m| m.contains("is waiting for contact")
-        && m.contains(&format!("/referrals/{on_time}"))));
+    assert!(
+        messages.iter().all(|m| m.contains("is waiting for contact")
+            && m.contains(&format!("/referrals/{on_time}")))
+    );
     the_sweep(&w, now + 3 * period).await;
     mail(&mut w.sink, 0).await;
-    assert_eq!(w.app.count("audit_events WHERE action = 'referral_reminder_sent'").await, 4);
+    assert_eq!(
+        w.app
+            .count("audit_events WHERE action = 'referral_reminder_sent'")
+            .await,
+        4
+    );
 }
 
 /// A mail server that refuses: the reminder is retried later, and its
@@ -499,9 +530,14 @@ async fn a_reminder_the_mail_server_refused_is_tried_again(backend: Backend) {
     })
     .await;
     let db = &app.state.db;
-    let receiver = organisations::create(db, &LineOfText::parse("Glen Walkers").unwrap(), Sector::Third, None)
-        .await
-        .unwrap();
+    let receiver = organisations::create(
+        db,
+        &LineOfText::parse("Glen Walkers").unwrap(),
+        Sector::Third,
+        None,
+    )
+    .await
+    .unwrap();
     service_managed_by(db, "svc-walk", "Glen Walking Group", receiver).await;
     let person = person_held_by(db, "Iain Ross", None, Channel::Phone, None).await;
     app.as_role_in(Role::Manager, receiver).await;
@@ -523,8 +559,16 @@ async fn a_reminder_the_mail_server_refused_is_tried_again(backend: Backend) {
             && job.last_error.as_deref().is_some_and(|e| !e.is_empty())),
         "{turns:?}"
     );
-    assert_eq!(app.count("audit_events WHERE action = 'referral_reminder_sent'").await, 0);
-    assert_eq!(app.count("audit_events WHERE action = 'referral_escalated'").await, 1);
+    assert_eq!(
+        app.count("audit_events WHERE action = 'referral_reminder_sent'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("audit_events WHERE action = 'referral_escalated'")
+            .await,
+        1
+    );
 }
 
 on_both_backends!(
