@@ -372,6 +372,15 @@ pub enum SettingsError {
     Env { name: String, reason: String },
 }
 
+/// A yes-or-no setting from the environment.
+fn flag(value: &str) -> Result<bool, String> {
+    match value {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        other => Err(format!("expected true or false, got {other:?}")),
+    }
+}
+
 impl Settings {
     /// Defaults, overlaid by the TOML file (if given), overlaid by `COPROD_*`
     /// variables from `env`.
@@ -494,13 +503,7 @@ impl Settings {
                     })
                     .collect::<Result<_, _>>()?;
             }
-            "JOBS_ENABLED" => {
-                self.jobs.enabled = match value {
-                    "true" | "1" | "yes" | "on" => true,
-                    "false" | "0" | "no" | "off" => false,
-                    other => return Err(format!("expected true or false, got {other:?}")),
-                }
-            }
+            "JOBS_ENABLED" => self.jobs.enabled = flag(value)?,
             "JOBS_POLL_INTERVAL_MS" => self.jobs.poll_interval_ms = number(value)?,
             "JOBS_CONCURRENCY" => self.jobs.concurrency = number(value)?,
             "JOBS_SWEEP_MINUTES" => self.jobs.sweep_minutes = number(value)?,

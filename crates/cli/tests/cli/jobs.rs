@@ -1,4 +1,4 @@
-//! Two `coprod serve` processes on one PostgreSQL database share the
+//! Two `coprod serve` processes on one `PostgreSQL` database share the
 //! background job queue: 200 overdue referrals are escalated and reminded
 //! about exactly once each (one mail, one audit row of each kind), both
 //! instances do part of the work, and both stop cleanly on SIGTERM.

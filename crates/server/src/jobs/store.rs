@@ -122,7 +122,7 @@ pub async fn enqueue(db: &Db, new: &NewJob) -> StoreResult<Option<i64>> {
 }
 
 /// Claims the next due job for `worker` until `lease_until`, counting the
-/// attempt, in a transaction of its own. On PostgreSQL the row is chosen
+/// attempt, in a transaction of its own. On `PostgreSQL` the row is chosen
 /// with `FOR UPDATE SKIP LOCKED`, so a job another transaction holds is
 /// passed over; on `SQLite` the transaction holds the write lock.
 pub async fn claim(db: &Db, worker: &str, now: i64, lease_until: i64) -> StoreResult<Option<Job>> {
