@@ -95,9 +95,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// The day (UTC) the job runs on.
+    /// The day in the UK the job runs on, as `coordination::model::today`
+    /// counts it.
     pub fn today(&self) -> Date {
-        Date::of_unix_seconds(self.now)
+        coprod_engine::schedule::uk_local(self.now).date
     }
 }
 
