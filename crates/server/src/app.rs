@@ -96,6 +96,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(admin::routes());
     routes.extend(crate::privacy::routes());
     routes.extend(audit::routes());
+    routes.extend(crate::jobs::routes());
     routes.extend(api::routes());
     routes.extend(ops::routes());
     routes.push(Route::new(
@@ -149,8 +150,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Binds and serves until SIGTERM or Ctrl-C, then stops taking new
-/// connections and lets in-flight requests finish. `on_ready` receives the
-/// bound address (useful when the port was 0).
+/// connections and lets in-flight requests finish. The background job
+/// workers run beside it (`jobs.enabled`); at the signal they stop
+/// claiming, and each finishes the job in hand before the database is
+/// closed. `on_ready` receives the bound address (useful when the port
+/// was 0).
 pub async fn serve(state: AppState, on_ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
     let listener = TcpListener::bind(state.settings.listen)
         .await
@@ -158,14 +162,21 @@ pub async fn serve(state: AppState, on_ready: impl FnOnce(SocketAddr)) -> anyhow
     let address = listener.local_addr()?;
     let db = state.db.clone();
     let housekeeping = ops::housekeeping::spawn(db.clone(), state.settings.clone());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = crate::jobs::worker::spawn(&state, crate::jobs::Registry::standard(), stopped);
     on_ready(address);
     tracing::info!(%address, "coprod is serving");
-    axum::serve(
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await;
+    workers.finish().await;
+    served?;
     housekeeping.abort();
     db.close().await;
     tracing::info!("coprod stopped");

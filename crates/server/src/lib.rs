@@ -27,6 +27,8 @@ pub mod db;
 pub mod demo;
 /// The application's error type.
 pub mod error;
+/// Background work: the job queue every instance shares, and its workers.
+pub mod jobs;
 /// Outgoing mail.
 pub mod mail;
 /// Liveness, readiness and metrics.

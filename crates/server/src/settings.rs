@@ -65,6 +65,48 @@ pub struct Settings {
     pub retention: RetentionSettings,
     /// How quickly referrals are answered and followed up.
     pub referrals: ReferralSettings,
+    /// The background job queue's workers in this instance.
+    pub jobs: JobSettings,
+}
+
+/// The background job queue's workers in one serving instance
+/// (`crate::jobs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobSettings {
+    /// Whether this instance claims and runs jobs (and enqueues the
+    /// recurring sweeps). Off, it only serves pages; others do the work.
+    pub enabled: bool,
+    /// How long an idle worker waits before looking for due jobs again, in
+    /// milliseconds. A worker that found a job looks again at once.
+    pub poll_interval_ms: u64,
+    /// Workers in this instance on `PostgreSQL`; `SQLite` runs one.
+    pub concurrency: usize,
+    /// How often the recurring sweeps (escalating overdue referrals,
+    /// reminding about stalled ones) run, in minutes.
+    pub sweep_minutes: u64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            poll_interval_ms: 2000,
+            concurrency: 2,
+            sweep_minutes: 15,
+        }
+    }
+}
+
+impl JobSettings {
+    pub fn poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.poll_interval_ms.max(10))
+    }
+
+    /// The sweep period in seconds, at least a minute.
+    pub fn sweep_period_seconds(&self) -> i64 {
+        i64::try_from(self.sweep_minutes.max(1).saturating_mul(60)).unwrap_or(i64::MAX)
+    }
 }
 
 /// How quickly a receiving organisation answers a referral and follows it
@@ -294,6 +336,7 @@ impl Default for Settings {
             map: MapSettings::default(),
             retention: RetentionSettings::default(),
             referrals: ReferralSettings::default(),
+            jobs: JobSettings::default(),
         }
     }
 }
@@ -327,6 +370,15 @@ pub enum SettingsError {
     },
     #[error("the environment variable {name} is not valid: {reason}")]
     Env { name: String, reason: String },
+}
+
+/// A yes-or-no setting from the environment.
+fn flag(value: &str) -> Result<bool, String> {
+    match value {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        other => Err(format!("expected true or false, got {other:?}")),
+    }
 }
 
 impl Settings {
@@ -451,6 +503,10 @@ impl Settings {
                     })
                     .collect::<Result<_, _>>()?;
             }
+            "JOBS_ENABLED" => self.jobs.enabled = flag(value)?,
+            "JOBS_POLL_INTERVAL_MS" => self.jobs.poll_interval_ms = number(value)?,
+            "JOBS_CONCURRENCY" => self.jobs.concurrency = number(value)?,
+            "JOBS_SWEEP_MINUTES" => self.jobs.sweep_minutes = number(value)?,
             "MAP_TILE_ATTRIBUTION" => value.trim().clone_into(&mut self.map.tile_attribution),
             // Variables for other tools (the test harness, the CLI's own
             // flags) share the prefix; they are not settings.
@@ -633,6 +689,30 @@ mod tests {
         let err =
             Settings::load(None, env(&[("COPROD_MAP_TILE_URL", "https://x/{z}")])).unwrap_err();
         assert!(err.to_string().contains("COPROD_MAP_TILE_URL"), "{err}");
+    }
+
+    #[test]
+    fn job_workers_come_from_the_file_and_the_environment() {
+        let settings = Settings::load(None, env(&[])).unwrap();
+        assert!(settings.jobs.enabled);
+        assert_eq!(settings.jobs.sweep_period_seconds(), 900);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("coprod.toml");
+        std::fs::write(&file, "[jobs]\nconcurrency = 4\nsweep_minutes = 5\n").unwrap();
+        let settings = Settings::load(
+            Some(&file),
+            env(&[
+                ("COPROD_JOBS_ENABLED", "false"),
+                ("COPROD_JOBS_POLL_INTERVAL_MS", "250"),
+            ]),
+        )
+        .unwrap();
+        assert!(!settings.jobs.enabled);
+        assert_eq!(settings.jobs.concurrency, 4);
+        assert_eq!(settings.jobs.sweep_period_seconds(), 300);
+        assert_eq!(settings.jobs.poll_interval().as_millis(), 250);
+        let err = Settings::load(None, env(&[("COPROD_JOBS_ENABLED", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("COPROD_JOBS_ENABLED"), "{err}");
     }
 
     #[test]

@@ -87,6 +87,12 @@ pub enum Action {
     ReferralMade,
     ReferralStepTaken,
     OutcomeRecorded,
+    /// The referrals sweep marked a referral escalated (no answer by its date).
+    ReferralEscalated,
+    /// A reminder about a stalled referral was mailed.
+    ReferralReminderSent,
+    /// An administrator gave a failed background job another go.
+    JobRetried,
 }
 
 impl Action {
@@ -148,6 +154,9 @@ impl Action {
             Action::ReferralMade => "referral_made",
             Action::ReferralStepTaken => "referral_step_taken",
             Action::OutcomeRecorded => "outcome_recorded",
+            Action::ReferralEscalated => "referral_escalated",
+            Action::ReferralReminderSent => "referral_reminder_sent",
+            Action::JobRetried => "job_retried",
         }
     }
 }

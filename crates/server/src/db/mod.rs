@@ -43,6 +43,20 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// What a query that claims one row of a queue (`SELECT … LIMIT 1`)
+    /// adds so that concurrent claimers pass over rows another transaction
+    /// holds: `FOR UPDATE SKIP LOCKED` on `PostgreSQL`. Nothing on `SQLite`,
+    /// where a claim runs in a transaction that holds the write lock
+    /// ([`Db::begin_write`]), so claims take turns.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+}
+
 impl FromStr for Backend {
     type Err = DbError;
     fn from_str(url: &str) -> Result<Self, Self::Err> {

@@ -21,6 +21,8 @@ pub mod evidence;
 pub mod model;
 /// The pages.
 mod pages;
+/// Escalations and stall reminders, run by the background job queue.
+pub mod reminders;
 /// The SQL.
 pub mod store;
 /// Making, reading, moving on and measuring, one transaction a step.

@@ -15,6 +15,9 @@ use super::model::{
 };
 use crate::access::Reach;
 
+/// The SQL of the referrals sweep: escalations and reminders.
+pub mod reminders;
+
 /// A stored value the code cannot read back: a bug or a hand-edited row.
 fn corrupt(column: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unreadable {column}: {value:?}").into())
@@ -287,24 +290,6 @@ pub async fn set_help_request(
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Marks as escalated every referral still unanswered after its due date
-/// (a day before `today`), once. Returns how many were marked.
-pub async fn escalate_overdue(
-    conn: &mut AnyConnection,
-    today: Date,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
-        "UPDATE referrals SET escalated_at = $1 \
-         WHERE status = 'referred' AND escalated_at IS NULL AND respond_by < $2",
-    )
-    .bind(now)
-    .bind(today.to_string())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected())
 }
 
 fn event(row: &AnyRow) -> Result<Event, sqlx::Error> {

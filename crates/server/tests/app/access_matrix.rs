@@ -107,6 +107,7 @@ fn table() -> BTreeMap<&'static str, Names> {
         ("/admin/people/{id}/erase", Nothing),
         ("/admin/coordination-people/{id}/erase", Nothing),
         ("/admin/tokens/{id}/revoke", Nothing),
+        ("/admin/jobs/{id}/retry", Nothing),
         // The asset map: listings are kept by an organisation; a listing
         // nobody keeps may be claimed by any keeper, for an administrator
         // to decide.
@@ -709,6 +710,8 @@ impl Records {
                 // Open data for anyone; whether the term exists changes nothing.
                 "/api/hsds/taxonomies/" | "/api/hsds/taxonomy_terms/" => "no-such-term".to_owned(),
                 "/admin/tokens/" => self.spare_token.to_string(),
+                // No failed job: an administrator is told it is not there.
+                "/admin/jobs/" => "0".to_owned(),
                 _ => return None,
             };
             Some(id)

@@ -27,6 +27,7 @@ mod coordination_storage;
 mod coordination_workflow;
 mod hsds;
 mod hsds_cache;
+mod jobs;
 mod listings;
 mod listings_api;
 mod organisation_access;

@@ -408,6 +408,17 @@ async fn late_and_stalled_referrals_are_marked_on_the_queues(backend: Backend) {
     let queue = provider.get("/referrals/incoming").await;
     assert!(queue.body.contains("Escalated"));
     assert!(queue.body.contains("No contact since it was accepted"));
+    // Escalating is the referrals sweep's work (a background job), not the page's.
+    let mut tx = db.begin_write().await.unwrap();
+    coprod_server::referrals::reminders::sweep(
+        &mut tx,
+        &w.app.state.settings,
+        coprod_server::coordination::model::today(),
+        coprod_server::db::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     let (escalated,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM referrals WHERE escalated_at IS NOT NULL")
             .fetch_one(db.pool())

@@ -1,6 +1,7 @@
 //! The receiving organisation's queue of incoming referrals, the list of
 //! referrals sent, and the overview linking them. Due dates, escalations
-//! and stalls are marked on each line. Names are people's details, so
+//! and stalls are marked on each line (the `referrals.sweep` job does the
+//! escalating, `referrals::reminders`). Names are people's details, so
 //! every list shown is in the audit log, written in the transaction that
 //! read it.
 
@@ -20,7 +21,6 @@ use crate::{
     app::AppState,
     audit::{self, Action},
     coordination::model::today,
-    db,
     error::Result,
     referrals::{
         actor,
@@ -82,7 +82,6 @@ async fn queue(
 ) -> Result<Response> {
     let actor = actor(user, ip);
     let mut tx = state.db.begin_write().await?;
-    store::escalate_overdue(&mut tx, today(), db::now()).await?;
     let total = store::count(&mut tx, &actor.reach, which).await?;
     let paging = Paging::requested(requested, PER_PAGE).of(total);
     let referrals = store::list(
