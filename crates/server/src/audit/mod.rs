@@ -87,6 +87,12 @@ pub enum Action {
     ReferralMade,
     ReferralStepTaken,
     OutcomeRecorded,
+    TeamSetUp,
+    TeamMembersChanged,
+    /// A person taken onto or off a team's caseload.
+    CaseloadChanged,
+    /// A person handed over from one lead to another.
+    CaseloadHandedOver,
 }
 
 impl Action {
@@ -148,6 +154,10 @@ impl Action {
             Action::ReferralMade => "referral_made",
             Action::ReferralStepTaken => "referral_step_taken",
             Action::OutcomeRecorded => "outcome_recorded",
+            Action::TeamSetUp => "team_set_up",
+            Action::TeamMembersChanged => "team_members_changed",
+            Action::CaseloadChanged => "caseload_changed",
+            Action::CaseloadHandedOver => "caseload_handed_over",
         }
     }
 }

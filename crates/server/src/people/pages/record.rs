@@ -266,6 +266,9 @@ struct RecordPage {
     stars: Vec<i64>,
     /// Whether the reader coordinates for the holder (the desk's pages).
     coordinator: bool,
+    /// The teams holding the person on their caseload: (id, name, whether
+    /// the reader is a member).
+    teams: Vec<(i64, String, bool)>,
 }
 
 pub async fn show(
@@ -277,8 +280,10 @@ pub async fn show(
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
-    read(&mut tx, &user, &ip, id, "person's record").await?;
+    let found = held(&mut tx, &user, id).await?;
+    read(&mut tx, &user, &ip, &found, "person's record").await?;
+    let teams = crate::teams::store::holding(&mut tx, id, user.account_id).await?;
+    let record = found.record;
     let holder = store::record::holder_name(&mut tx, record.person.organisation_id)
         .await?
         .unwrap_or_else(|| shell.t("record.partnership"));
@@ -329,6 +334,17 @@ pub async fn show(
         review: record.plan_review_on.map(plain::date).unwrap_or_default(),
         coordinator: user.may(COORDINATING_ROLES, record.person.organisation_id),
         name: record.person.display_name,
+        teams: teams
+            .teams
+            .iter()
+            .map(|(team, name)| {
+                (
+                    *team,
+                    name.clone(),
+                    teams.reader_teams.iter().any(|(mine, _)| mine == team),
+                )
+            })
+            .collect(),
         shell,
         id,
         basis,
@@ -372,8 +388,9 @@ pub async fn edit_form(
     Path(id): Path<i64>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
-    read(&mut tx, &user, &ip, id, "person's record, to change it").await?;
+    let found = held(&mut tx, &user, id).await?;
+    read(&mut tx, &user, &ip, &found, "person's record, to change it").await?;
+    let record = found.record;
     tx.commit().await?;
     page(&FormPage {
         shell,
