@@ -135,6 +135,17 @@ const LINK_PEOPLE: &[Person] = &[
         ..person("Sheena McKay", "", "Being able to get about on my own after my eyes went.", Some(-5), 0, "Sight Loss Group referral made; waiting to hear.")
     },
     person("David Black", "Davie", "Finding work that fits round my health.", Some(28), 1, ""),
+    person("Marion Hamilton", "", "Getting my confidence back after the divorce, and making some new friends.", Some(10), 2, "Interested in the community garden."),
+    person("Kenneth Ritchie", "Kenny", "Getting on top of the debts before Christmas.", Some(-4), 0, "Debt advice started; next appointment on Tuesday."),
+    Person {
+        circle: &[
+            (Layer::Household, "Ruth Dunlop", "Partner", "Drives to appointments", "When needed"),
+            (Layer::Informal, "Ardnaveen Men's Shed", "Community group", "Woodwork and company", "Tuesdays"),
+            (Layer::Formal, "Glens Community Mental Health Service", "Mental health nurse", "Check-ins", "Fortnightly"),
+        ],
+        ..person("Stuart Dunlop", "Stu", "Having somewhere to go during the day that is not the pub.", Some(16), 1, "")
+    },
+    person("Rose McIntyre", "Rosie", "Learning to use the tablet so I can see my grandson in Canada.", Some(25), 2, "Library digital drop-in on Fridays."),
 ];
 
 /// New people the nursing team holds.
@@ -186,6 +197,24 @@ const NURSING_PEOPLE: &[Person] = &[
         ..person("Flora Maclean", "", "Singing. It is the one thing that lifts me.", Some(12), 1, "")
     },
     person("Ian Ferguson", "", "Staying out of hospital this winter.", Some(0), 2, "Heart failure: daily weights; call if up two pounds."),
+    person("Morag Urquhart", "", "Being at home for Christmas with the family.", Some(6), 0, "Palliative care plan agreed with the GP; family know who to call."),
+    person("Hugh MacKenzie", "Shug", "Getting back on my feet after the fall.", Some(11), 1, "Falls clinic referral; frame delivered."),
+    Person {
+        goal: Some((
+            "Get to the day centre on Tuesdays",
+            TalkingPoint::SeeingPeople,
+            ActionBy::OtherService,
+        )),
+        circle: &[
+            (Layer::Household, "Graham Watt", "Son", "Lives with her", "Every day"),
+            (Layer::Formal, "Heatherlea Day Services", "Day centre", "Lunch and company", "Tuesdays"),
+            (Layer::Formal, "Glenside Home Care Ltd", "Home care", "Morning visit", "Daily"),
+        ],
+        ..person("Jessie Watt", "", "Company. I sit here all day when Graham is at work.", Some(3), 2, "Day centre place offered from January.")
+    },
+    person("Archibald Reid", "Archie", "Keeping my diabetes steady so I keep my feet.", Some(45), 0, ""),
+    person("Euphemia Ross", "Effie", "Staying in the house I was born in.", Some(-6), 1, "Home adaptations assessment overdue; chase OT."),
+    person("Colin Forbes", "", "Managing my pain well enough to sleep.", Some(8), 2, "Pain diary started."),
 ];
 
 /// People of the other demo capabilities the link-worker service takes on
@@ -202,13 +231,14 @@ const ALREADY_RECORDED: &[(&str, usize, &str)] = &[
     ("Euan Ross", 1, ""),
 ];
 
-/// Handovers after the start: (team 0 link workers / 1 nurses, person's
-/// name, from member, to member, note).
-const HANDOVERS: &[(usize, &str, usize, usize, &str)] = &[
-    (0, "Isla Fraser", 0, 1, "Lachlan on leave for three weeks; Ailsa to follow up the alarm."),
-    (0, "John Walker", 1, 2, "Gregor knows the Citizens Advice adviser; handing over."),
-    (1, "Janet Paterson", 0, 1, "Kenneth covers the Glens round now."),
-    (1, "James Anderson", 2, 0, "Mhairi has known the family for years."),
+/// Handovers after the start, from whoever leads: (team 0 link workers /
+/// 1 nurses, person's name, to member, note).
+const HANDOVERS: &[(usize, &str, usize, &str)] = &[
+    (0, "Isla Fraser", 0, "Back from leave; Lachlan takes Isla on again to follow up the alarm."),
+    (0, "John Walker", 1, "Ailsa knows the Citizens Advice adviser; handing over."),
+    (0, "Sheena McKay", 2, "Gregor covers the sight loss group now."),
+    (1, "Janet Paterson", 2, "Shona covers the Glens round now."),
+    (1, "James Anderson", 1, "Kenneth has known the family for years."),
 ];
 
 /// What the demo teams hold.
@@ -407,25 +437,30 @@ pub async fn seed(
             people_ids.push((team, p.name, id));
         }
     }
-    for (team, name, from, to, note) in HANDOVERS {
-        let members = teams[*team].1;
+    for (team, name, to, note) in HANDOVERS {
+        let (team_id, members) = teams[*team];
         let Some((_, _, person)) = people_ids.iter().find(|(t, n, _)| t == team && n == name)
         else {
             continue;
         };
-        store::hand_over(
+        let from = store::entry_of(&mut tx, team_id, *person)
+            .await?
+            .and_then(|e| e.lead)
+            .map(|(id, _)| id);
+        let handed = store::hand_over(
             &mut tx,
             &NewHandover {
-                team_id: teams[*team].0,
+                team_id,
                 person_id: *person,
-                from: Some(members[*from]),
+                from,
                 to: members[*to],
                 note,
-                by: members[*from],
+                by: from.unwrap_or(members[*to]),
                 at: at + 60,
             },
         )
         .await?;
+        anyhow::ensure!(handed, "the demo handover of {name} was refused");
     }
     tx.commit().await?;
     Ok(Seeded {
