@@ -43,14 +43,14 @@ pub mod places;
 pub mod privacy;
 /// Social prescribing: referrals, their life-cycle, outcomes and the uptake funnel.
 pub mod referrals;
-/// Teams and their shared caseload: members, leads, handovers, the view of today.
-pub mod teams;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The Co-Production Star toolkit: map, focus, people, market, grow.
 pub mod star;
 /// Surveys and consultations: building, answering and results.
 pub mod surveys;
+/// Teams and their shared caseload: members, leads, handovers, the view of today.
+pub mod teams;
 /// The page kernel: catalogue, shell, forms, assets, headers.
 pub mod web;
 

@@ -22,12 +22,7 @@
 use sqlx::AnyConnection;
 
 use super::{PEOPLE_ROLES, model::Record};
-use crate::{
-    access::Reach,
-    accounts::CurrentUser,
-    db::StoreResult,
-    teams::store as teams,
-};
+use crate::{access::Reach, accounts::CurrentUser, db::StoreResult, teams::store as teams};
 
 /// How a reader came to read a record, for the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -99,7 +99,11 @@ pub async fn members(conn: &mut AnyConnection, team_id: i64) -> StoreResult<Vec<
         .collect()
 }
 
-pub async fn is_member(conn: &mut AnyConnection, team_id: i64, account_id: i64) -> StoreResult<bool> {
+pub async fn is_member(
+    conn: &mut AnyConnection,
+    team_id: i64,
+    account_id: i64,
+) -> StoreResult<bool> {
     let found: Option<(i64,)> =
         sqlx::query_as("SELECT team_id FROM team_members WHERE team_id = $1 AND account_id = $2")
             .bind(team_id)

@@ -125,8 +125,8 @@ pub async fn referrals_waiting(conn: &mut AnyConnection, day: &Day<'_>) -> Store
         if r.status != Status::Referred {
             continue;
         }
-        let name_shared = r.side_of(&reach) != Some(Side::Receiver)
-            || r.sharing.shares(SharedField::Name);
+        let name_shared =
+            r.side_of(&reach) != Some(Side::Receiver) || r.sharing.shares(SharedField::Name);
         lines.push(Line {
             title: if name_shared {
                 names.get(&r.person_id).cloned().unwrap_or_default()
@@ -143,8 +143,7 @@ pub async fn referrals_waiting(conn: &mut AnyConnection, day: &Day<'_>) -> Store
     }
     let calendar = day.referral_settings.calendar();
     let rules = day.referral_settings.stall_rules();
-    let on_caseload: HashMap<i64, &Entry> =
-        day.caseload.iter().map(|e| (e.person_id, e)).collect();
+    let on_caseload: HashMap<i64, &Entry> = day.caseload.iter().map(|e| (e.person_id, e)).collect();
     for entry in day.caseload {
         for r in referrals::for_person(conn, entry.person_id).await? {
             let since = referrals::events(conn, r.id)

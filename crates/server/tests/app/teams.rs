@@ -21,6 +21,11 @@ use coprod_server::{
     },
     db::{Backend, Db},
     organisations::store as organisations,
+    privacy::{
+        erase::{self, Eraser},
+        export::{self, Requester},
+        subject::Found,
+    },
 };
 
 use crate::support::{
@@ -237,7 +242,10 @@ async fn a_manager_sets_up_a_team_and_chooses_its_members(backend: Backend) {
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        w.outsider.get(&format!("/teams/{team}/members")).await.status,
+        w.outsider
+            .get(&format!("/teams/{team}/members"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let list = w.outsider.get("/teams").await;
@@ -248,10 +256,7 @@ async fn a_manager_sets_up_a_team_and_chooses_its_members(backend: Backend) {
     // A manager takes a member off the team.
     let reply = w
         .manager
-        .post(
-            &format!("/teams/{team}/members/{}/remove", w.second.0),
-            &[],
-        )
+        .post(&format!("/teams/{team}/members/{}/remove", w.second.0), &[])
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM team_members").await, 1);
@@ -278,8 +283,14 @@ async fn the_caseload_takes_people_with_a_lead_and_keeps_every_handover(backend:
     let team = w.team;
     let db = w.db().clone();
     let donald = w.person("Donald Morrison").await;
-    let elsewhere =
-        person_held_by(&db, "Flora Maclean", None, Channel::InPerson, Some(w.other_org)).await;
+    let elsewhere = person_held_by(
+        &db,
+        "Flora Maclean",
+        None,
+        Channel::InPerson,
+        Some(w.other_org),
+    )
+    .await;
 
     // Only the organisation's records, and only members as leads.
     let page = w.first.1.get(&format!("/teams/{team}/caseload")).await;
@@ -299,7 +310,11 @@ async fn the_caseload_takes_people_with_a_lead_and_keeps_every_handover(backend:
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("Choose a person whose record the organisation holds"));
+    assert!(
+        reply
+            .body
+            .contains("Choose a person whose record the organisation holds")
+    );
     assert!(reply.body.contains("Choose a member of the team to lead"));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM team_caseload").await, 0);
 
@@ -321,7 +336,11 @@ async fn the_caseload_takes_people_with_a_lead_and_keeps_every_handover(backend:
         .post(&path, &[("to_id", &w.second.0.to_string()), ("note", " ")])
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("Write what your colleague needs to know"));
+    assert!(
+        reply
+            .body
+            .contains("Write what your colleague needs to know")
+    );
     let reply = w
         .first
         .1
@@ -384,13 +403,33 @@ async fn the_caseload_takes_people_with_a_lead_and_keeps_every_handover(backend:
         1
     );
 
+    // Subject access shows the caseload and the handover notes.
+    let found = Found {
+        account_id: None,
+        person_id: Some(donald),
+        name: "Donald Morrison".into(),
+    };
+    let document = export::export(
+        &db,
+        &found,
+        Requester {
+            account_id: None,
+            ip: "",
+            channel: "test",
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        document["team_caseloads"][0]["handover_note"],
+        "Healing well; doppler next month"
+    );
+    assert_eq!(document["team_handovers"].as_array().unwrap().len(), 2);
+
     // Someone who leads cannot leave the team until they hand over.
     let reply = w
         .manager
-        .post(
-            &format!("/teams/{team}/members/{}/remove", w.second.0),
-            &[],
-        )
+        .post(&format!("/teams/{team}/members/{}/remove", w.second.0), &[])
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("hand them over before taking them off"));
@@ -420,6 +459,21 @@ async fn the_caseload_takes_people_with_a_lead_and_keeps_every_handover(backend:
         .await,
         2
     );
+
+    // Erasure takes the notes with the rest of the record of support.
+    w.take_on(donald, "Back on the caseload").await;
+    erase::erase(
+        &db,
+        &found,
+        Eraser {
+            account_id: None,
+            ip: "",
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM team_caseload").await, 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM team_handovers").await, 0);
 }
 
 impl World {
@@ -499,11 +553,22 @@ async fn a_record_on_a_caseload_is_read_only_by_its_team(backend: Backend) {
     assert_eq!(count(&db, &reads(w.second.0)).await, before + 1);
     for part in ["/plan", "/circle"] {
         assert_eq!(
-            w.second.1.get(&format!("/people/{janet}{part}")).await.status,
+            w.second
+                .1
+                .get(&format!("/people/{janet}{part}"))
+                .await
+                .status,
             StatusCode::OK
         );
     }
-    assert!(w.second.1.get("/people").await.body.contains("Janet Paterson"));
+    assert!(
+        w.second
+            .1
+            .get("/people")
+            .await
+            .body
+            .contains("Janet Paterson")
+    );
 
     // A partnership administrator reads it for their duties, audited as such.
     let (admin, mut administrator) = staff(&w.app, "admin@coast.example", Role::Admin, None).await;
@@ -562,7 +627,11 @@ async fn another_organisation_never_reaches_the_team(backend: Backend) {
             format!("/teams/{team}/caseload"),
             format!("/teams/{team}/caseload/{janet}"),
         ] {
-            assert_eq!(client.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(
+                client.get(&path).await.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
         }
         let reply = client
             .post(&format!("/teams/{team}/caseload/{janet}/remove"), &[])
@@ -579,7 +648,10 @@ async fn another_organisation_never_reaches_the_team(backend: Backend) {
     );
     // The organisation's own manager sees the members but not the caseload.
     assert_eq!(
-        w.manager.get(&format!("/teams/{team}/members")).await.status,
+        w.manager
+            .get(&format!("/teams/{team}/members"))
+            .await
+            .status,
         StatusCode::OK
     );
     assert_eq!(
@@ -644,12 +716,20 @@ async fn the_view_of_today_gathers_visits_referrals_reviews_and_each_caseload(ba
     workflow::answer(&db, &Actor::operator(), held.id, true, "")
         .await
         .unwrap();
-    let days = coordination::rounds::for_match(&mut conn, held.id).await.unwrap();
+    let days = coordination::rounds::for_match(&mut conn, held.id)
+        .await
+        .unwrap();
     assert_eq!(days[0].on_date, today(), "the first day of help is today");
     // Referrals: one waiting for the organisation, name not shared.
     service_managed_by(&db, "coast-walks", "Coast walks", w.org).await;
-    let elsewhere =
-        person_held_by(&db, "Flora Maclean", None, Channel::InPerson, Some(w.other_org)).await;
+    let elsewhere = person_held_by(
+        &db,
+        "Flora Maclean",
+        None,
+        Channel::InPerson,
+        Some(w.other_org),
+    )
+    .await;
     let waiting = referral_to(&db, elsewhere, "coast-walks", w.org, "reason").await;
     drop(conn);
 
@@ -667,8 +747,14 @@ async fn the_view_of_today_gathers_visits_referrals_reviews_and_each_caseload(ba
     assert!(visits.contains("Helen Cameron"), "{visits}");
     assert!(visits.contains("10:00"));
     let referrals = section("referrals");
-    assert!(referrals.contains(&format!("/referrals/{waiting}")), "{referrals}");
-    assert!(!referrals.contains("Flora Maclean"), "the name was not shared");
+    assert!(
+        referrals.contains(&format!("/referrals/{waiting}")),
+        "{referrals}"
+    );
+    assert!(
+        !referrals.contains("Flora Maclean"),
+        "the name was not shared"
+    );
     let reviews = section("reviews");
     assert!(reviews.contains("Donald Morrison") && reviews.contains("Janet Paterson"));
     assert!(!reviews.contains("Alexander Johnston"));
@@ -704,8 +790,22 @@ async fn the_demo_has_two_teams_with_caseloads(backend: Backend) {
     assert_eq!(seeded.teams, 2);
     assert!((36..=44).contains(&seeded.caseload), "{}", seeded.caseload);
     let db = &app.state.db;
-    assert!(count(db, "SELECT COUNT(*) FROM team_handovers WHERE from_account_id IS NOT NULL").await >= 4);
-    assert!(count(db, "SELECT COUNT(*) FROM circle_ties t JOIN team_caseload c ON c.person_id = t.person_id").await >= 20);
+    assert!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM team_handovers WHERE from_account_id IS NOT NULL"
+        )
+        .await
+            >= 4
+    );
+    assert!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM circle_ties t JOIN team_caseload c ON c.person_id = t.person_id"
+        )
+        .await
+            >= 20
+    );
     let mut worker = app.client();
     worker
         .sign_in("linkworker@demo.example", coprod_server::demo::PASSWORD)

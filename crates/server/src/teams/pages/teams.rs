@@ -289,7 +289,10 @@ pub async fn add_member(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect(&format!("/teams/{}/members?done=member_added", team.id)))
+    Ok(redirect(&format!(
+        "/teams/{}/members?done=member_added",
+        team.id
+    )))
 }
 
 pub async fn remove_member(
