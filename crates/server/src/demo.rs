@@ -242,14 +242,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         .map(|account| account.id);
     crate::people::demo::seed(db, Some(organisation_ids[0]), link_worker).await?;
     let referrals = crate::referrals::demo::seed(db, organisation_ids[0]).await?;
-    // Two teams share caseloads: the council's link workers and the coast
-    // nursing team.
-    let teams = match link_worker {
-        Some(link_worker) => {
-            crate::teams::demo::seed(db, &organisation_ids, &hash, link_worker, manager).await?
-        }
-        None => crate::teams::demo::Seeded::default(),
-    };
+    // Two teams share caseloads: the council's link workers and the coast nurses.
+    let teams =
+        crate::teams::demo::seed(db, &organisation_ids, &hash, link_worker, manager).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {

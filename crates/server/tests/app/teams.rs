@@ -164,6 +164,7 @@ impl World {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "one journey, told in order")]
 async fn a_manager_sets_up_a_team_and_chooses_its_members(backend: Backend) {
     let mut w = world(backend).await;
     let team = w.team;
@@ -278,6 +279,7 @@ async fn a_manager_sets_up_a_team_and_chooses_its_members(backend: Backend) {
     );
 }
 
+#[expect(clippy::too_many_lines, reason = "one journey, told in order")]
 async fn the_caseload_takes_people_with_a_lead_and_keeps_every_handover(backend: Backend) {
     let mut w = world(backend).await;
     let team = w.team;
@@ -487,6 +489,7 @@ impl World {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "one journey, told in order")]
 async fn a_record_on_a_caseload_is_read_only_by_its_team(backend: Backend) {
     let mut w = world(backend).await;
     let db = w.db().clone();
@@ -661,6 +664,7 @@ async fn another_organisation_never_reaches_the_team(backend: Backend) {
     assert_eq!(count(w.db(), "SELECT COUNT(*) FROM team_caseload").await, 1);
 }
 
+#[expect(clippy::too_many_lines, reason = "one journey, told in order")]
 async fn the_view_of_today_gathers_visits_referrals_reviews_and_each_caseload(backend: Backend) {
     let mut w = world(backend).await;
     let team = w.team;

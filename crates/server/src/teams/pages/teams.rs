@@ -186,6 +186,10 @@ struct MembersPage {
     errors: FieldErrors,
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the page's parts, read in the caller's transaction"
+)]
 async fn render_members(
     conn: &mut sqlx::AnyConnection,
     shell: Shell,
