@@ -314,7 +314,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
                      {} budgets, {} survey responses, {} requests for help and {} co-production \
-                     initiatives ({} with a business case), and {} referrals.",
+                     initiatives ({} with a business case), {} referrals, and {} teams sharing a \
+                     caseload of {} people.",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
@@ -325,7 +326,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     seeded.help_requests,
                     seeded.star_initiatives,
                     seeded.business_cases,
-                    seeded.referrals
+                    seeded.referrals,
+                    seeded.teams,
+                    seeded.caseload
                 );
             }
             println!(

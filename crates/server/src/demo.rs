@@ -117,6 +117,9 @@ pub struct Seeded {
     pub business_cases: usize,
     /// Social prescribing referrals, across every state.
     pub referrals: usize,
+    /// Teams, and the people on their caseloads.
+    pub teams: usize,
+    pub caseload: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -239,11 +242,16 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         .map(|account| account.id);
     crate::people::demo::seed(db, Some(organisation_ids[0]), link_worker).await?;
     let referrals = crate::referrals::demo::seed(db, organisation_ids[0]).await?;
+    // Two teams share caseloads: the council's link workers and the coast nurses.
+    let teams =
+        crate::teams::demo::seed(db, &organisation_ids, &hash, link_worker, manager).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {
         help_requests: help.requests,
         referrals,
+        teams: teams.teams,
+        caseload: teams.people,
         star_initiatives,
         business_cases,
         already_present: false,

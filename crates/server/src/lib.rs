@@ -51,6 +51,8 @@ pub mod settings;
 pub mod star;
 /// Surveys and consultations: building, answering and results.
 pub mod surveys;
+/// Teams and their shared caseload: members, leads, handovers, the view of today.
+pub mod teams;
 /// The page kernel: catalogue, shell, forms, assets, headers.
 pub mod web;
 

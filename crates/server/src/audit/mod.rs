@@ -93,6 +93,12 @@ pub enum Action {
     ReferralReminderSent,
     /// An administrator gave a failed background job another go.
     JobRetried,
+    TeamSetUp,
+    TeamMembersChanged,
+    /// A person taken onto or off a team's caseload.
+    CaseloadChanged,
+    /// A person handed over from one lead to another.
+    CaseloadHandedOver,
 }
 
 impl Action {
@@ -157,6 +163,10 @@ impl Action {
             Action::ReferralEscalated => "referral_escalated",
             Action::ReferralReminderSent => "referral_reminder_sent",
             Action::JobRetried => "job_retried",
+            Action::TeamSetUp => "team_set_up",
+            Action::TeamMembersChanged => "team_members_changed",
+            Action::CaseloadChanged => "caseload_changed",
+            Action::CaseloadHandedOver => "caseload_handed_over",
         }
     }
 }

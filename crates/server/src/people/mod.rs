@@ -9,8 +9,10 @@
 //! It is held by an organisation and kept with the person's consent or
 //! another lawful basis, recorded in the consent register. Coordinators and
 //! link workers work on the records their organisations hold (another
-//! organisation's record answers 404), and every read and every change is
-//! written to the audit log in the transaction that does it.
+//! organisation's record answers 404); while a record is on a team's
+//! caseload only that team's members (and partnership administrators)
+//! read it (`reach`). Every read and every change is written to the
+//! audit log in the transaction that does it.
 
 /// The demo partnership's records, plans and circles.
 pub mod demo;
@@ -20,10 +22,13 @@ pub mod forms;
 pub mod model;
 /// The pages.
 mod pages;
+/// Who reads a record: the organisation's rule, narrowed to a team's
+/// members while the record is on its caseload.
+pub mod reach;
 
 /// The one rule for reading a person's record, for other capabilities
 /// whose records belong to it (a personal star).
-pub use pages::held as held_record;
+pub use pages::{held as held_record, read as record_read};
 /// Where the rings picture puts each ring and tie.
 pub mod rings;
 /// The SQL.

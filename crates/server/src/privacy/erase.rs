@@ -224,6 +224,10 @@ const STEPS: &[&str] = &[
      AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     "DELETE FROM plan_goals WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     "DELETE FROM circle_ties WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    // So are the team's notes about them: their place on caseloads and
+    // every handover note go.
+    "DELETE FROM team_handovers WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "DELETE FROM team_caseload WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     "UPDATE matches SET decline_reason = '', finished_note = '' \
      WHERE (request_id IN (SELECT id FROM help_requests WHERE person_id = $2) \
         OR offer_id IN (SELECT id FROM offers WHERE person_id = $2)) \

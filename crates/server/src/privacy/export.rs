@@ -77,6 +77,16 @@ const LISTS: &[(&str, &str)] = &[
          FROM circle_ties WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
     ),
     (
+        "team_caseloads",
+        "SELECT t.name AS team, c.handover_note, c.added_at FROM team_caseload c \
+         JOIN teams t ON t.id = c.team_id WHERE c.person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY t.id",
+    ),
+    (
+        "team_handovers",
+        "SELECT t.name AS team, h.note, h.handed_at FROM team_handovers h \
+         JOIN teams t ON t.id = h.team_id WHERE h.person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY h.id",
+    ),
+    (
         "personal_stars",
         "SELECT p.id, p.organisation_id, p.person_name, p.carer_name, p.consent_purpose, p.created_at \
          FROM star_person_stars p WHERE p.person_account_id = $1 OR p.person_id = $2 ORDER BY p.id",

@@ -80,20 +80,20 @@ async fn record_for(
     }
     let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
-    let record = crate::people::held_record(&mut tx, user, id).await?;
-    if record.person.organisation_id != Some(org) {
+    let held = crate::people::held_record(&mut tx, user, id).await?;
+    if held.record.person.organisation_id != Some(org) {
         return Err(AppError::NotFound);
     }
-    audit::person_read(
+    crate::people::record_read(
         &mut tx,
         user,
-        audit::ReadOf::Person(id),
         ip,
+        &held,
         "to keep a personal star on the record",
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(record))
+    Ok(Some(held.record))
 }
 
 pub async fn list(

@@ -53,6 +53,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
         crate::asset_map::listings::KEEPERS,
     ),
     ("/referrals", "nav.referrals", access::STAFF),
+    ("/teams", "nav.teams", access::STAFF),
     ("/surveys", "nav.surveys", access::STAFF),
     ("/star", "nav.star", access::STAFF),
     ("/admin", "nav.admin", access::ADMIN),

@@ -47,6 +47,10 @@ enum Kind {
     /// A referral, seen by the organisation that made it and the one it was
     /// made to (here the same one, handed from A to B together).
     Referral,
+    /// A team of an organisation, its members and caseload; its members
+    /// are none of the visitors, so only those who manage it (for its
+    /// members) and administrators (for everything) get in.
+    Team,
 }
 
 /// What a route's path names, and so who besides the route's rule decides.
@@ -70,6 +74,8 @@ enum Names {
 
 const COORDINATORS: &[Role] = &[Role::Coordinator, Role::Admin];
 const APPROVERS: &[Role] = &[Role::Manager, Role::Admin];
+const TEAM_MANAGERS: &[Role] = &[Role::Manager, Role::Admin];
+const ADMINISTRATORS: &[Role] = &[Role::Admin];
 
 /// Every route whose path names something, by path (every method of a path
 /// names the same thing).
@@ -189,6 +195,28 @@ fn table() -> BTreeMap<&'static str, Names> {
         ("/my-referrals/{id}/withdraw", Own),
         ("/referrals/{id}/steps", Held(Referral)),
         ("/referrals/{id}/outcomes/new", Held(Referral)),
+        // Teams: their members for those who manage the organisation's
+        // teams; the caseload and the view of today for members (none of
+        // the visitors) and administrators.
+        ("/teams/{id}", HeldFor(Team, ADMINISTRATORS)),
+        ("/teams/{id}/members", HeldFor(Team, TEAM_MANAGERS)),
+        (
+            "/teams/{id}/members/{account_id}/remove",
+            HeldFor(Team, TEAM_MANAGERS),
+        ),
+        ("/teams/{id}/caseload", HeldFor(Team, ADMINISTRATORS)),
+        (
+            "/teams/{id}/caseload/{person_id}",
+            HeldFor(Team, ADMINISTRATORS),
+        ),
+        (
+            "/teams/{id}/caseload/{person_id}/handover",
+            HeldFor(Team, ADMINISTRATORS),
+        ),
+        (
+            "/teams/{id}/caseload/{person_id}/remove",
+            HeldFor(Team, ADMINISTRATORS),
+        ),
         // The person's record, plan and circle of support.
         ("/people/{id}", Held(Person)),
         ("/people/{id}/edit", Held(Person)),
@@ -291,6 +319,10 @@ struct Records {
     claim: i64,
     spare_token: i64,
     referral: i64,
+    /// A demo team, one of its members and one person on its caseload.
+    team: i64,
+    team_member: i64,
+    caseload_person: i64,
     /// What the records looked like before the walk, put back after every
     /// admitted change so that one visitor's change never decides what the
     /// next one meets.
@@ -417,7 +449,23 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         "SELECT MIN(id) FROM referrals WHERE status = 'referred'",
     )
     .await;
+    let team: i64 = one(app, "SELECT MIN(id) FROM teams").await;
+    let team_member: i64 = one(
+        app,
+        &format!("SELECT MIN(account_id) FROM team_members WHERE team_id = {team}"),
+    )
+    .await;
+    let caseload_person: i64 = one(
+        app,
+        &format!("SELECT MIN(person_id) FROM team_caseload WHERE team_id = {team}"),
+    )
+    .await;
+    assert!(
+        caseload_person != asker && caseload_person != helper,
+        "the people the record rows use are on no caseload"
+    );
     let mut restore = restore_statements(app, survey, matched, request, offer).await;
+    restore.extend(team_restore(app, team, team_member, caseload_person).await);
     restore.push(format!(
         "UPDATE referrals SET status = 'referred' WHERE id = {referral}"
     ));
@@ -430,6 +478,9 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
     Records {
         restore,
         referral,
+        team,
+        team_member,
+        caseload_person,
         org,
         people: [asker, helper],
         request,
@@ -454,6 +505,40 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         claim,
         spare_token,
     }
+}
+
+/// Statements that put a team's member and a person on its caseload back.
+async fn team_restore(app: &TestApp, team: i64, member: i64, person: i64) -> Vec<String> {
+    let lead: i64 = one(
+        app,
+        &format!(
+            "SELECT lead_account_id FROM team_caseload WHERE team_id = {team} AND person_id = {person}"
+        ),
+    )
+    .await;
+    let note: String = one(
+        app,
+        &format!(
+            "SELECT handover_note FROM team_caseload WHERE team_id = {team} AND person_id = {person}"
+        ),
+    )
+    .await;
+    let note = note.replace('\'', "''");
+    vec![
+        format!(
+            "INSERT INTO team_members (team_id, account_id, added_at) SELECT {team}, {member}, 0 \
+             WHERE NOT EXISTS (SELECT 1 FROM team_members WHERE team_id = {team} AND account_id = {member})"
+        ),
+        format!(
+            "INSERT INTO team_caseload (team_id, person_id, lead_account_id, handover_note, added_at) \
+             SELECT {team}, {person}, {lead}, '{note}', 0 \
+             WHERE NOT EXISTS (SELECT 1 FROM team_caseload WHERE team_id = {team} AND person_id = {person})"
+        ),
+        format!(
+            "UPDATE team_caseload SET lead_account_id = {lead}, handover_note = '{note}' \
+             WHERE team_id = {team} AND person_id = {person}"
+        ),
+    ]
 }
 
 /// The id of the tie in the asker's circle of support that the walk may remove.
@@ -664,6 +749,10 @@ impl Records {
                  WHERE id = (SELECT person_id FROM referrals WHERE id = {})",
                 self.referral
             ),
+            format!(
+                "UPDATE teams SET organisation_id = {org} WHERE id = {}",
+                self.team
+            ),
         ];
         for sql in statements {
             sqlx::query(&sql)
@@ -701,6 +790,7 @@ impl Records {
                 "/listings/reports/" | "/api/v1/reports/" => self.report.to_string(),
                 "/privacy/consents/" => self.consent.to_string(),
                 "/referrals/" | "/my-referrals/" => self.referral.to_string(),
+                "/teams/" => self.team.to_string(),
                 "/admin/people/" => self.account.to_string(),
                 "/admin/coordination-people/" => self.people[0].to_string(),
                 "/admin/organisations/" | "/api/v1/organisations/" | "/api/hsds/organizations/" => {
@@ -727,6 +817,8 @@ impl Records {
         filled
             .replace("{org}", &org)
             .replace("{membership_id}", &self.membership.to_string())
+            .replace("{account_id}", &self.team_member.to_string())
+            .replace("{person_id}", &self.caseload_person.to_string())
             .replace("{tie_id}", &TIE.to_string())
             .replace("{proposal}", &self.proposal.to_string())
             .replace("{section}", "1")

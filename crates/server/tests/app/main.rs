@@ -45,3 +45,4 @@ mod storage;
 mod surveys_answering;
 mod surveys_builder;
 mod surveys_results;
+mod teams;

@@ -126,14 +126,14 @@ pub async fn show(
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
-    read(&mut tx, &user, &ip, id, "circle of support").await?;
+    let found = held(&mut tx, &user, id).await?;
+    read(&mut tx, &user, &ip, &found, "circle of support").await?;
     let done = flash.message(&shell);
     let response = render(
         &mut tx,
         shell,
         &user,
-        record,
+        found.record,
         done,
         TieForm::default(),
         FieldErrors::default(),
@@ -153,7 +153,7 @@ pub async fn add(
     StrictForm(form): StrictForm<TieForm>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
+    let found = held(&mut tx, &user, id).await?;
     let mut errors = FieldErrors::default();
     if store::record::basis(&mut tx, id).await? == Basis::Withdrawn {
         errors.add("name", shell.t("record.error.withdrawn"));
@@ -166,12 +166,12 @@ pub async fn add(
     }
     let Some(tie) = tie.filter(|_| errors.is_empty()) else {
         // The page shown again reads the record: that read is recorded.
-        read(&mut tx, &user, &ip, id, "circle of support").await?;
+        read(&mut tx, &user, &ip, &found, "circle of support").await?;
         let response = render(
             &mut tx,
             shell,
             &user,
-            record,
+            found.record,
             String::new(),
             form,
             errors,

@@ -12,7 +12,7 @@ use crate::{
     app::AppState,
     audit::{self, Action, Event},
     error::Result,
-    people::{PEOPLE_ROLES, store},
+    people::{reach::Reader, store},
     web::{ClientIp, Shell, page},
 };
 
@@ -51,7 +51,7 @@ pub async fn list(
 ) -> Result<Response> {
     let q: String = search.q.trim().chars().take(100).collect();
     let mut tx = state.db.begin_write().await?;
-    let people: Vec<Line> = store::record::list(&mut tx, &user.reach(PEOPLE_ROLES), &q, LIST_LIMIT)
+    let people: Vec<Line> = store::record::list(&mut tx, &Reader::of(&user), &q, LIST_LIMIT)
         .await?
         .into_iter()
         .map(|p| Line {

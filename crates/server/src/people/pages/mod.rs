@@ -14,7 +14,11 @@ pub mod record;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use super::{PEOPLE_ROLES, model::Record, store};
+use super::{
+    model::Record,
+    reach::{self, Reading},
+    store,
+};
 use crate::{
     accounts::CurrentUser,
     audit::{self, Action, Event, ReadOf},
@@ -22,25 +26,44 @@ use crate::{
     web::Shell,
 };
 
-/// A record, if `user` works on records of the organisation holding it;
-/// anyone else is told it is not there, as for any record they may not
-/// know of.
-pub async fn held(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> Result<Record> {
-    store::record::find(conn, id)
+/// A record, and how `user` reads it, if the record's rule
+/// ([`reach`](super::reach)) lets them: they work on records of the
+/// organisation holding it and, when it is on a team's caseload, they are
+/// on such a team or a partnership administrator. Anyone else is told it
+/// is not there, as for any record they may not know of.
+pub async fn held(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> Result<Held> {
+    let Some(record) = store::record::find(conn, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let reading = reach::reading(conn, user, &record)
         .await?
-        .filter(|r| user.may(PEOPLE_ROLES, r.person.organisation_id))
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok(Held { record, reading })
 }
 
-/// Records that `user` was shown record `id`, in the caller's transaction.
+/// A record the reader may read, and how they came to.
+pub struct Held {
+    pub record: Record,
+    pub reading: Reading,
+}
+
+/// Records that `user` was shown the record, in the caller's transaction,
+/// with how they came to read it.
 pub async fn read(
     conn: &mut AnyConnection,
     user: &CurrentUser,
     ip: &str,
-    id: i64,
+    held: &Held,
     why: &str,
 ) -> Result<()> {
-    audit::person_read(conn, user, ReadOf::Person(id), ip, why).await?;
+    audit::person_read(
+        conn,
+        user,
+        ReadOf::Person(held.record.id()),
+        ip,
+        &format!("{why}, {}", held.reading.describe()),
+    )
+    .await?;
     Ok(())
 }
 

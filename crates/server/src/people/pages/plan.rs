@@ -169,13 +169,13 @@ pub async fn show(
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
-    read(&mut tx, &user, &ip, id, "agreed plan").await?;
+    let found = held(&mut tx, &user, id).await?;
+    read(&mut tx, &user, &ip, &found, "agreed plan").await?;
     let done = flash.message(&shell);
     let response = render(
         &mut tx,
         shell,
-        record,
+        found.record,
         done,
         PlanForm::default(),
         FieldErrors::default(),
@@ -302,7 +302,7 @@ pub async fn change(
     StrictForm(form): StrictForm<PlanForm>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
+    let found = held(&mut tx, &user, id).await?;
     let mut errors = FieldErrors::default();
     let step = form.check(&shell, &mut errors);
     if step.is_none() && errors.is_empty() {
@@ -318,12 +318,12 @@ pub async fn change(
         errors.add("step", shell.t("record.error.withdrawn"));
     }
     let Some(step) = step.filter(|_| errors.is_empty()) else {
-        read(&mut tx, &user, &ip, id, "agreed plan").await?;
+        read(&mut tx, &user, &ip, &found, "agreed plan").await?;
         let review_field = form.step == "review";
         let response = render(
             &mut tx,
             shell,
-            record,
+            found.record,
             String::new(),
             form,
             errors,

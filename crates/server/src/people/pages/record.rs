@@ -269,6 +269,9 @@ struct RecordPage {
     start_star: Option<String>,
     /// Whether the reader coordinates for the holder (the desk's pages).
     coordinator: bool,
+    /// The teams holding the person on their caseload: (id, name, whether
+    /// the reader is a member).
+    teams: Vec<(i64, String, bool)>,
 }
 
 pub async fn show(
@@ -280,8 +283,10 @@ pub async fn show(
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
-    read(&mut tx, &user, &ip, id, "person's record").await?;
+    let found = held(&mut tx, &user, id).await?;
+    read(&mut tx, &user, &ip, &found, "person's record").await?;
+    let teams = crate::teams::store::holding(&mut tx, id, user.account_id).await?;
+    let record = found.record;
     let holder = store::record::holder_name(&mut tx, record.person.organisation_id)
         .await?
         .unwrap_or_else(|| shell.t("record.partnership"));
@@ -337,6 +342,17 @@ pub async fn show(
             .filter(|org| user.may(crate::access::STAFF_ROLES, Some(*org)))
             .map(|org| format!("/star/{org}/people?person={id}")),
         name: record.person.display_name,
+        teams: teams
+            .teams
+            .iter()
+            .map(|(team, name)| {
+                (
+                    *team,
+                    name.clone(),
+                    teams.reader_teams.iter().any(|(mine, _)| mine == team),
+                )
+            })
+            .collect(),
         shell,
         id,
         basis,
@@ -380,8 +396,9 @@ pub async fn edit_form(
     Path(id): Path<i64>,
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
-    let record = held(&mut tx, &user, id).await?;
-    read(&mut tx, &user, &ip, id, "person's record, to change it").await?;
+    let found = held(&mut tx, &user, id).await?;
+    read(&mut tx, &user, &ip, &found, "person's record, to change it").await?;
+    let record = found.record;
     tx.commit().await?;
     page(&FormPage {
         shell,

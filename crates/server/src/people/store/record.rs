@@ -2,12 +2,14 @@ use coprod_engine::schedule::Date;
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::{
-    access::Reach,
     coordination::store::{
         optional_date,
         people::{self as coordination_people, NewPerson},
     },
-    people::model::{ContactBy, Details, Record},
+    people::{
+        model::{ContactBy, Details, Record},
+        reach::Reader,
+    },
     privacy::consent::RecordKind,
 };
 
@@ -49,36 +51,46 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<Record>, s
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     pub id: i64,
+    pub organisation_id: Option<i64>,
     pub name: String,
     pub preferred_name: String,
     pub organisation: String,
     pub review_on: Option<Date>,
 }
 
-/// People within `reach` whose name or preferred name contains `search`
+/// People `reader` may read (the rule of `people::reach`: within their
+/// reach and, when on a team's caseload, on such a team or an
+/// administrator) whose name or preferred name contains `search`
 /// (everyone when it is empty), by name, at most `limit`.
 pub async fn list(
     conn: &mut AnyConnection,
-    reach: &Reach,
+    reader: &Reader,
     search: &str,
     limit: i64,
 ) -> Result<Vec<Listed>, sqlx::Error> {
     let pattern = format!("%{}%", search.trim().to_lowercase());
-    let held = reach.sql_condition("p.organisation_id");
+    let held = reader.reach.sql_condition("p.organisation_id");
     let rows = sqlx::query(&format!(
-        "SELECT p.id, p.display_name, p.preferred_name, p.plan_review_on, o.name AS organisation \
+        "SELECT p.id, p.organisation_id, p.display_name, p.preferred_name, p.plan_review_on, \
+         o.name AS organisation \
          FROM coordination_people p LEFT JOIN organisations o ON o.id = p.organisation_id \
          WHERE ({held}) AND (LOWER(p.display_name) LIKE $1 OR LOWER(p.preferred_name) LIKE $1) \
+         AND ($3 = 1 OR NOT EXISTS (SELECT 1 FROM team_caseload c WHERE c.person_id = p.id) \
+           OR EXISTS (SELECT 1 FROM team_caseload c JOIN team_members m ON m.team_id = c.team_id \
+             WHERE c.person_id = p.id AND m.account_id = $4)) \
          ORDER BY p.display_name, p.id LIMIT $2"
     ))
     .bind(pattern)
     .bind(limit)
+    .bind(i64::from(reader.administrator))
+    .bind(reader.account_id)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
             Ok(Listed {
                 id: row.try_get("id")?,
+                organisation_id: row.try_get("organisation_id")?,
                 name: row.try_get("display_name")?,
                 preferred_name: row.try_get("preferred_name")?,
                 organisation: row
