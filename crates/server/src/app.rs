@@ -93,6 +93,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::people::routes());
     routes.extend(crate::star::routes());
     routes.extend(crate::referrals::routes());
+    routes.extend(crate::checkins::routes());
     routes.extend(admin::routes());
     routes.extend(crate::privacy::routes());
     routes.extend(audit::routes());

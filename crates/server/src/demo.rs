@@ -239,6 +239,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         .map(|account| account.id);
     crate::people::demo::seed(db, Some(organisation_ids[0]), link_worker).await?;
     let referrals = crate::referrals::demo::seed(db, organisation_ids[0]).await?;
+    crate::checkins::demo::seed(db, organisation_ids[8], organisation_ids[0]).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {

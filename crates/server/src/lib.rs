@@ -43,6 +43,8 @@ pub mod places;
 pub mod privacy;
 /// Social prescribing: referrals, their life-cycle, outcomes and the uptake funnel.
 pub mod referrals;
+/// Planned check-in calls and wellbeing concerns.
+pub mod checkins;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The Co-Production Star toolkit: map, focus, people, market, grow.

@@ -87,6 +87,13 @@ pub enum Action {
     ReferralMade,
     ReferralStepTaken,
     OutcomeRecorded,
+    /// Check-in calls were planned for a person, or a plan was stopped.
+    CheckinsPlanned,
+    CheckinCallLogged,
+    /// A wellbeing concern was raised (by a caller, a helper, or the sweep).
+    ConcernRaised,
+    /// A concern was acknowledged, acted on or closed.
+    ConcernMoved,
 }
 
 impl Action {
@@ -148,6 +155,10 @@ impl Action {
             Action::ReferralMade => "referral_made",
             Action::ReferralStepTaken => "referral_step_taken",
             Action::OutcomeRecorded => "outcome_recorded",
+            Action::CheckinsPlanned => "checkins_planned",
+            Action::CheckinCallLogged => "checkin_call_logged",
+            Action::ConcernRaised => "concern_raised",
+            Action::ConcernMoved => "concern_moved",
         }
     }
 }

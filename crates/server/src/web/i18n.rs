@@ -18,6 +18,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("en", include_str!("../../locales/en/coordination.toml")),
     ("en", include_str!("../../locales/en/star.toml")),
     ("en", include_str!("../../locales/en/referrals.toml")),
+    ("en", include_str!("../../locales/en/checkins.toml")),
 ];
 
 /// One language's messages, flattened to dotted keys (`nav.home`).
