@@ -17,6 +17,8 @@ pub mod asset_map;
 pub mod audit;
 /// Participatory budgeting: processes, proposals, voting, results, delivery.
 pub mod budgeting;
+/// Planned check-in calls and wellbeing concerns.
+pub mod checkins;
 /// Offers, requests, matching, rounds and the time bank.
 pub mod coordination;
 /// Random tokens and their stored hashes.
@@ -43,8 +45,6 @@ pub mod places;
 pub mod privacy;
 /// Social prescribing: referrals, their life-cycle, outcomes and the uptake funnel.
 pub mod referrals;
-/// Planned check-in calls and wellbeing concerns.
-pub mod checkins;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The Co-Production Star toolkit: map, focus, people, market, grow.

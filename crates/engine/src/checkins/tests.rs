@@ -1,8 +1,9 @@
 use proptest::prelude::*;
 
 use super::{
-    Every, Plan, due_between, due_on,
+    Every, Plan,
     concern::Status,
+    due_between, due_on,
     retry::{Next, Outcome, RetryRule, after},
 };
 use crate::{
@@ -120,12 +121,22 @@ fn after_discharge_calls_on_the_chosen_days_for_the_weeks_given() {
 
 #[test]
 fn a_broadcast_is_due_once() {
-    let plan = Plan::Broadcast { on: d("2026-12-09") };
+    let plan = Plan::Broadcast {
+        on: d("2026-12-09"),
+    };
     assert_eq!(
         due_between(&plan, d("2026-12-01"), d("2026-12-31")),
         vec![d("2026-12-09")]
     );
-    let plans = [(1, &plan), (2, &Plan::Broadcast { on: d("2026-12-10") })];
+    let plans = [
+        (1, &plan),
+        (
+            2,
+            &Plan::Broadcast {
+                on: d("2026-12-10"),
+            },
+        ),
+    ];
     assert_eq!(due_on(plans, d("2026-12-09")), vec![1]);
 }
 

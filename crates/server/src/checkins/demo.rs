@@ -97,10 +97,7 @@ const NOTES: &[&str] = &[
 /// Seeds the demo's calls; `coordinator_org` holds the co-delivery
 /// people, `link_org` the records the link worker keeps. Returns how many
 /// calls were logged.
-#[expect(
-    clippy::too_many_lines,
-    reason = "the demo's week, told in order"
-)]
+#[expect(clippy::too_many_lines, reason = "the demo's week, told in order")]
 pub async fn seed(db: &Db, coordinator_org: i64, link_org: i64) -> anyhow::Result<usize> {
     let volunteer = account(db, "volunteer@demo.example").await?;
     let coordinator = account(db, "coordinator@demo.example").await?;
@@ -108,9 +105,8 @@ pub async fn seed(db: &Db, coordinator_org: i64, link_org: i64) -> anyhow::Resul
     let desk = held(db, coordinator_org, 4).await?;
     let records = held(db, link_org, 3).await?;
     let day = today();
-    let staff_of = |org: i64, who: Option<i64>| {
-        actor(who, Reach::Organisations(BTreeSet::from([org])))
-    };
+    let staff_of =
+        |org: i64, who: Option<i64>| actor(who, Reach::Organisations(BTreeSet::from([org])));
     let coordinator_actor = staff_of(coordinator_org, coordinator);
     let link_actor = staff_of(link_org, link_worker);
 

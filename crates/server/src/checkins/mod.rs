@@ -69,7 +69,11 @@ pub fn routes() -> Vec<Route> {
     vec![
         caller(Method::GET, "/checkins", get(pages::calls::today_page)),
         caller(Method::GET, "/checkins/calls/{id}", get(pages::calls::form)),
-        caller(Method::POST, "/checkins/calls/{id}", post(pages::calls::log)),
+        caller(
+            Method::POST,
+            "/checkins/calls/{id}",
+            post(pages::calls::log),
+        ),
         staff(
             Method::GET,
             "/checkins/broadcast",

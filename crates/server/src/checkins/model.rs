@@ -20,7 +20,11 @@ pub enum CallChannel {
 }
 
 impl CallChannel {
-    pub const ALL: [CallChannel; 3] = [CallChannel::Phone, CallChannel::Video, CallChannel::InPerson];
+    pub const ALL: [CallChannel; 3] = [
+        CallChannel::Phone,
+        CallChannel::Video,
+        CallChannel::InPerson,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -98,8 +102,8 @@ pub struct NewSchedule {
     pub created_by: Option<i64>,
 }
 
-/// The columns that store a plan: (kind, cadence, starts_on, ends_on,
-/// born_on, weeks, weekdays).
+/// The columns that store a plan: `kind`, `cadence`, `starts_on`,
+/// `ends_on`, `born_on`, `weeks` and `weekdays`.
 pub struct PlanColumns {
     pub kind: &'static str,
     pub cadence: Option<&'static str>,

@@ -10,7 +10,13 @@ use crate::{app::AppState, web::Shell};
 
 /// Tells the coordinators of `holder` that an urgent concern is waiting.
 /// Never fails the step that raised it: problems are logged.
-pub async fn urgent(state: &AppState, shell: &Shell, concern_id: i64, holder: Option<i64>, urgency: Urgency) {
+pub async fn urgent(
+    state: &AppState,
+    shell: &Shell,
+    concern_id: i64,
+    holder: Option<i64>,
+    urgency: Urgency,
+) {
     if urgency != Urgency::Urgent {
         return;
     }

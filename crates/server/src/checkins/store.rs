@@ -181,11 +181,7 @@ pub async fn stop_schedule(
 }
 
 /// Notes that calls were made for a schedule up to `through`.
-pub async fn set_materialised(
-    conn: &mut AnyConnection,
-    id: i64,
-    through: Date,
-) -> StoreResult<()> {
+pub async fn set_materialised(conn: &mut AnyConnection, id: i64, through: Date) -> StoreResult<()> {
     sqlx::query("UPDATE checkin_schedules SET materialised_through = $1 WHERE id = $2")
         .bind(through.to_string())
         .bind(id)

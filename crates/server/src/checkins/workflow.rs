@@ -10,8 +10,8 @@
 
 use coprod_engine::{
     checkins::{
-        due_between,
         concern::{Status, Urgency},
+        due_between,
         retry::{self, Next, Outcome},
     },
     referrals::calendar::WorkingCalendar,

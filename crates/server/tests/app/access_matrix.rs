@@ -197,7 +197,10 @@ fn table() -> BTreeMap<&'static str, Names> {
         ("/referrals/{id}/outcomes/new", Held(Referral)),
         // Check-in calls and concerns, held with the person's record.
         ("/checkins/calls/{id}", HeldFor(Call, RECORD_STAFF)),
-        ("/checkins/visits/{id}/concern", HeldFor(Person, RECORD_STAFF)),
+        (
+            "/checkins/visits/{id}/concern",
+            HeldFor(Person, RECORD_STAFF),
+        ),
         ("/people/{id}/checkins", Held(Person)),
         ("/people/{id}/checkins/{schedule_id}/stop", Held(Schedule)),
         ("/concerns/{id}", Held(Concern)),

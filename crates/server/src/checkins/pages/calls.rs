@@ -10,11 +10,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use coprod_engine::checkins::{
-    Kind,
-    concern::Urgency,
-    retry::Outcome,
-};
+use coprod_engine::checkins::{Kind, concern::Urgency, retry::Outcome};
 use serde::Deserialize;
 
 use super::{Flash, clean_text, page_error, urgency_choices};
@@ -65,7 +61,10 @@ fn line(shell: &Shell, call: &Call, today: coprod_engine::schedule::Date) -> Lin
         attempt: if call.attempt > 1 {
             shell.tn(
                 "checkins.attempt_of",
-                &[&call.attempt.to_string(), &call.retry.attempts().to_string()],
+                &[
+                    &call.attempt.to_string(),
+                    &call.retry.attempts().to_string(),
+                ],
             )
         } else {
             String::new()

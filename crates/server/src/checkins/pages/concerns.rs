@@ -239,9 +239,7 @@ pub async fn act(
 ) -> Result<Response> {
     let actor = actor(&user, &ip);
     let mut errors = FieldErrors::default();
-    let to = Status::parse(&form.to)
-        .ok()
-        .filter(|s| s.is_final());
+    let to = Status::parse(&form.to).ok().filter(|s| s.is_final());
     if to.is_none() {
         errors.add("to", shell.t("checkins.error.act_to"));
     }
@@ -368,5 +366,7 @@ pub async fn visit_raise(
         .await
         .map_err(page_error)?;
     notify::urgent(&state, &shell, concern, holder, urgency).await;
-    Ok(redirect(&format!("/checkins/visits/{id}/concern?done=raised")))
+    Ok(redirect(&format!(
+        "/checkins/visits/{id}/concern?done=raised"
+    )))
 }

@@ -240,18 +240,15 @@ impl PersonPage {
             .collect()
     }
 
+    #[expect(clippy::unused_self, reason = "called from the template as a method")]
     fn weekdays(&self) -> Vec<(String, String)> {
         Weekday::ALL
             .iter()
-            .map(|d| {
-                (
-                    d.as_rrule().to_lowercase(),
-                    plain::weekday(*d).to_owned(),
-                )
-            })
+            .map(|d| (d.as_rrule().to_lowercase(), plain::weekday(*d).to_owned()))
             .collect()
     }
 
+    #[expect(clippy::unused_self, reason = "called from the template as a method")]
     fn attempt_choices(&self) -> Vec<(String, String)> {
         (1..=MAX_ATTEMPTS)
             .map(|n| (n.to_string(), n.to_string()))
@@ -276,7 +273,11 @@ impl PersonPage {
 
 fn caller_choices(shell: &Shell, callers: &[(i64, String)]) -> Vec<(String, String)> {
     std::iter::once((String::new(), shell.t("checkins.form.caller_none")))
-        .chain(callers.iter().map(|(id, name)| (id.to_string(), name.clone())))
+        .chain(
+            callers
+                .iter()
+                .map(|(id, name)| (id.to_string(), name.clone())),
+        )
         .collect()
 }
 
@@ -360,7 +361,12 @@ fn chosen_caller(raw: &str, callers: &[(i64, String)]) -> Result<Option<i64>, ()
         .ok_or(())
 }
 
-fn retry_rule(shell: &Shell, attempts: &str, spacing: &str, errors: &mut FieldErrors) -> Option<RetryRule> {
+fn retry_rule(
+    shell: &Shell,
+    attempts: &str,
+    spacing: &str,
+    errors: &mut FieldErrors,
+) -> Option<RetryRule> {
     let attempts = attempts.trim().parse::<u8>().ok();
     let spacing = spacing.trim().parse::<u8>().ok();
     match (attempts, spacing) {
@@ -435,16 +441,15 @@ fn check(
                 .into_iter()
                 .filter(|d| form.ticked(&d.as_rrule().to_lowercase()))
                 .collect();
-            match weeks {
-                Some(weeks) => Some(Plan::Discharge {
+            if let Some(weeks) = weeks {
+                Some(Plan::Discharge {
                     discharged,
                     weeks,
                     days,
-                }),
-                None => {
-                    errors.add("weeks", shell.t("error.checkins.weeks"));
-                    None
-                }
+                })
+            } else {
+                errors.add("weeks", shell.t("error.checkins.weeks"));
+                None
             }
         }
         _ => None,
@@ -515,9 +520,9 @@ pub async fn stop(
     let actor = actor(&user, &ip);
     match workflow::stop(&state.db, &actor, id, schedule_id).await {
         Ok(()) => Ok(redirect(&format!("/people/{id}/checkins?done=stopped"))),
-        Err(CheckinError::NotNext) => Ok(redirect(&format!(
-            "/people/{id}/checkins?problem=not_next"
-        ))),
+        Err(CheckinError::NotNext) => {
+            Ok(redirect(&format!("/people/{id}/checkins?problem=not_next")))
+        }
         Err(error) => Err(page_error(error)),
     }
 }
@@ -544,6 +549,10 @@ impl BroadcastForm {
     }
 
     /// Whether a person's box is ticked.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "the template hands over its loop items by reference"
+    )]
     pub fn has(&self, id: &i64) -> bool {
         self.people().contains(id)
     }
@@ -618,10 +627,7 @@ pub async fn broadcast(
     if chosen.is_empty() {
         errors.add("people", shell.t("checkins.error.people"));
     }
-    if chosen
-        .iter()
-        .any(|id| !people.iter().any(|(p, _)| p == id))
-    {
+    if chosen.iter().any(|id| !people.iter().any(|(p, _)| p == id)) {
         return Err(AppError::NotFound);
     }
     let on = parse_date(&form.on);
