@@ -7,6 +7,8 @@
 pub mod budgeting;
 /// Business cases for co-production initiatives: SROI, payback, sensitivity.
 pub mod business_case;
+/// Planned check-in calls: schedules, due days, retries and concerns.
+pub mod checkins;
 /// The Explorer: services × Four Co's, with the gaps.
 pub mod explorer;
 /// Open Referral HSDS service documents: checks and search projection.

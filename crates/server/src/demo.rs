@@ -245,6 +245,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     // Two teams share caseloads: the council's link workers and the coast nurses.
     let teams =
         crate::teams::demo::seed(db, &organisation_ids, &hash, link_worker, manager).await?;
+    crate::checkins::demo::seed(db, organisation_ids[8], organisation_ids[0]).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {

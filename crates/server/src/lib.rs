@@ -17,6 +17,8 @@ pub mod asset_map;
 pub mod audit;
 /// Participatory budgeting: processes, proposals, voting, results, delivery.
 pub mod budgeting;
+/// Planned check-in calls and wellbeing concerns.
+pub mod checkins;
 /// Offers, requests, matching, rounds and the time bank.
 pub mod coordination;
 /// Random tokens and their stored hashes.

@@ -300,7 +300,8 @@ pub(super) const fn is_leap_year(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-pub(super) const fn days_in_month(year: i32, month: u8) -> u8 {
+/// The number of days in a month of a year, leap years included.
+pub const fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         2 if is_leap_year(year) => 29,
         2 => 28,

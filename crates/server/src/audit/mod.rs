@@ -99,6 +99,13 @@ pub enum Action {
     CaseloadChanged,
     /// A person handed over from one lead to another.
     CaseloadHandedOver,
+    /// Check-in calls were planned for a person, or a plan was stopped.
+    CheckinsPlanned,
+    CheckinCallLogged,
+    /// A wellbeing concern was raised (by a caller, a helper, or the sweep).
+    ConcernRaised,
+    /// A concern was acknowledged, acted on or closed.
+    ConcernMoved,
 }
 
 impl Action {
@@ -167,6 +174,10 @@ impl Action {
             Action::TeamMembersChanged => "team_members_changed",
             Action::CaseloadChanged => "caseload_changed",
             Action::CaseloadHandedOver => "caseload_handed_over",
+            Action::CheckinsPlanned => "checkins_planned",
+            Action::CheckinCallLogged => "checkin_call_logged",
+            Action::ConcernRaised => "concern_raised",
+            Action::ConcernMoved => "concern_moved",
         }
     }
 }

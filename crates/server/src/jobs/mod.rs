@@ -155,6 +155,7 @@ impl Registry {
             handlers: vec![
                 crate::referrals::reminders::SWEEP,
                 crate::referrals::reminders::MAIL,
+                crate::checkins::sweep_job::SWEEP,
             ],
         }
     }

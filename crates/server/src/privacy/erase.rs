@@ -4,7 +4,9 @@
 //! Removed: names, email addresses, phone numbers, addresses and postcodes,
 //! gender, the record of support (what matters, the conversation, the plan
 //! and the circle of support), their referrals (with every step) and
-//! wellbeing measures, the free text of their offers, requests and personal
+//! wellbeing measures, the notes of their check-in calls and what their
+//! wellbeing concerns said (the calls and concerns stay, blank, in the
+//! counts; their call plans stop), the free text of their offers, requests and personal
 //! star notes,
 //! notes about their matches and days, their sessions, roles, reset links
 //! and sign-in attempts, and their addresses (ip) in the audit log. Where
@@ -250,6 +252,16 @@ const STEPS: &[&str] = &[
     "DELETE FROM referral_events WHERE referral_id IN (SELECT id FROM referrals WHERE person_id = $2) \
      AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
     "DELETE FROM referrals WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    // Check-in calls and concerns stay counted, but say nothing about the
+    // person any more: notes, what was noticed and what was done are
+    // blanked, broadcast messages too, and their plans stop (a birthday
+    // plan's date of birth becomes the first of January of that year).
+    "UPDATE checkin_calls SET note = '' WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "UPDATE checkin_concerns SET noticed = '', action_taken = '' \
+     WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",
+    "UPDATE checkin_schedules SET message = '', \
+     born_on = CASE WHEN born_on IS NULL THEN NULL ELSE SUBSTR(born_on, 1, 4) || '-01-01' END, \
+     stopped_at = COALESCE(stopped_at, $4) WHERE person_id = $2 AND ($1 IS NULL OR $3 IS NULL OR TRUE)",
     // Their own addresses in the audit log.
     "UPDATE audit_events SET ip = NULL WHERE actor_account_id = $1 AND ip IS NOT NULL \
      AND ($2 IS NULL OR $3 IS NULL OR $4 IS NULL OR TRUE)",

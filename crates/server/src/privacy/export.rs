@@ -143,6 +143,22 @@ const LISTS: &[(&str, &str)] = &[
          WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
     ),
     (
+        "checkin_schedules",
+        "SELECT id, kind, cadence, starts_on, ends_on, born_on, weeks, weekdays, message, caller_account_id, \
+         max_attempts, retry_spacing, created_at, stopped_at FROM checkin_schedules \
+         WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "checkin_calls",
+        "SELECT id, schedule_id, due_on, attempt, caller_account_id, outcome, note, channel, logged_at \
+         FROM checkin_calls WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "wellbeing_concerns",
+        "SELECT id, source, call_id, raised_at, urgency, noticed, status, acknowledged_at, closed_at, action_taken \
+         FROM checkin_concerns WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
         "audit_events",
         "SELECT id, occurred_at, actor_account_id, action, subject_kind, subject_id, ip, detail FROM audit_events \
          WHERE actor_account_id = $1 OR (subject_kind = 'account' AND subject_id = $1) \

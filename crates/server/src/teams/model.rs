@@ -49,6 +49,26 @@ pub struct Handover {
     pub note: String,
 }
 
+/// A check-in call due today, not yet logged, for someone on the caseload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallDue {
+    pub person_id: i64,
+    pub person: String,
+    /// The caller's name; empty when nobody is assigned.
+    pub caller: String,
+    pub attempt: i64,
+}
+
+/// A wellbeing concern not yet acted on, about someone on the caseload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenConcern {
+    pub id: i64,
+    pub person_id: i64,
+    pub person: String,
+    pub urgency: String,
+    pub status: String,
+}
+
 /// A day of agreed help for someone on the caseload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visit {

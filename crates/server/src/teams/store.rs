@@ -6,7 +6,7 @@
 use coprod_engine::schedule::Date;
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use super::model::{Entry, Handover, Holding, Member, Team, Visit};
+use super::model::{CallDue, Entry, Handover, Holding, Member, OpenConcern, Team, Visit};
 use crate::db::{StoreError, StoreResult};
 
 /// The roles that make an account staff of an organisation, as stored.
@@ -419,4 +419,67 @@ pub async fn held_named(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(found.map(|(id,)| id))
+}
+
+/// Check-in calls due on `on` and not yet logged, for people on the
+/// team's caseload, by person.
+pub async fn calls_due_on(
+    conn: &mut AnyConnection,
+    team_id: i64,
+    on: Date,
+) -> StoreResult<Vec<CallDue>> {
+    let rows = sqlx::query(
+        "SELECT p.id AS person_id, p.display_name AS person, COALESCE(a.display_name, '') AS caller, \
+         k.attempt FROM checkin_calls k \
+         JOIN checkin_schedules s ON s.id = k.schedule_id \
+         JOIN coordination_people p ON p.id = k.person_id \
+         JOIN team_caseload c ON c.person_id = p.id AND c.team_id = $1 \
+         LEFT JOIN accounts a ON a.id = k.caller_account_id \
+         WHERE k.due_on = $2 AND k.outcome IS NULL AND s.stopped_at IS NULL \
+         ORDER BY p.display_name, k.id",
+    )
+    .bind(team_id)
+    .bind(on.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CallDue {
+                person_id: row.try_get("person_id")?,
+                person: row.try_get("person")?,
+                caller: row.try_get("caller")?,
+                attempt: row.try_get("attempt")?,
+            })
+        })
+        .collect()
+}
+
+/// Wellbeing concerns not yet acted on about people on the team's
+/// caseload, the most urgent and oldest first.
+pub async fn open_concerns(
+    conn: &mut AnyConnection,
+    team_id: i64,
+) -> StoreResult<Vec<OpenConcern>> {
+    let rows = sqlx::query(
+        "SELECT k.id, p.id AS person_id, p.display_name AS person, k.urgency, k.status \
+         FROM checkin_concerns k \
+         JOIN coordination_people p ON p.id = k.person_id \
+         JOIN team_caseload c ON c.person_id = p.id AND c.team_id = $1 \
+         WHERE k.status IN ('open', 'acknowledged') \
+         ORDER BY CASE k.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END, k.raised_at, k.id",
+    )
+    .bind(team_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OpenConcern {
+                id: row.try_get("id")?,
+                person_id: row.try_get("person_id")?,
+                person: row.try_get("person")?,
+                urgency: row.try_get("urgency")?,
+                status: row.try_get("status")?,
+            })
+        })
+        .collect()
 }

@@ -1,8 +1,8 @@
 //! The team's view of today, section by section. Each section is built by
 //! its own function from what the caseload's people have going on, and
-//! [`sections`] puts them in order: visits due today, referrals waiting,
-//! plan reviews due, then each member's own caseload. A new kind of work
-//! (check-in calls due, open wellbeing concerns) is one more function
+//! [`sections`] puts them in order: open wellbeing concerns, visits and
+//! check-in calls due today, referrals waiting, plan reviews due, then
+//! each member's own caseload. A new kind of work is one more function
 //! returning a [`Section`], added to the list in [`sections`].
 
 use std::collections::{BTreeSet, HashMap};
@@ -73,12 +73,12 @@ impl Day<'_> {
 /// Every section of the view, in order.
 pub async fn sections(conn: &mut AnyConnection, day: &Day<'_>) -> StoreResult<Vec<Section>> {
     let mut sections = vec![
+        concerns_open(conn, day).await?,
         visits_due(conn, day).await?,
+        calls_due(conn, day).await?,
         referrals_waiting(conn, day).await?,
         reviews_due(day),
     ];
-    // Check-in calls due and open wellbeing concerns go here, each one
-    // more `Section` built by its own function.
     sections.extend(caseload_by_member(day));
     Ok(sections)
 }
@@ -109,6 +109,57 @@ pub async fn visits_due(conn: &mut AnyConnection, day: &Day<'_>) -> StoreResult<
         id: "visits".into(),
         heading: shell.t("teams.today.visits"),
         empty: shell.t("teams.today.no_visits"),
+        lines,
+    })
+}
+
+/// Wellbeing concerns raised about people on the caseload and not yet
+/// acted on, the most urgent first.
+pub async fn concerns_open(conn: &mut AnyConnection, day: &Day<'_>) -> StoreResult<Section> {
+    let shell = day.shell;
+    let lines = store::open_concerns(conn, day.team.id)
+        .await?
+        .into_iter()
+        .map(|c| Line {
+            href: format!("/concerns/{}", c.id),
+            title: c.person,
+            facts: vec![
+                shell.t(&format!("checkins.urgency.{}", c.urgency)),
+                shell.t(&format!("checkins.status.{}", c.status)),
+            ],
+        })
+        .collect();
+    Ok(Section {
+        id: "concerns".into(),
+        heading: shell.t("teams.today.concerns"),
+        empty: shell.t("teams.today.no_concerns"),
+        lines,
+    })
+}
+
+/// Check-in calls due today and not yet logged, for people on the caseload.
+pub async fn calls_due(conn: &mut AnyConnection, day: &Day<'_>) -> StoreResult<Section> {
+    let shell = day.shell;
+    let lines = store::calls_due_on(conn, day.team.id, day.today)
+        .await?
+        .into_iter()
+        .map(|c| Line {
+            href: day.person_href(c.person_id),
+            title: c.person,
+            facts: vec![
+                if c.caller.is_empty() {
+                    shell.t("teams.today.no_caller")
+                } else {
+                    shell.t1("teams.today.caller", &c.caller)
+                },
+                shell.t1("teams.today.attempt", &c.attempt.to_string()),
+            ],
+        })
+        .collect();
+    Ok(Section {
+        id: "calls".into(),
+        heading: shell.t("teams.today.calls"),
+        empty: shell.t("teams.today.no_calls"),
         lines,
     })
 }

@@ -54,6 +54,8 @@ const SECTIONS: &[(&str, &str, Access)] = &[
     ),
     ("/referrals", "nav.referrals", access::STAFF),
     ("/teams", "nav.teams", access::STAFF),
+    ("/checkins", "nav.checkins", crate::checkins::CALLERS),
+    ("/concerns", "nav.concerns", crate::people::PEOPLE),
     ("/surveys", "nav.surveys", access::STAFF),
     ("/star", "nav.star", access::STAFF),
     ("/admin", "nav.admin", access::ADMIN),
@@ -119,6 +121,29 @@ impl Shell {
     pub fn signed_in(&self) -> bool {
         self.user.is_some()
     }
+
+    /// Puts the number of open concerns the reader's organisations hold
+    /// in the staff menu's "Concerns" link. A failed count leaves the link
+    /// as it is: the menu never fails a page.
+    async fn count_open_concerns(&mut self, state: &AppState) {
+        let Some(user) = &self.user else {
+            return;
+        };
+        if !crate::people::PEOPLE.admits(Some(user)) {
+            return;
+        }
+        let actor = crate::checkins::actor(user, "");
+        match crate::checkins::workflow::open_count(&state.db, &actor).await {
+            Ok(0) => {}
+            Ok(count) => {
+                let label = self.t1("nav.concerns_count", &count.to_string());
+                if let Some(item) = self.nav.iter_mut().find(|i| i.href == "/concerns") {
+                    item.label = label;
+                }
+            }
+            Err(error) => tracing::warn!(error = %error, "could not count open concerns"),
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Shell {
@@ -130,6 +155,8 @@ impl FromRequestParts<AppState> for Shell {
     ) -> Result<Self, Self::Rejection> {
         let user = parts.extensions.get::<CurrentUser>().cloned();
         let csrf = parts.extensions.get::<CsrfToken>();
-        Ok(Shell::new(state, user, csrf, parts.uri.path()))
+        let mut shell = Shell::new(state, user, csrf, parts.uri.path());
+        shell.count_open_concerns(state).await;
+        Ok(shell)
     }
 }

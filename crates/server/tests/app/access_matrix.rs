@@ -51,6 +51,12 @@ enum Kind {
     /// are none of the visitors, so only those who manage it (for its
     /// members) and administrators (for everything) get in.
     Team,
+    /// A check-in call, a schedule of them, or a wellbeing concern: held
+    /// by the organisation holding the person's record, so they move with
+    /// the person.
+    Call,
+    Schedule,
+    Concern,
 }
 
 /// What a route's path names, and so who besides the route's rule decides.
@@ -76,6 +82,9 @@ const COORDINATORS: &[Role] = &[Role::Coordinator, Role::Admin];
 const APPROVERS: &[Role] = &[Role::Manager, Role::Admin];
 const TEAM_MANAGERS: &[Role] = &[Role::Manager, Role::Admin];
 const ADMINISTRATORS: &[Role] = &[Role::Admin];
+/// Staff who work on people's records; a call's own caller and a visit's
+/// own helper are let in too, but no visitor of the matrix is either.
+const RECORD_STAFF: &[Role] = &[Role::Coordinator, Role::LinkWorker, Role::Admin];
 
 /// Every route whose path names something, by path (every method of a path
 /// names the same thing).
@@ -217,6 +226,17 @@ fn table() -> BTreeMap<&'static str, Names> {
             "/teams/{id}/caseload/{person_id}/remove",
             HeldFor(Team, ADMINISTRATORS),
         ),
+        // Check-in calls and concerns, held with the person's record.
+        ("/checkins/calls/{id}", HeldFor(Call, RECORD_STAFF)),
+        (
+            "/checkins/visits/{id}/concern",
+            HeldFor(Person, RECORD_STAFF),
+        ),
+        ("/people/{id}/checkins", Held(Person)),
+        ("/people/{id}/checkins/{schedule_id}/stop", Held(Schedule)),
+        ("/concerns/{id}", Held(Concern)),
+        ("/concerns/{id}/acknowledge", Held(Concern)),
+        ("/concerns/{id}/act", Held(Concern)),
         // The person's record, plan and circle of support.
         ("/people/{id}", Held(Person)),
         ("/people/{id}/edit", Held(Person)),
@@ -323,6 +343,11 @@ struct Records {
     team: i64,
     team_member: i64,
     caseload_person: i64,
+    /// A schedule of check-in calls, one of its calls, and a concern, all
+    /// about the asker.
+    schedule: i64,
+    call: i64,
+    concern: i64,
     /// What the records looked like before the walk, put back after every
     /// admitted change so that one visitor's change never decides what the
     /// next one meets.
@@ -464,10 +489,22 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         caseload_person != asker && caseload_person != helper,
         "the people the record rows use are on no caseload"
     );
+    let (schedule, call, concern) = checkins(app, asker).await;
     let mut restore = restore_statements(app, survey, matched, request, offer).await;
     restore.extend(team_restore(app, team, team_member, caseload_person).await);
     restore.push(format!(
         "UPDATE referrals SET status = 'referred' WHERE id = {referral}"
+    ));
+    restore.push(format!(
+        "UPDATE checkin_schedules SET stopped_at = NULL, stopped_by = NULL WHERE id = {schedule}"
+    ));
+    restore.push(format!(
+        "UPDATE checkin_calls SET outcome = NULL, note = '', channel = NULL, logged_by = NULL, \
+         logged_at = NULL, follow_up = NULL, retry_on = NULL WHERE id = {call}"
+    ));
+    restore.push(format!(
+        "UPDATE checkin_concerns SET status = 'open', acknowledged_by = NULL, acknowledged_at = NULL, \
+         closed_by = NULL, closed_at = NULL, action_taken = '' WHERE id = {concern}"
     ));
     for sql in &restore {
         sqlx::query(sql)
@@ -481,6 +518,9 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         team,
         team_member,
         caseload_person,
+        schedule,
+        call,
+        concern,
         org,
         people: [asker, helper],
         request,
@@ -617,6 +657,36 @@ async fn restore_statements(
         quote(&status)
     ));
     statements
+}
+
+/// A weekly schedule of calls for `person`, its first call, and an open
+/// concern raised on that call.
+async fn checkins(app: &TestApp, person: i64) -> (i64, i64, i64) {
+    let pool = app.state.db.pool();
+    for sql in [
+        format!(
+            "INSERT INTO checkin_schedules (person_id, kind, cadence, starts_on, created_at) \
+             VALUES ({person}, 'regular', 'weekly', '2026-12-07', 0)"
+        ),
+        format!(
+            "INSERT INTO checkin_calls (schedule_id, person_id, due_on, attempt) \
+             SELECT MAX(id), {person}, '2026-12-07', 1 FROM checkin_schedules"
+        ),
+        format!(
+            "INSERT INTO checkin_concerns (person_id, source, call_id, raised_at, urgency, noticed, status) \
+             SELECT {person}, 'call', MAX(id), 0, 'soon', 'Sounded low', 'open' FROM checkin_calls"
+        ),
+    ] {
+        sqlx::query(&sql)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    (
+        one(app, "SELECT MAX(id) FROM checkin_schedules").await,
+        one(app, "SELECT MAX(id) FROM checkin_calls").await,
+        one(app, "SELECT MAX(id) FROM checkin_concerns").await,
+    )
 }
 
 async fn open_report(app: &TestApp, listing: &str) -> i64 {
@@ -791,6 +861,9 @@ impl Records {
                 "/privacy/consents/" => self.consent.to_string(),
                 "/referrals/" | "/my-referrals/" => self.referral.to_string(),
                 "/teams/" => self.team.to_string(),
+                "/checkins/calls/" => self.call.to_string(),
+                "/checkins/visits/" => self.day.to_string(),
+                "/concerns/" => self.concern.to_string(),
                 "/admin/people/" => self.account.to_string(),
                 "/admin/coordination-people/" => self.people[0].to_string(),
                 "/admin/organisations/" | "/api/v1/organisations/" | "/api/hsds/organizations/" => {
@@ -820,6 +893,7 @@ impl Records {
             .replace("{account_id}", &self.team_member.to_string())
             .replace("{person_id}", &self.caseload_person.to_string())
             .replace("{tie_id}", &TIE.to_string())
+            .replace("{schedule_id}", &self.schedule.to_string())
             .replace("{proposal}", &self.proposal.to_string())
             .replace("{section}", "1")
             .replace("{question}", &self.question)

@@ -20,6 +20,7 @@ mod budgeting;
 mod budgeting_pabulib;
 mod budgeting_results;
 mod budgeting_voting;
+mod checkins;
 mod coordination_api;
 mod coordination_books;
 mod coordination_pages;
