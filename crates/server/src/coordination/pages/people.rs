@@ -141,9 +141,8 @@ pub async fn create(
     let mut tx = conn.begin().await?;
     new.organisation_id = user.reach(COORDINATING_ROLES).home();
     let id = store::people::create(&mut tx, &new, Some(user.account_id)).await?;
-    tx.commit().await?;
     audit_action(
-        &state,
+        &mut tx,
         &user,
         &ip,
         Action::HelpEnteredOnBehalf,
@@ -151,6 +150,7 @@ pub async fn create(
         format!("person by {}", new.channel.as_str()),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/coordination/people/{id}?done=person")))
 }
 
@@ -180,9 +180,9 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let person = held_person(&mut conn, &user, id).await?;
-    audit_read(&state, &user, &ip, id, "person record").await?;
+    audit_read(&mut conn, &user, &ip, id, "person record").await?;
     let terms = views::term_names(&mut conn).await?;
     let pvg = store::people::pvg_check(&mut conn, id).await?;
     let ledger = store::ledger::load(&mut conn)
@@ -206,6 +206,7 @@ pub async fn show(
     let helped = store::matches::for_requester(&mut conn, id).await?;
     let helped = match_lines(&mut conn, &shell, &helped, false).await?;
     let (done, problem) = flash.messages(&shell);
+    conn.commit().await?;
     page(&PersonPage {
         channel: shell.t(person.channel.label_key()),
         pvg: pvg.map_or_else(
@@ -252,14 +253,14 @@ pub async fn record_pvg(
     StrictForm(form): StrictForm<PvgForm>,
 ) -> Result<Response> {
     let path = format!("/coordination/people/{id}");
-    let mut conn = state.db.pool().acquire().await?;
-    held_person(&mut conn, &user, id).await?;
+    let mut tx = state.db.begin_write().await?;
+    held_person(&mut tx, &user, id).await?;
     let Some(valid_until) = parse_date(&form.valid_until) else {
         return Ok(redirect(&with_flash(&path, "problem", "input")));
     };
-    store::people::record_pvg(&mut conn, id, valid_until, Some(user.account_id)).await?;
+    store::people::record_pvg(&mut tx, id, valid_until, Some(user.account_id)).await?;
     audit_action(
-        &state,
+        &mut tx,
         &user,
         &ip,
         Action::PvgRecorded,
@@ -267,6 +268,7 @@ pub async fn record_pvg(
         format!("valid until {valid_until}"),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&with_flash(&path, "done", "pvg")))
 }
 
@@ -318,12 +320,13 @@ pub async fn hours(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let person = held_person(&mut conn, &user, id).await?;
-    audit_read(&state, &user, &ip, id, "time bank statement").await?;
+    audit_read(&mut conn, &user, &ip, id, "time bank statement").await?;
     let statement = hours::statement(&mut conn, &shell, id, hours::last_year(today()))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
+    conn.commit().await?;
     page(&StatementPage {
         heading: shell.t1("coordination.hours.theirs", &person.display_name),
         shell,
