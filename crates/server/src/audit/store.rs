@@ -10,7 +10,11 @@ use crate::db::{self, Db, StoreResult};
 // built on `sqlx::Error` (coordination, privacy). They move to
 // `StoreResult` when those capabilities do.
 
-/// Appends an event on its own.
+/// Appends an event on its own connection. Only for events that come
+/// with no other write to share a transaction with: a refused sign-in
+/// (`SignInFailed`) and a paused one (`SignInPaused`), whose throttling
+/// count is kept apart on purpose. Everything else calls [`record_in`] in
+/// the transaction of its work.
 pub async fn record(db: &Db, event: Event<'_>) -> Result<(), sqlx::Error> {
     record_in(&mut *db.pool().acquire().await?, event).await
 }

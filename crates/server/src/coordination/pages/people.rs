@@ -69,9 +69,9 @@ pub async fn list(
     Query(search): Query<Search>,
 ) -> Result<Response> {
     let q: String = search.q.trim().chars().take(100).collect();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut tx = state.db.begin_write().await?;
     let people: Vec<PersonLine> =
-        store::people::list(&mut conn, &user.reach(COORDINATING_ROLES), &q, LIST_LIMIT)
+        store::people::list(&mut tx, &user.reach(COORDINATING_ROLES), &q, LIST_LIMIT)
             .await?
             .into_iter()
             .map(|p| PersonLine {
@@ -82,12 +82,13 @@ pub async fn list(
                 email: p.email.unwrap_or_default(),
             })
             .collect();
-    crate::audit::record(
-        &state.db,
+    crate::audit::record_in(
+        &mut tx,
         crate::audit::Event::new(Action::PersonRead, Some(user.account_id), &ip)
             .detail(format!("people list ({} shown)", people.len())),
     )
     .await?;
+    tx.commit().await?;
     page(&ListPage { shell, q, people })
 }
 
