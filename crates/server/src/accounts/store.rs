@@ -168,7 +168,11 @@ pub async fn list_on(
 
 /// Stops (or, with `false`, restores) an account's ability to sign in.
 /// Returns whether anything changed.
-pub async fn set_disabled(conn: &mut AnyConnection, account_id: i64, disabled: bool) -> StoreResult<bool> {
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    disabled: bool,
+) -> StoreResult<bool> {
     let result = if disabled {
         sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
             .bind(db::now())
@@ -186,7 +190,11 @@ pub async fn set_disabled(conn: &mut AnyConnection, account_id: i64, disabled: b
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn set_password(conn: &mut AnyConnection, account_id: i64, password_hash: &str) -> StoreResult<()> {
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    password_hash: &str,
+) -> StoreResult<()> {
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(account_id)
@@ -343,7 +351,11 @@ pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Store
 }
 
 /// Deletes every session of an account but the one with `kept_hash`.
-pub async fn delete_sessions_but(conn: &mut AnyConnection, account_id: i64, kept_hash: &str) -> StoreResult<()> {
+pub async fn delete_sessions_but(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    kept_hash: &str,
+) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
         .bind(account_id)
         .bind(kept_hash)
@@ -485,7 +497,11 @@ pub async fn live_reset_link(db: &Db, token_hash: &str, now: i64) -> StoreResult
 
 /// Marks a link used; false when it had been used already (of two
 /// simultaneous uses, only one succeeds).
-pub async fn use_reset_link(conn: &mut AnyConnection, token_hash: &str, now: i64) -> StoreResult<bool> {
+pub async fn use_reset_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<bool> {
     let claimed = sqlx::query(
         "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
     )

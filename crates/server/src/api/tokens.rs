@@ -82,7 +82,8 @@ pub async fn create(
         );
     };
     let mut tx = state.db.begin_write().await?;
-    let (id, token) = store::issue_in(&mut tx, &name, organisation_id, Some(user.account_id)).await?;
+    let (id, token) =
+        store::issue_in(&mut tx, &name, organisation_id, Some(user.account_id)).await?;
     audit::record_in(
         &mut tx,
         Event::new(Action::ApiTokenCreated, Some(user.account_id), &ip)

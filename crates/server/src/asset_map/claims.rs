@@ -207,8 +207,7 @@ async fn decide(
     };
     let mut tx = state.db.begin_write().await?;
     let (service_id, organisation_id) =
-        match keeping::decide_claim(&mut tx, id, approve, user.account_id, form.note.trim())
-            .await?
+        match keeping::decide_claim(&mut tx, id, approve, user.account_id, form.note.trim()).await?
         {
             Decided::NoSuchClaim => return Err(AppError::NotFound),
             Decided::AlreadyKept => {

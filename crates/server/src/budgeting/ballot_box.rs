@@ -59,10 +59,7 @@ fn voter_key(salt: &str, account_id: i64) -> String {
 }
 
 /// The salt, or `None` once the vote is sealed.
-async fn salt(
-    tx: &mut AnyConnection,
-    process_id: i64,
-) -> Result<Option<String>, sqlx::Error> {
+async fn salt(tx: &mut AnyConnection, process_id: i64) -> Result<Option<String>, sqlx::Error> {
     let row = sqlx::query("SELECT ballot_salt FROM pb_processes WHERE id = $1")
         .bind(process_id)
         .fetch_optional(&mut *tx)
@@ -320,10 +317,7 @@ pub enum CodeRefused {
 /// Takes the process's row lock for the rest of the transaction. Entering a
 /// ballot with a code and counting the vote both take it first, so a count
 /// sees every ballot entered before it and none can slip in beside it.
-pub async fn lock_process(
-    tx: &mut AnyConnection,
-    process_id: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn lock_process(tx: &mut AnyConnection, process_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE pb_processes SET sealed_at = sealed_at WHERE id = $1")
         .bind(process_id)
         .execute(&mut *tx)
@@ -332,10 +326,7 @@ pub async fn lock_process(
 }
 
 /// Whether the vote has been counted, as the transaction sees it.
-pub async fn counted_in(
-    tx: &mut AnyConnection,
-    process_id: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn counted_in(tx: &mut AnyConnection, process_id: i64) -> Result<bool, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pb_counts WHERE process_id = $1")
         .bind(process_id)
         .fetch_one(&mut *tx)

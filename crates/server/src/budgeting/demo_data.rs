@@ -250,7 +250,14 @@ async fn add_proposals(
             Review::Reject(reason) => (Decision::Reject, reason),
             Review::MergeInto(index, reason) => (Decision::MergeInto(ids[index]), reason),
         };
-        store::review(&mut *db.pool().acquire().await?, *id, decision, reason, reviewer).await?;
+        store::review(
+            &mut *db.pool().acquire().await?,
+            *id,
+            decision,
+            reason,
+            reviewer,
+        )
+        .await?;
     }
     Ok(ids)
 }

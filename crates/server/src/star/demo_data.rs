@@ -280,7 +280,13 @@ pub async fn seed(
                         })
                     })
                     .collect::<Result<_, coprod_engine::Invalid>>()?;
-                rounds::record(&mut *db.pool().acquire().await?, round, &ratings, Some(manager)).await?;
+                rounds::record(
+                    &mut *db.pool().acquire().await?,
+                    round,
+                    &ratings,
+                    Some(manager),
+                )
+                .await?;
             }
         }
     }

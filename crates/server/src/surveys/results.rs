@@ -9,7 +9,6 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use sqlx::AnyConnection;
 use coprod_engine::surveys::{
     Response as Answered, Survey,
     coproduction::domain_indices,
@@ -17,6 +16,7 @@ use coprod_engine::surveys::{
     tables::{Table, responses_table, results_table},
 };
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use super::{
     analysis::{ResultsView, results},
@@ -99,7 +99,14 @@ async fn show(
     query: &VersionQuery,
     printable: bool,
 ) -> Result<Response> {
-    let loaded = load(state, user, id, query, &mut *state.db.pool().acquire().await?).await?;
+    let loaded = load(
+        state,
+        user,
+        id,
+        query,
+        &mut *state.db.pool().acquire().await?,
+    )
+    .await?;
     page(&ResultsPage {
         results: results(&shell, &loaded.checked, &loaded.responses),
         shell,
@@ -194,7 +201,14 @@ pub(super) async fn results_csv(
     Path(id): Path<i64>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response> {
-    let loaded = load(&state, &user, id, &query, &mut *state.db.pool().acquire().await?).await?;
+    let loaded = load(
+        &state,
+        &user,
+        id,
+        &query,
+        &mut *state.db.pool().acquire().await?,
+    )
+    .await?;
     let mut table = results_table(&distributions(&loaded.checked, &loaded.responses));
     for audience in loaded.checked.audiences() {
         let mine = loaded.responses.iter().filter(|r| r.audience == *audience);

@@ -55,16 +55,28 @@ async fn a_token_is_not_issued_without_its_audit_row(backend: Backend) {
     let organisation = admin
         .post(
             "/admin/organisations",
-            &[("name", "Harbour Trust"), ("sector", "third"), ("locality_id", "")],
+            &[
+                ("name", "Harbour Trust"),
+                ("sector", "third"),
+                ("locality_id", ""),
+            ],
         )
         .await;
     assert_eq!(organisation.status, StatusCode::SEE_OTHER);
-    let organisation = organisation.location().rsplit('/').next().unwrap().to_owned();
+    let organisation = organisation
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     refuse_audit_rows(&app).await;
     let refused = admin
         .post(
             "/admin/tokens",
-            &[("name", "Directory sync"), ("organisation_id", &organisation)],
+            &[
+                ("name", "Directory sync"),
+                ("organisation_id", &organisation),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -96,10 +108,19 @@ async fn a_survey_is_not_created_without_its_audit_row(backend: Backend) {
     let organisation = admin
         .post(
             "/admin/organisations",
-            &[("name", "Sight Loss Group"), ("sector", "third"), ("locality_id", "")],
+            &[
+                ("name", "Sight Loss Group"),
+                ("sector", "third"),
+                ("locality_id", ""),
+            ],
         )
         .await;
-    let organisation = organisation.location().rsplit('/').next().unwrap().to_owned();
+    let organisation = organisation
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     refuse_audit_rows(&app).await;
     let refused = admin
         .post(
@@ -114,7 +135,12 @@ async fn a_survey_is_not_created_without_its_audit_row(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        refused.body
+    );
     assert_eq!(app.count("surveys").await, 0);
     assert_eq!(app.count("survey_versions").await, 0);
 }

@@ -268,7 +268,11 @@ pub async fn create(
     Ok(id)
 }
 
-pub async fn update(conn: &mut AnyConnection, id: i64, input: &InitiativeInput) -> Result<(), SaveError> {
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    input: &InitiativeInput,
+) -> Result<(), SaveError> {
     let mut tx = conn.begin().await?;
     sqlx::query(
         "UPDATE star_initiatives SET name = $1, description = $2, service = $3, locality_id = $4, \
@@ -294,7 +298,11 @@ pub async fn update(conn: &mut AnyConnection, id: i64, input: &InitiativeInput) 
 }
 
 /// Attaches the survey that reviews an initiative.
-pub async fn set_review_survey(conn: &mut AnyConnection, id: i64, survey_id: i64) -> StoreResult<()> {
+pub async fn set_review_survey(
+    conn: &mut AnyConnection,
+    id: i64,
+    survey_id: i64,
+) -> StoreResult<()> {
     sqlx::query("UPDATE star_initiatives SET review_survey_id = $1, updated_at = $2 WHERE id = $3")
         .bind(survey_id)
         .bind(db::now())

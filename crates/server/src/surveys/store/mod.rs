@@ -24,9 +24,8 @@ pub use invitations::{
     Invitation, create_invitation, delete_invitation, invitation, invitation_counts,
 };
 pub use responses::{
-    NewResponse, RespondError, Respondent, StoredFacts, has_taken_part, insert_response, insert_response_in, responses,
-    responses_in,
-    simd_quintile,
+    NewResponse, RespondError, Respondent, StoredFacts, has_taken_part, insert_response,
+    insert_response_in, responses, responses_in, simd_quintile,
 };
 
 use crate::{
