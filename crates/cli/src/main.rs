@@ -465,7 +465,9 @@ async fn user(common: &Common, action: UserAction) -> anyhow::Result<()> {
                     .iter()
                     .find(|m| m.role == role && m.organisation_id == organisation)
                     .with_context(|| format!("{email} does not hold {role} there"))?;
-                accounts::revoke(&db, account.id, membership.id).await?;
+                let mut tx = db.begin_write().await?;
+                accounts::revoke(&mut tx, account.id, membership.id).await?;
+                tx.commit().await?;
                 println!("Removed {role} from {email}.");
             } else if accounts::grant(&db, account.id, organisation, role).await? {
                 println!("Gave {email} the role {role}.");

@@ -174,7 +174,9 @@ async fn seed(db: &Db, responses: usize) -> (i64, i64) {
     store::save_draft(db, &survey.version, &draft)
         .await
         .unwrap();
-    store::set_status(db, id, Status::Open).await.unwrap();
+    store::set_status(&mut db.pool().acquire().await.unwrap(), id, Status::Open)
+        .await
+        .unwrap();
     let survey = store::find(db, id).await.unwrap().unwrap();
     let checked = survey.version.draft.checked().unwrap();
     let mut sequence = Sequence(7);

@@ -106,7 +106,8 @@ pub async fn sign_up(
     }
     throttle::record(&state, Attempt::SignUp, email.as_str(), &ip, true).await?;
     let hash = password::hash(new_password).await?;
-    let account_id = match store::create(&state.db, &email, &name, &hash).await {
+    let mut tx = state.db.begin_write().await?;
+    let account_id = match store::create_in(&mut tx, &email, &name, &hash).await {
         Ok(id) => id,
         Err(store::CreateAccountError::EmailTaken) => {
             errors.add("email", shell.t("error.email.taken"));
@@ -116,13 +117,14 @@ pub async fn sign_up(
     };
     // Everyone who signs up is a citizen of the partnership; staff roles are
     // given by an administrator.
-    store::grant(&state.db, account_id, None, Role::Citizen).await?;
-    audit::record(
-        &state.db,
+    store::grant_in(&mut tx, account_id, None, Role::Citizen).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SignedUp, Some(account_id), &ip).subject("account", account_id),
     )
     .await?;
-    let token = session::start(&state, account_id).await?;
+    let token = session::start(&state, &mut tx, account_id).await?;
+    tx.commit().await?;
     Ok((
         AppendHeaders(session::cookies(&state, &token)),
         redirect("/account"),
@@ -251,12 +253,14 @@ pub async fn sign_in(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SignedIn, Some(account.id), &ip).subject("account", account.id),
     )
     .await?;
-    let token = session::start(&state, account.id).await?;
+    let token = session::start(&state, &mut tx, account.id).await?;
+    tx.commit().await?;
     let destination = if return_to.is_empty() {
         "/account"
     } else {
@@ -276,12 +280,14 @@ pub async fn sign_out(
     headers: HeaderMap,
     StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
-    session::end(&state, &headers).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    session::end(&mut tx, &headers).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SignedOut, Some(user.account_id), &ip),
     )
     .await?;
+    tx.commit().await?;
     Ok((
         AppendHeaders(session::removal_cookies(&state)),
         redirect("/"),
@@ -392,14 +398,16 @@ pub async fn change_password(
         );
     };
     let hash = password::hash(new_password).await?;
-    store::set_password(&state.db, user.account_id, &hash).await?;
+    let mut tx = state.db.begin_write().await?;
+    store::set_password(&mut tx, user.account_id, &hash).await?;
     // Anyone else signed in as this person (a lost phone) is signed out.
-    session::end_all(&state, user.account_id, Some(&headers)).await?;
-    audit::record(
-        &state.db,
+    session::end_all(&mut tx, user.account_id, Some(&headers)).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::PasswordChanged, Some(user.account_id), &ip)
             .subject("account", user.account_id),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect("/account?done=password"))
 }

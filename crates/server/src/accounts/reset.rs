@@ -227,15 +227,17 @@ pub async fn choose(
     };
     let hash = password::hash(new_password).await?;
     // Claim the link first: of two simultaneous uses, only one succeeds.
-    if !store::use_reset_link(&state.db, &crypto::token_hash(&token), db::now()).await? {
+    let mut tx = state.db.begin_write().await?;
+    if !store::use_reset_link(&mut tx, &crypto::token_hash(&token), db::now()).await? {
         return dead_link(shell, token);
     }
-    store::set_password(&state.db, account_id, &hash).await?;
-    session::end_all(&state, account_id, None).await?;
-    audit::record(
-        &state.db,
+    store::set_password(&mut tx, account_id, &hash).await?;
+    session::end_all(&mut tx, account_id, None).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::PasswordReset, Some(account_id), &ip).subject("account", account_id),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect("/sign-in?reset=done"))
 }

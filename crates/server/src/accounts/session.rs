@@ -9,6 +9,7 @@ use axum::{
     response::Response,
 };
 use coprod_engine::people::Role;
+use sqlx::AnyConnection;
 
 use super::store::{self, Membership};
 use crate::{
@@ -48,11 +49,15 @@ impl CurrentUser {
 }
 
 /// Starts a session for `account_id`; returns the cookie token.
-pub async fn start(state: &AppState, account_id: i64) -> StoreResult<String> {
+pub async fn start(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> StoreResult<String> {
     let token = crypto::random_token();
     let now = db::now();
     store::insert_session(
-        &state.db,
+        conn,
         &crypto::token_hash(&token),
         account_id,
         now,
@@ -63,16 +68,16 @@ pub async fn start(state: &AppState, account_id: i64) -> StoreResult<String> {
 }
 
 /// Ends the session whose token is in the request's cookie, if any.
-pub async fn end(state: &AppState, headers: &HeaderMap) -> StoreResult<()> {
+pub async fn end(conn: &mut AnyConnection, headers: &HeaderMap) -> StoreResult<()> {
     if let Some(token) = cookies::read(headers, COOKIE) {
-        store::delete_session(&state.db, &crypto::token_hash(token)).await?;
+        store::delete_session(conn, &crypto::token_hash(token)).await?;
     }
     Ok(())
 }
 
 /// Ends every session of an account but, optionally, the one in use.
 pub async fn end_all(
-    state: &AppState,
+    conn: &mut AnyConnection,
     account_id: i64,
     keep: Option<&HeaderMap>,
 ) -> StoreResult<()> {
@@ -80,7 +85,7 @@ pub async fn end_all(
         .and_then(|h| cookies::read(h, COOKIE))
         .map(crypto::token_hash)
         .unwrap_or_default();
-    store::delete_sessions_but(&state.db, account_id, &kept).await
+    store::delete_sessions_but(conn, account_id, &kept).await
 }
 
 /// The `Set-Cookie` headers for a new session: its token, and the

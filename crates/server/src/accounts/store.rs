@@ -2,7 +2,7 @@
 
 use crate::db::{StoreError, StoreResult};
 use coprod_engine::people::{EmailAddress, LineOfText, Role};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::db::{self, Db};
 
@@ -53,6 +53,17 @@ pub async fn create(
     name: &LineOfText,
     password_hash: &str,
 ) -> Result<i64, CreateAccountError> {
+    let mut conn = db.pool().acquire().await?;
+    create_in(&mut conn, email, name, password_hash).await
+}
+
+/// [`create`] on `conn`, in the caller's transaction.
+pub async fn create_in(
+    conn: &mut AnyConnection,
+    email: &EmailAddress,
+    name: &LineOfText,
+    password_hash: &str,
+) -> Result<i64, CreateAccountError> {
     let row = sqlx::query(
         "INSERT INTO accounts (email, display_name, password_hash, created_at) \
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -61,7 +72,7 @@ pub async fn create(
     .bind(name.as_str())
     .bind(password_hash)
     .bind(db::now())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| match StoreError::from(e) {
         error if error.is_unique_violation() => CreateAccountError::EmailTaken,
@@ -157,42 +168,58 @@ pub async fn list_on(
 
 /// Stops (or, with `false`, restores) an account's ability to sign in.
 /// Returns whether anything changed.
-pub async fn set_disabled(db: &Db, account_id: i64, disabled: bool) -> StoreResult<bool> {
+pub async fn set_disabled(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    disabled: bool,
+) -> StoreResult<bool> {
     let result = if disabled {
         sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
             .bind(db::now())
             .bind(account_id)
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?
     } else {
         sqlx::query(
             "UPDATE accounts SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL",
         )
         .bind(account_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?
     };
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn set_password(db: &Db, account_id: i64, password_hash: &str) -> StoreResult<()> {
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    password_hash: &str,
+) -> StoreResult<()> {
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(account_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// Every role the account holds, partnership-wide ones first.
 pub async fn memberships(db: &Db, account_id: i64) -> StoreResult<Vec<Membership>> {
+    memberships_in(&mut *db.pool().acquire().await?, account_id).await
+}
+
+/// [`memberships`] on `conn`.
+pub async fn memberships_in(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> StoreResult<Vec<Membership>> {
     let rows = sqlx::query(
         "SELECT m.id, m.organisation_id, o.name AS organisation_name, m.role \
          FROM memberships m LEFT JOIN organisations o ON o.id = m.organisation_id \
          WHERE m.account_id = $1 ORDER BY COALESCE(o.name, ''), m.role",
     )
     .bind(account_id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -215,6 +242,22 @@ pub async fn grant(
     organisation_id: Option<i64>,
     role: Role,
 ) -> StoreResult<bool> {
+    grant_in(
+        &mut *db.pool().acquire().await?,
+        account_id,
+        organisation_id,
+        role,
+    )
+    .await
+}
+
+/// [`grant`] on `conn`, in the caller's transaction.
+pub async fn grant_in(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    organisation_id: Option<i64>,
+    role: Role,
+) -> StoreResult<bool> {
     let result = sqlx::query(
         "INSERT INTO memberships (account_id, organisation_id, role, granted_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -223,25 +266,25 @@ pub async fn grant(
     .bind(organisation_id)
     .bind(role.as_str())
     .bind(db::now())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(result.rows_affected() == 1)
 }
 
 /// Removes one membership of one account; returns it if it existed.
 pub async fn revoke(
-    db: &Db,
+    conn: &mut AnyConnection,
     account_id: i64,
     membership_id: i64,
 ) -> StoreResult<Option<Membership>> {
-    let held = memberships(db, account_id).await?;
+    let held = memberships_in(conn, account_id).await?;
     let Some(found) = held.into_iter().find(|m| m.id == membership_id) else {
         return Ok(None);
     };
     sqlx::query("DELETE FROM memberships WHERE id = $1 AND account_id = $2")
         .bind(membership_id)
         .bind(account_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(Some(found))
 }
@@ -279,7 +322,7 @@ pub async fn remove_reset_links_expired_before(db: &Db, before: i64) -> StoreRes
 
 /// Stores a new session under the hash of its token.
 pub async fn insert_session(
-    db: &Db,
+    conn: &mut AnyConnection,
     token_hash: &str,
     account_id: i64,
     now: i64,
@@ -293,26 +336,30 @@ pub async fn insert_session(
     .bind(account_id)
     .bind(now)
     .bind(expires_at)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Deletes one session.
-pub async fn delete_session(db: &Db, token_hash: &str) -> StoreResult<()> {
+pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// Deletes every session of an account but the one with `kept_hash`.
-pub async fn delete_sessions_but(db: &Db, account_id: i64, kept_hash: &str) -> StoreResult<()> {
+pub async fn delete_sessions_but(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    kept_hash: &str,
+) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
         .bind(account_id)
         .bind(kept_hash)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
@@ -450,13 +497,17 @@ pub async fn live_reset_link(db: &Db, token_hash: &str, now: i64) -> StoreResult
 
 /// Marks a link used; false when it had been used already (of two
 /// simultaneous uses, only one succeeds).
-pub async fn use_reset_link(db: &Db, token_hash: &str, now: i64) -> StoreResult<bool> {
+pub async fn use_reset_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<bool> {
     let claimed = sqlx::query(
         "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
     )
     .bind(now)
     .bind(token_hash)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(claimed.rows_affected() == 1)
 }

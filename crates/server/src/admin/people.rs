@@ -182,9 +182,10 @@ pub async fn grant(
         let page = person_page(&state, shell, &user, &ip, id, form, errors).await?;
         return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    if store::grant(&state.db, person.id, organisation, role).await? {
-        audit::record(
-            &state.db,
+    let mut tx = state.db.begin_write().await?;
+    if store::grant_in(&mut tx, person.id, organisation, role).await? {
+        audit::record_in(
+            &mut tx,
             Event::new(Action::RoleGranted, Some(user.account_id), &ip)
                 .subject("account", person.id)
                 .detail(format!(
@@ -194,6 +195,7 @@ pub async fn grant(
         )
         .await?;
     }
+    tx.commit().await?;
     Ok(redirect(&format!("/admin/people/{id}")))
 }
 
@@ -220,11 +222,12 @@ pub async fn revoke(
             });
         }
     }
-    let removed = store::revoke(&state.db, id, membership_id)
+    let mut tx = state.db.begin_write().await?;
+    let removed = store::revoke(&mut tx, id, membership_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &state.db,
+    audit::record_in(
+        &mut tx,
         Event::new(Action::RoleRevoked, Some(user.account_id), &ip)
             .subject("account", id)
             .detail(format!(
@@ -237,6 +240,7 @@ pub async fn revoke(
             )),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/admin/people/{id}")))
 }
 
@@ -258,14 +262,16 @@ pub async fn disable(
             field: None,
         });
     }
-    if store::set_disabled(&state.db, id, true).await? {
-        session::end_all(&state, id, None).await?;
-        audit::record(
-            &state.db,
+    let mut tx = state.db.begin_write().await?;
+    if store::set_disabled(&mut tx, id, true).await? {
+        session::end_all(&mut tx, id, None).await?;
+        audit::record_in(
+            &mut tx,
             Event::new(Action::AccountDisabled, Some(user.account_id), &ip).subject("account", id),
         )
         .await?;
     }
+    tx.commit().await?;
     Ok(redirect(&format!("/admin/people/{id}")))
 }
 
@@ -280,12 +286,14 @@ pub async fn enable(
     store::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if store::set_disabled(&state.db, id, false).await? {
-        audit::record(
-            &state.db,
+    let mut tx = state.db.begin_write().await?;
+    if store::set_disabled(&mut tx, id, false).await? {
+        audit::record_in(
+            &mut tx,
             Event::new(Action::AccountEnabled, Some(user.account_id), &ip).subject("account", id),
         )
         .await?;
     }
+    tx.commit().await?;
     Ok(redirect(&format!("/admin/people/{id}")))
 }

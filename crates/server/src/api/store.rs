@@ -2,7 +2,7 @@
 //! and when they were last used or revoked.
 
 use coprod_engine::people::LineOfText;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::ApiClient;
 use crate::{
@@ -64,6 +64,17 @@ pub async fn issue(
     organisation_id: i64,
     created_by: Option<i64>,
 ) -> StoreResult<(i64, String)> {
+    let mut conn = db.pool().acquire().await?;
+    issue_in(&mut conn, name, organisation_id, created_by).await
+}
+
+/// [`issue`] on `conn`, in the caller's transaction.
+pub async fn issue_in(
+    conn: &mut AnyConnection,
+    name: &LineOfText,
+    organisation_id: i64,
+    created_by: Option<i64>,
+) -> StoreResult<(i64, String)> {
     let token = format!("coprod_{}", crypto::random_token());
     let row = sqlx::query(
         "INSERT INTO api_tokens (name, token_hash, organisation_id, created_by, created_at) \
@@ -74,7 +85,7 @@ pub async fn issue(
     .bind(organisation_id)
     .bind(created_by)
     .bind(db::now())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok((row.try_get("id")?, token))
 }
@@ -112,12 +123,12 @@ pub async fn summaries(db: &Db) -> StoreResult<Vec<TokenSummary>> {
 }
 
 /// Revokes one token; false when there is no such token in use.
-pub async fn revoke(db: &Db, id: i64) -> StoreResult<bool> {
+pub async fn revoke(conn: &mut AnyConnection, id: i64) -> StoreResult<bool> {
     let result =
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(db::now())
             .bind(id)
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
     Ok(result.rows_affected() > 0)
 }

@@ -81,14 +81,17 @@ pub async fn create(
             },
         );
     };
-    let (id, token) = issue(&state.db, &name, organisation_id, Some(user.account_id)).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    let (id, token) =
+        store::issue_in(&mut tx, &name, organisation_id, Some(user.account_id)).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::ApiTokenCreated, Some(user.account_id), &ip)
             .subject("api_token", id)
             .detail(name.as_str()),
     )
     .await?;
+    tx.commit().await?;
     page(&TokensPage {
         shell,
         tokens: summaries(&state.db).await?,
@@ -106,13 +109,15 @@ pub async fn revoke(
     Path(id): Path<i64>,
     StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
-    if !store::revoke(&state.db, id).await? {
+    let mut tx = state.db.begin_write().await?;
+    if !store::revoke(&mut tx, id).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &state.db,
+    audit::record_in(
+        &mut tx,
         Event::new(Action::ApiTokenRevoked, Some(user.account_id), &ip).subject("api_token", id),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect("/admin/tokens"))
 }

@@ -205,9 +205,9 @@ async fn decide(
         "refuse" => false,
         _ => return Err(AppError::bad_request("claim.error.decision", "decision")),
     };
+    let mut tx = state.db.begin_write().await?;
     let (service_id, organisation_id) =
-        match keeping::decide_claim(&state.db, id, approve, user.account_id, form.note.trim())
-            .await?
+        match keeping::decide_claim(&mut tx, id, approve, user.account_id, form.note.trim()).await?
         {
             Decided::NoSuchClaim => return Err(AppError::NotFound),
             Decided::AlreadyKept => {
@@ -223,12 +223,13 @@ async fn decide(
     } else {
         Action::ListingClaimRefused
     };
-    audit::record(
-        &state.db,
+    audit::record_in(
+        &mut tx,
         Event::new(action, Some(user.account_id), &ip)
             .subject("organisation", organisation_id)
             .detail(format!("listing {service_id}")),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect("/admin/claims"))
 }

@@ -246,7 +246,7 @@ pub async fn person_read(
     whose: ReadOf,
     ip: &str,
     why: &str,
-) -> Result<(), sqlx::Error> {
+) -> crate::db::StoreResult<()> {
     let subject = match whose {
         ReadOf::Account(id) if id == reader.account_id => return Ok(()),
         ReadOf::Account(id) => ("account", id),

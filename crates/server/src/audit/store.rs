@@ -5,19 +5,18 @@ use sqlx::{AnyConnection, Row};
 use super::Event;
 use crate::db::{self, Db, StoreResult};
 
-// `record` and `record_in` still answer `sqlx::Error`: every capability
-// calls them, several from inside transactions whose own error types are
-// built on `sqlx::Error` (coordination, privacy). They move to
-// `StoreResult` when those capabilities do.
-
-/// Appends an event on its own.
-pub async fn record(db: &Db, event: Event<'_>) -> Result<(), sqlx::Error> {
+/// Appends an event on its own connection. Only for events that come
+/// with no other write to share a transaction with: a refused sign-in
+/// (`SignInFailed`) and a paused one (`SignInPaused`), whose throttling
+/// count is kept apart on purpose. Everything else calls [`record_in`] in
+/// the transaction of its work.
+pub async fn record(db: &Db, event: Event<'_>) -> StoreResult<()> {
     record_in(&mut *db.pool().acquire().await?, event).await
 }
 
 /// Appends an event inside the caller's transaction, so the work and its
 /// record commit together or not at all.
-pub async fn record_in(conn: &mut AnyConnection, event: Event<'_>) -> Result<(), sqlx::Error> {
+pub async fn record_in(conn: &mut AnyConnection, event: Event<'_>) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO audit_events \
          (occurred_at, actor_account_id, actor_token_id, action, subject_kind, subject_id, ip, detail) \

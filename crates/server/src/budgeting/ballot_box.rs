@@ -42,7 +42,7 @@ use std::collections::BTreeMap;
 
 use rand::{Rng, seq::SliceRandom};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::{
     crypto,
@@ -59,13 +59,10 @@ fn voter_key(salt: &str, account_id: i64) -> String {
 }
 
 /// The salt, or `None` once the vote is sealed.
-async fn salt(
-    tx: &mut Transaction<'_, sqlx::Any>,
-    process_id: i64,
-) -> Result<Option<String>, sqlx::Error> {
+async fn salt(tx: &mut AnyConnection, process_id: i64) -> Result<Option<String>, sqlx::Error> {
     let row = sqlx::query("SELECT ballot_salt FROM pb_processes WHERE id = $1")
         .bind(process_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
     match row {
         Some(row) => row.try_get("ballot_salt"),
@@ -109,7 +106,7 @@ fn ballot_id() -> String {
 }
 
 async fn insert_choices(
-    tx: &mut Transaction<'_, sqlx::Any>,
+    tx: &mut AnyConnection,
     ballot_id: &str,
     choices: &[Choice],
 ) -> Result<(), sqlx::Error> {
@@ -121,7 +118,7 @@ async fn insert_choices(
         .bind(choice.proposal_id)
         .bind(choice.points)
         .bind(choice.position)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())
@@ -268,15 +265,15 @@ fn code_hash(process_id: i64, letters: &str) -> String {
     crypto::token_hash(&format!("{process_id}:{letters}"))
 }
 
-/// Issues `count` new codes and returns them; only their hashes are kept.
+/// Issues `count` new codes in the caller's transaction and returns them;
+/// only their hashes are kept.
 pub async fn issue_codes(
-    db: &Db,
+    conn: &mut AnyConnection,
     process_id: i64,
     count: i64,
     issued_by: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
     let mut codes = Vec::new();
-    let mut tx = db.begin_write().await?;
     let now = db::now();
     for _ in 0..count {
         let code = new_code();
@@ -288,11 +285,10 @@ pub async fn issue_codes(
         .bind(code_hash(process_id, &letters))
         .bind(issued_by)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         codes.push(code);
     }
-    tx.commit().await?;
     Ok(codes)
 }
 
@@ -321,25 +317,19 @@ pub enum CodeRefused {
 /// Takes the process's row lock for the rest of the transaction. Entering a
 /// ballot with a code and counting the vote both take it first, so a count
 /// sees every ballot entered before it and none can slip in beside it.
-pub async fn lock_process(
-    tx: &mut Transaction<'_, sqlx::Any>,
-    process_id: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn lock_process(tx: &mut AnyConnection, process_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE pb_processes SET sealed_at = sealed_at WHERE id = $1")
         .bind(process_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
 
 /// Whether the vote has been counted, as the transaction sees it.
-pub async fn counted_in(
-    tx: &mut Transaction<'_, sqlx::Any>,
-    process_id: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn counted_in(tx: &mut AnyConnection, process_id: i64) -> Result<bool, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pb_counts WHERE process_id = $1")
         .bind(process_id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     Ok(n > 0)
 }
@@ -354,11 +344,27 @@ pub async fn cast_with_code(
     channel: &'static str,
     choices: &[Choice],
 ) -> Result<Result<(), CodeRefused>, sqlx::Error> {
-    let hash = code_hash(process_id, letters);
     let mut tx = db.begin_write().await?;
-    lock_process(&mut tx, process_id).await?;
-    if counted_in(&mut tx, process_id).await? {
-        tx.rollback().await?;
+    let cast = cast_with_code_in(&mut tx, process_id, letters, channel, choices).await?;
+    if cast.is_ok() {
+        tx.commit().await?;
+    }
+    Ok(cast)
+}
+
+/// [`cast_with_code`] in the caller's write transaction, which the caller
+/// commits only when the code was accepted (the ballot's audit row can go
+/// in beside it); on a refusal nothing has been written.
+pub async fn cast_with_code_in(
+    conn: &mut AnyConnection,
+    process_id: i64,
+    letters: &str,
+    channel: &'static str,
+    choices: &[Choice],
+) -> Result<Result<(), CodeRefused>, sqlx::Error> {
+    let hash = code_hash(process_id, letters);
+    lock_process(conn, process_id).await?;
+    if counted_in(conn, process_id).await? {
         return Ok(Err(CodeRefused::Counted));
     }
     let spent = sqlx::query(
@@ -367,17 +373,16 @@ pub async fn cast_with_code(
     .bind(db::now())
     .bind(process_id)
     .bind(&hash)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if spent != 1 {
-        tx.rollback().await?;
         let (known,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM pb_voting_codes WHERE process_id = $1 AND code_hash = $2",
         )
         .bind(process_id)
         .bind(&hash)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
         return Ok(Err(if known > 0 {
             CodeRefused::Used
@@ -390,10 +395,9 @@ pub async fn cast_with_code(
         .bind(&id)
         .bind(process_id)
         .bind(channel)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    insert_choices(&mut tx, &id, choices).await?;
-    tx.commit().await?;
+    insert_choices(conn, &id, choices).await?;
     Ok(Ok(()))
 }
 
@@ -404,21 +408,29 @@ pub async fn cast_with_code(
 /// closed; running it again changes nothing but the order of the rows.
 pub async fn seal(db: &Db, process_id: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    lock_process(&mut tx, process_id).await?;
-    rewrite_in_random_order(&mut tx, process_id).await?;
+    seal_in(&mut tx, process_id).await?;
+    tx.commit().await?;
+    db.scrub_freed_pages().await
+}
+
+/// [`seal`] in the caller's write transaction. After committing it the
+/// caller runs [`Db::scrub_freed_pages`], so the erased salt and keys
+/// leave the files too.
+pub async fn seal_in(conn: &mut AnyConnection, process_id: i64) -> Result<(), sqlx::Error> {
+    lock_process(conn, process_id).await?;
+    rewrite_in_random_order(conn, process_id).await?;
     sqlx::query("DELETE FROM pb_eligible_voters WHERE process_id = $1")
         .bind(process_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "UPDATE pb_processes SET ballot_salt = NULL, sealed_at = COALESCE(sealed_at, $1) WHERE id = $2",
     )
     .bind(db::now())
     .bind(process_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
-    db.scrub_freed_pages().await
+    Ok(())
 }
 
 /// Deletes every ballot of the process with its choices and stores them
@@ -429,7 +441,7 @@ pub async fn seal(db: &Db, process_id: i64) -> Result<(), sqlx::Error> {
 /// and sits in the table in the shuffled order, on `SQLite` the rows are
 /// stored by their new ids.
 pub async fn rewrite_in_random_order(
-    tx: &mut Transaction<'_, sqlx::Any>,
+    tx: &mut AnyConnection,
     process_id: i64,
 ) -> Result<(), sqlx::Error> {
     let mut ballots = read_ballots(tx, process_id).await?;
@@ -438,11 +450,11 @@ pub async fn rewrite_in_random_order(
         "DELETE FROM pb_ballot_choices WHERE ballot_id IN (SELECT id FROM pb_ballots WHERE process_id = $1)",
     )
     .bind(process_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM pb_ballots WHERE process_id = $1")
         .bind(process_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     let rows: Vec<(&str, &[Choice])> = ballots
         .iter()
@@ -548,7 +560,7 @@ pub async fn all_ballots(db: &Db, process_id: i64) -> Result<Vec<CountedBallot>,
 }
 
 async fn read_ballots(
-    tx: &mut Transaction<'_, sqlx::Any>,
+    tx: &mut AnyConnection,
     process_id: i64,
 ) -> Result<Vec<CountedBallot>, sqlx::Error> {
     let rows = sqlx::query(
@@ -557,7 +569,7 @@ async fn read_ballots(
          ORDER BY b.id, c.position, c.proposal_id",
     )
     .bind(process_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *tx)
     .await?;
     let mut ballots: Vec<(String, CountedBallot)> = Vec::new();
     for row in &rows {
@@ -593,7 +605,7 @@ const BATCH: usize = 250;
 /// transaction of the caller's, a batch of rows per statement (a city's
 /// vote has tens of thousands of ballots).
 pub async fn insert_ballots(
-    tx: &mut Transaction<'_, sqlx::Any>,
+    tx: &mut AnyConnection,
     process_id: i64,
     channel: &'static str,
     ballots: &[Vec<Choice>],
@@ -605,7 +617,7 @@ pub async fn insert_ballots(
 /// Stores `(channel, choices)` ballots without voter keys, under new random
 /// ids, in the order given.
 async fn insert_rows(
-    tx: &mut Transaction<'_, sqlx::Any>,
+    tx: &mut AnyConnection,
     process_id: i64,
     ballots: &[(&str, &[Choice])],
 ) -> Result<(), sqlx::Error> {
@@ -625,7 +637,7 @@ async fn insert_rows(
                 .bind(process_id)
                 .bind((*channel).to_owned());
         }
-        query.execute(&mut **tx).await?;
+        query.execute(&mut *tx).await?;
         let choices: Vec<(&String, &Choice)> = ids
             .iter()
             .zip(batch)
@@ -650,7 +662,7 @@ async fn insert_rows(
                     .bind(choice.points)
                     .bind(choice.position);
             }
-            query.execute(&mut **tx).await?;
+            query.execute(&mut *tx).await?;
         }
     }
     Ok(())

@@ -27,7 +27,10 @@ use super::{
     ballot_box::{self, CountedBallot, Tally},
     store::{self, Category, Process, Proposal},
 };
-use crate::db::{self, Db, StoreError, StoreResult};
+use crate::{
+    audit,
+    db::{self, Db, StoreError, StoreResult},
+};
 use coprod_engine::budgeting::{
     ballot::{Choice, rank_points},
     process::BallotRules,
@@ -399,12 +402,14 @@ fn not_funded_reason(why: &WhyNotFunded, id: &dyn Fn(usize) -> i64) -> Reason {
     }
 }
 
-/// Counts a closed, sealed vote and stores the result. `false` when it had
+/// Counts a closed, sealed vote and stores the result, with `audit` (the
+/// organiser's "counted" row) in the same transaction. `false` when it had
 /// already been counted (the database lets only one count in).
 pub async fn count_and_publish(
     db: &Db,
     process: &Process,
     counted_by: Option<i64>,
+    audit: Option<audit::Event<'_>>,
 ) -> anyhow::Result<bool> {
     // Paper ballots may still be going in while an organiser counts. The
     // count reads and counts without holding anything, then takes the
@@ -446,6 +451,7 @@ pub async fn count_and_publish(
                 projects: &projects,
                 tallies: &tallies,
             },
+            audit,
         )
         .await?;
         if stored {
@@ -475,6 +481,7 @@ async fn store_count(
     process: &Process,
     counted_by: Option<i64>,
     counted: Counted<'_>,
+    audit: Option<audit::Event<'_>>,
 ) -> anyhow::Result<bool> {
     let Counted {
         pots,
@@ -530,6 +537,9 @@ async fn store_count(
         .bind(serde_json::to_string(&d.reasons)?)
         .execute(&mut *tx)
         .await?;
+    }
+    if let Some(event) = audit {
+        audit::record_in(&mut tx, event).await?;
     }
     tx.commit().await?;
     Ok(true)

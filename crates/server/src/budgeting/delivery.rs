@@ -155,14 +155,16 @@ pub async fn post(
             },
         );
     };
-    store::add_delivery_update(&state.db, &update, user.account_id).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    store::add_delivery_update(&mut tx, &update, user.account_id).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::BudgetDeliveryUpdated, Some(user.account_id), &ip)
             .subject("pb_proposal", proposal_id)
             .detail(update.status),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!(
         "/budgeting/{id}/proposals/{proposal_id}"
     )))

@@ -250,7 +250,14 @@ async fn add_proposals(
             Review::Reject(reason) => (Decision::Reject, reason),
             Review::MergeInto(index, reason) => (Decision::MergeInto(ids[index]), reason),
         };
-        store::review(db, *id, decision, reason, reviewer).await?;
+        store::review(
+            &mut *db.pool().acquire().await?,
+            *id,
+            decision,
+            reason,
+            reviewer,
+        )
+        .await?;
     }
     Ok(ids)
 }
@@ -298,7 +305,7 @@ async fn harbour_grants(db: &Db, today: i64, reviewer: i64) -> anyhow::Result<()
     let process = store::find_process(db, id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo process was not stored"))?;
-    counting::count_and_publish(db, &process, Some(reviewer)).await?;
+    counting::count_and_publish(db, &process, Some(reviewer), None).await?;
     let funded = counting::funded_ids(db, id).await?;
     let updates = [
         (
@@ -323,7 +330,7 @@ async fn harbour_grants(db: &Db, today: i64, reviewer: i64) -> anyhow::Result<()
     for (n, proposal_id) in funded.iter().enumerate() {
         for (status, days_ago, note, spent) in updates.iter().take(n % 3 + 1) {
             store::add_delivery_update(
-                db,
+                &mut *db.pool().acquire().await?,
                 &DeliveryUpdate {
                     proposal_id: *proposal_id,
                     status: (*status).to_owned(),

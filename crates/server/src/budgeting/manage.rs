@@ -251,17 +251,23 @@ pub async fn next_phase(
     if next == Phase::Delivery && !counting::is_counted(&state.db, id).await? {
         return Err(refuse("budgeting.error.count_first"));
     }
-    store::set_dates(&state.db, id, dates).await?;
-    if next == Phase::Results {
-        ballot_box::seal(&state.db, id).await?;
+    let sealing = next == Phase::Results;
+    let mut tx = state.db.begin_write().await?;
+    store::set_dates(&mut tx, id, dates).await?;
+    if sealing {
+        ballot_box::seal_in(&mut tx, id).await?;
     }
-    audit::record(
-        &state.db,
+    audit::record_in(
+        &mut tx,
         Event::new(Action::BudgetPhaseStarted, Some(user.account_id), &ip)
             .subject("pb_process", id)
             .detail(next.as_str()),
     )
     .await?;
+    tx.commit().await?;
+    if sealing {
+        state.db.scrub_freed_pages().await?;
+    }
     Ok(redirect(&format!("/budgeting/{id}/manage?phase=1")))
 }
 
@@ -330,18 +336,16 @@ pub async fn count(
         });
     }
     ballot_box::seal(&state.db, id).await?;
-    if !counting::count_and_publish(&state.db, &process, Some(user.account_id)).await? {
+    let counted = Event::new(Action::BudgetVoteCounted, Some(user.account_id), &ip)
+        .subject("pb_process", id)
+        .detail(process.settings.counting_rule.clone());
+    if !counting::count_and_publish(&state.db, &process, Some(user.account_id), Some(counted))
+        .await?
+    {
         return Err(AppError::BadRequest {
             key: "budgeting.error.already_counted",
             field: None,
         });
     }
-    audit::record(
-        &state.db,
-        Event::new(Action::BudgetVoteCounted, Some(user.account_id), &ip)
-            .subject("pb_process", id)
-            .detail(process.settings.counting_rule.clone()),
-    )
-    .await?;
     Ok(redirect(&format!("/budgeting/{id}/results")))
 }

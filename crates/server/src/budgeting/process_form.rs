@@ -374,14 +374,16 @@ pub async fn create(
         Ok(settings) => settings,
         Err(response) => return Ok(response),
     };
-    let id = store::create_process(&state.db, &settings, Some(user.account_id)).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    let id = store::insert_process(&mut tx, &settings, Some(user.account_id), false).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::BudgetProcessCreated, Some(user.account_id), &ip)
             .subject("pb_process", id)
             .detail(settings.title),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/budgeting/{id}/manage")))
 }
 

@@ -167,6 +167,7 @@ async fn save(
     id: i64,
     user: &CurrentUser,
     staff: bool,
+    ip: &str,
     form: ProposalForm,
 ) -> Result<std::result::Result<i64, Response>> {
     let process = existing(state, id).await?;
@@ -202,7 +203,18 @@ async fn save(
     if !staff {
         new.proposer = Some(user.account_id);
     }
-    Ok(Ok(store::create_proposal(&state.db, &new).await?))
+    let mut tx = state.db.begin_write().await?;
+    let proposal_id = store::insert_proposal(&mut tx, &new, "submitted", None).await?;
+    if staff {
+        audit::record_in(
+            &mut tx,
+            Event::new(Action::BudgetProposalEntered, Some(user.account_id), ip)
+                .subject("pb_proposal", proposal_id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(proposal_id))
 }
 
 pub async fn propose_form(
@@ -217,10 +229,11 @@ pub async fn propose(
     State(state): State<AppState>,
     shell: Shell,
     Extension(user): Extension<CurrentUser>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<ProposalForm>,
 ) -> Result<Response> {
-    match save(&state, shell, id, &user, false, form).await? {
+    match save(&state, shell, id, &user, false, &ip, form).await? {
         Ok(proposal_id) => Ok(redirect(&format!(
             "/budgeting/{id}/proposals/{proposal_id}?sent=1"
         ))),
@@ -246,16 +259,8 @@ pub async fn enter(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<ProposalForm>,
 ) -> Result<Response> {
-    match save(&state, shell, id, &user, true, form).await? {
-        Ok(proposal_id) => {
-            audit::record(
-                &state.db,
-                Event::new(Action::BudgetProposalEntered, Some(user.account_id), &ip)
-                    .subject("pb_proposal", proposal_id),
-            )
-            .await?;
-            Ok(redirect(&format!("/budgeting/{id}/manage?entered=1")))
-        }
+    match save(&state, shell, id, &user, true, &ip, form).await? {
+        Ok(_) => Ok(redirect(&format!("/budgeting/{id}/manage?entered=1"))),
         Err(response) => Ok(response),
     }
 }
@@ -441,13 +446,15 @@ pub async fn review(
             },
         );
     };
-    store::review(&state.db, proposal_id, decision, &reason, user.account_id).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    store::review(&mut tx, proposal_id, decision, &reason, user.account_id).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::BudgetProposalReviewed, Some(user.account_id), &ip)
             .subject("pb_proposal", proposal_id)
             .detail(form.decision),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/budgeting/{id}/manage?reviewed=1")))
 }

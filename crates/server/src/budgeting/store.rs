@@ -3,7 +3,7 @@
 //! `counting`.
 
 use crate::db::{StoreError, StoreResult};
-use sqlx::{Row, any::AnyRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use crate::{
     crypto,
@@ -249,7 +249,7 @@ pub async fn update_process(db: &Db, id: i64, settings: &ProcessSettings) -> Sto
 }
 
 /// Moves a process's phase dates.
-pub async fn set_dates(db: &Db, id: i64, d: PhaseDates) -> StoreResult<()> {
+pub async fn set_dates(conn: &mut AnyConnection, id: i64, d: PhaseDates) -> StoreResult<()> {
     sqlx::query(
         "UPDATE pb_processes SET proposals_open_at = $1, review_starts_at = $2, voting_opens_at = $3, \
          voting_closes_at = $4, delivery_starts_at = $5 WHERE id = $6",
@@ -260,7 +260,7 @@ pub async fn set_dates(db: &Db, id: i64, d: PhaseDates) -> StoreResult<()> {
     .bind(d.voting_closes_at)
     .bind(d.delivery_starts_at)
     .bind(id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -498,7 +498,7 @@ pub enum Decision {
 
 /// Records a review decision and its public reason.
 pub async fn review(
-    db: &Db,
+    conn: &mut AnyConnection,
     proposal_id: i64,
     decision: Decision,
     reason: &str,
@@ -520,7 +520,7 @@ pub async fn review(
     .bind(reviewer)
     .bind(db::now())
     .bind(proposal_id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -545,7 +545,7 @@ impl DeliveryUpdate {
 }
 
 pub async fn add_delivery_update(
-    db: &Db,
+    conn: &mut AnyConnection,
     update: &DeliveryUpdate,
     posted_by: i64,
 ) -> StoreResult<()> {
@@ -560,7 +560,7 @@ pub async fn add_delivery_update(
     .bind(update.spent_pence)
     .bind(posted_by)
     .bind(db::now())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

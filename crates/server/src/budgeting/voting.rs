@@ -412,6 +412,7 @@ async fn cast_with_code(
     process: Process,
     paper: bool,
     mut fields: BTreeMap<String, String>,
+    entered: Option<Event<'_>>,
 ) -> Result<Option<Response>> {
     let code = fields.remove("code").unwrap_or_default();
     let counted = counting::is_counted(&state.db, process.id).await?;
@@ -435,9 +436,17 @@ async fn cast_with_code(
     let choices = ballot_view::read(&shell, &process, &proposals, &fields, &[], &mut errors)?;
     if let (Some(letters), Some(choices)) = (letters, choices) {
         let channel = if paper { "paper" } else { "in_person" };
-        match ballot_box::cast_with_code(&state.db, process.id, &letters, channel, &choices).await?
+        let mut tx = state.db.begin_write().await?;
+        match ballot_box::cast_with_code_in(&mut tx, process.id, &letters, channel, &choices)
+            .await?
         {
-            Ok(()) => return Ok(None),
+            Ok(()) => {
+                if let Some(event) = entered {
+                    audit::record_in(&mut tx, event).await?;
+                }
+                tx.commit().await?;
+                return Ok(None);
+            }
             Err(CodeRefused::Unknown) => {
                 errors.add("code", shell.t("budgeting.code.error.unknown"));
             }
@@ -462,7 +471,7 @@ pub async fn code_vote(
     StrictForm(fields): StrictForm<BTreeMap<String, String>>,
 ) -> Result<Response> {
     let process = existing(&state, id).await?;
-    match cast_with_code(&state, shell, process, false, fields).await? {
+    match cast_with_code(&state, shell, process, false, fields, None).await? {
         None => Ok(redirect(&format!("/budgeting/{id}/vote/code?cast=1"))),
         Some(response) => Ok(response),
     }
@@ -500,19 +509,13 @@ pub async fn paper_enter(
     StrictForm(fields): StrictForm<BTreeMap<String, String>>,
 ) -> Result<Response> {
     let process = existing(&state, id).await?;
-    match cast_with_code(&state, shell, process, true, fields).await? {
-        None => {
-            // That a ballot was entered, and by whom; never what it chose.
-            audit::record(
-                &state.db,
-                Event::new(Action::BudgetPaperBallotEntered, Some(user.account_id), &ip)
-                    .subject("pb_process", id),
-            )
-            .await?;
-            Ok(redirect(&format!(
-                "/budgeting/{id}/paper-ballots?entered=1"
-            )))
-        }
+    // That a ballot was entered, and by whom; never what it chose.
+    let entered = Event::new(Action::BudgetPaperBallotEntered, Some(user.account_id), &ip)
+        .subject("pb_process", id);
+    match cast_with_code(&state, shell, process, true, fields, Some(entered)).await? {
+        None => Ok(redirect(&format!(
+            "/budgeting/{id}/paper-ballots?entered=1"
+        ))),
         Some(response) => Ok(response),
     }
 }
@@ -561,14 +564,16 @@ pub async fn issue_codes(
         return manage::dashboard_page(&state, shell, id, CategoryForm::default(), errors, "")
             .await;
     };
-    let codes = ballot_box::issue_codes(&state.db, id, count, user.account_id).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    let codes = ballot_box::issue_codes(&mut tx, id, count, user.account_id).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::BudgetCodesIssued, Some(user.account_id), &ip)
             .subject("pb_process", id)
             .detail(count.to_string()),
     )
     .await?;
+    tx.commit().await?;
     page(&CodesPage {
         shell,
         process,

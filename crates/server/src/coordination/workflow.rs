@@ -128,6 +128,14 @@ pub enum WorkflowError {
     Database(#[from] sqlx::Error),
 }
 
+/// A store's error (the audit log's, say), through the driver's error
+/// this type still carries.
+impl From<crate::db::StoreError> for WorkflowError {
+    fn from(error: crate::db::StoreError) -> Self {
+        WorkflowError::Database(error.into())
+    }
+}
+
 impl From<PostError> for WorkflowError {
     fn from(error: PostError) -> Self {
         match error {

@@ -94,15 +94,17 @@ pub async fn create(
     let localities = store::localities(&state.db).await?;
     let mut errors = FieldErrors::default();
     if let Some((name, sector, locality)) = form.parse(&shell, &localities, &mut errors) {
-        match store::create(&state.db, &name, sector, locality).await {
+        let mut tx = state.db.begin_write().await?;
+        match store::create_in(&mut tx, &name, sector, locality).await {
             Ok(id) => {
-                audit::record(
-                    &state.db,
+                audit::record_in(
+                    &mut tx,
                     Event::new(Action::OrganisationCreated, Some(user.account_id), &ip)
                         .subject("organisation", id)
                         .detail(name.as_str()),
                 )
                 .await?;
+                tx.commit().await?;
                 return Ok(redirect(&format!("/admin/organisations/{id}")));
             }
             Err(SaveError::NameTaken) => {
@@ -169,15 +171,17 @@ pub async fn update(
     let localities = store::localities(&state.db).await?;
     let mut errors = FieldErrors::default();
     if let Some((name, sector, locality)) = form.parse(&shell, &localities, &mut errors) {
-        match store::update(&state.db, id, &name, sector, locality).await {
+        let mut tx = state.db.begin_write().await?;
+        match store::update(&mut tx, id, &name, sector, locality).await {
             Ok(_) => {
-                audit::record(
-                    &state.db,
+                audit::record_in(
+                    &mut tx,
                     Event::new(Action::OrganisationUpdated, Some(user.account_id), &ip)
                         .subject("organisation", id)
                         .detail(name.as_str()),
                 )
                 .await?;
+                tx.commit().await?;
                 return Ok(redirect(&format!("/admin/organisations/{id}")));
             }
             Err(SaveError::NameTaken) => {

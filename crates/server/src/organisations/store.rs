@@ -1,7 +1,7 @@
 use crate::db::{StoreError, StoreResult};
 use coprod_engine::people::{LineOfText, Sector};
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::db::{self, Db};
 
@@ -73,6 +73,17 @@ pub async fn create(
     sector: Sector,
     locality_id: Option<i64>,
 ) -> Result<i64, SaveError> {
+    let mut conn = db.pool().acquire().await?;
+    create_in(&mut conn, name, sector, locality_id).await
+}
+
+/// [`create`] on `conn`, in the caller's transaction (beside its audit row).
+pub async fn create_in(
+    conn: &mut AnyConnection,
+    name: &LineOfText,
+    sector: Sector,
+    locality_id: Option<i64>,
+) -> Result<i64, SaveError> {
     let row = sqlx::query(
         "INSERT INTO organisations (name, sector, locality_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -80,14 +91,14 @@ pub async fn create(
     .bind(sector.as_str())
     .bind(locality_id)
     .bind(db::now())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await
     .map_err(classify)?;
     Ok(row.try_get("id")?)
 }
 
 pub async fn update(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     name: &LineOfText,
     sector: Sector,
@@ -100,7 +111,7 @@ pub async fn update(
     .bind(sector.as_str())
     .bind(locality_id)
     .bind(id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await
     .map_err(classify)?;
     Ok(result.rows_affected() == 1)

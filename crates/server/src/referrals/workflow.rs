@@ -49,6 +49,14 @@ pub enum ReferralError {
     Database(#[from] sqlx::Error),
 }
 
+/// A store's error (the audit log's, say), through the driver's error
+/// this type still carries.
+impl From<crate::db::StoreError> for ReferralError {
+    fn from(error: crate::db::StoreError) -> Self {
+        ReferralError::Database(error.into())
+    }
+}
+
 impl ReferralError {
     /// A stable code for redirects and the API.
     pub fn code(&self) -> &'static str {

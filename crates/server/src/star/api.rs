@@ -280,7 +280,13 @@ pub async fn create_initiative(
         }])
     })?;
     let input = check(&new).map_err(AppError::Unprocessable)?;
-    let id = match initiatives::create(&state.db, client.organisation_id, &input).await {
+    let id = match initiatives::create(
+        &mut *state.db.pool().acquire().await?,
+        client.organisation_id,
+        &input,
+    )
+    .await
+    {
         Ok(id) => id,
         Err(SaveError::NameTaken) => {
             return Err(AppError::Conflict {

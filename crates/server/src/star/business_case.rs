@@ -613,14 +613,16 @@ pub async fn save(
         // Only adds a row to fill in; nothing is saved yet.
         form.rows = (rows + 1).min(MAX_OUTCOMES);
     } else if let Some(case) = form.parse(&shell, &mut errors) {
-        cases::save(&state.db, id, &case, Some(user.account_id)).await?;
-        audit::record(
-            &state.db,
+        let mut tx = state.db.begin_write().await?;
+        cases::save(&mut tx, id, &case, Some(user.account_id)).await?;
+        audit::record_in(
+            &mut tx,
             Event::new(Action::StarBusinessCaseSaved, Some(user.account_id), &ip)
                 .subject("star_initiative", id)
                 .detail(&initiative.name),
         )
         .await?;
+        tx.commit().await?;
         return Ok(redirect(&format!(
             "/star/initiatives/{id}/business-case?done=saved#working"
         )));

@@ -252,19 +252,21 @@ pub async fn approve(
     if !scope::may_approve(&user, organisation.id) {
         return Err(AppError::Forbidden);
     }
-    if !charters::approve(&state.db, id, user.account_id).await? {
+    let mut tx = state.db.begin_write().await?;
+    if !charters::approve(&mut tx, id, user.account_id).await? {
         return Err(AppError::Conflict {
             code: "already_approved",
             key: "star.error.already_approved",
         });
     }
-    audit::record(
-        &state.db,
+    audit::record_in(
+        &mut tx,
         Event::new(Action::StarCharterApproved, Some(user.account_id), &ip)
             .subject("star_charter", id)
             .detail(format!("{} v{}", charter.service, charter.version)),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/charters/{id}")))
 }
 

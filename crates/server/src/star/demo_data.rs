@@ -280,7 +280,13 @@ pub async fn seed(
                         })
                     })
                     .collect::<Result<_, coprod_engine::Invalid>>()?;
-                rounds::record(db, round, &ratings, Some(manager)).await?;
+                rounds::record(
+                    &mut *db.pool().acquire().await?,
+                    round,
+                    &ratings,
+                    Some(manager),
+                )
+                .await?;
             }
         }
     }
@@ -290,7 +296,7 @@ pub async fn seed(
             continue;
         };
         let id = initiatives::create(
-            db,
+            &mut *db.pool().acquire().await?,
             *organisation,
             &InitiativeInput {
                 name: demo.name.to_owned(),
@@ -313,7 +319,7 @@ pub async fn seed(
         )
         .await?;
         if let Some(case) = demo.case {
-            cases::save(db, id, &case(), Some(manager)).await?;
+            cases::save(&mut *db.pool().acquire().await?, id, &case(), Some(manager)).await?;
             case_count += 1;
         }
     }
@@ -355,7 +361,7 @@ pub async fn seed(
             ],
         )
         .await?;
-        charters::approve(db, charter, manager).await?;
+        charters::approve(&mut *db.pool().acquire().await?, charter, manager).await?;
     }
     Ok((INITIATIVES.len(), case_count, round_count))
 }

@@ -412,15 +412,17 @@ pub async fn create_initiative(
     let form = InitiativeForm::new(fields);
     let mut errors = FieldErrors::default();
     if let Some(input) = form.parse(&shell, &choices, &mut errors) {
-        match initiatives::create(&state.db, org, &input).await {
+        let mut tx = state.db.begin_write().await?;
+        match initiatives::create(&mut tx, org, &input).await {
             Ok(id) => {
-                audit::record(
-                    &state.db,
+                audit::record_in(
+                    &mut tx,
                     Event::new(Action::StarInitiativeSaved, Some(user.account_id), &ip)
                         .subject("star_initiative", id)
                         .detail(&input.name),
                 )
                 .await?;
+                tx.commit().await?;
                 return Ok(redirect(&format!("/star/initiatives/{id}?done=saved")));
             }
             Err(SaveError::NameTaken) => errors.add("name", shell.t("star.error.name_taken")),
@@ -476,15 +478,17 @@ pub async fn update_initiative(
     let form = InitiativeForm::new(fields);
     let mut errors = FieldErrors::default();
     if let Some(input) = form.parse(&shell, &choices, &mut errors) {
-        match initiatives::update(&state.db, id, &input).await {
+        let mut tx = state.db.begin_write().await?;
+        match initiatives::update(&mut tx, id, &input).await {
             Ok(()) => {
-                audit::record(
-                    &state.db,
+                audit::record_in(
+                    &mut tx,
                     Event::new(Action::StarInitiativeSaved, Some(user.account_id), &ip)
                         .subject("star_initiative", id)
                         .detail(&input.name),
                 )
                 .await?;
+                tx.commit().await?;
                 return Ok(redirect(&format!("/star/initiatives/{id}?done=saved")));
             }
             Err(SaveError::NameTaken) => errors.add("name", shell.t("star.error.name_taken")),

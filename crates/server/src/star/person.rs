@@ -17,6 +17,7 @@ use axum::{
 };
 use coprod_engine::people::{EmailAddress, LineOfText};
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use super::{
     scope,
@@ -190,7 +191,7 @@ pub async fn create(
         .ok();
     if let (Some(person), Some(purpose), true) = (person, purpose, errors.is_empty()) {
         let id = people::create(
-            &state.db,
+            &mut *state.db.pool().acquire().await?,
             &NewPersonStar {
                 organisation_id: org,
                 person_name: person.as_str(),
@@ -237,30 +238,30 @@ pub async fn mine(
 
 /// The star, if `user` is the person, their carer, one of their workers,
 /// or someone who may read the person's record it is kept on; a worker's
-/// look is audited.
-async fn visible(state: &AppState, user: &CurrentUser, ip: &str, id: i64) -> Result<PersonStar> {
-    let star = people::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+/// look is audited in the caller's transaction.
+async fn visible(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    ip: &str,
+    id: i64,
+) -> Result<PersonStar> {
+    let star = people::find(conn, id).await?.ok_or(AppError::NotFound)?;
     let own = star.person_account_id == Some(user.account_id)
         || star.carer_account_id == Some(user.account_id);
     if own {
         return Ok(star);
     }
     let on_their_record = match star.person_id {
-        Some(person) => {
-            let mut conn = state.db.pool().acquire().await?;
-            match crate::people::held_record(&mut conn, user, person).await {
-                Ok(_) => true,
-                Err(AppError::NotFound) => false,
-                Err(other) => return Err(other),
-            }
-        }
+        Some(person) => match crate::people::held_record(conn, user, person).await {
+            Ok(_) => true,
+            Err(AppError::NotFound) => false,
+            Err(other) => return Err(other),
+        },
         None => false,
     };
-    if on_their_record || people::is_worker(&state.db, id, user.account_id).await? {
-        audit::record(
-            &state.db,
+    if on_their_record || people::is_worker(conn, id, user.account_id).await? {
+        audit::record_in(
+            conn,
             Event::new(Action::StarPersonRead, Some(user.account_id), ip)
                 .subject("star_person", id),
         )
@@ -355,8 +356,10 @@ pub async fn show(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    let star = visible(&state, &user, &ip, id).await?;
-    let ratings = people::ratings(&state.db, id).await?;
+    let mut tx = state.db.begin_write().await?;
+    let star = visible(&mut tx, &user, &ip, id).await?;
+    let ratings = people::ratings(&mut tx, id).await?;
+    tx.commit().await?;
     page(&person_page(
         shell,
         star,
@@ -374,7 +377,8 @@ pub async fn rate(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<RatingForm>,
 ) -> Result<Response> {
-    let star = visible(&state, &user, &ip, id).await?;
+    let mut tx = state.db.begin_write().await?;
+    let star = visible(&mut tx, &user, &ip, id).await?;
     let mut errors = FieldErrors::default();
     let date = parse_date(&form.rated_on);
     if date.is_none() {
@@ -404,7 +408,7 @@ pub async fn rate(
     }
     if let (Some(date), true) = (date, errors.is_empty()) {
         people::add_rating(
-            &state.db,
+            &mut tx,
             id,
             &PersonRating {
                 rated_on: date.to_string(),
@@ -419,15 +423,17 @@ pub async fn rate(
             user.account_id,
         )
         .await?;
-        audit::record(
-            &state.db,
+        audit::record_in(
+            &mut tx,
             Event::new(Action::StarPersonRated, Some(user.account_id), &ip)
                 .subject("star_person", id),
         )
         .await?;
+        tx.commit().await?;
         return Ok(redirect(&format!("/star/people/{id}#history")));
     }
-    let ratings = people::ratings(&state.db, id).await?;
+    let ratings = people::ratings(&mut tx, id).await?;
+    tx.commit().await?;
     page_with_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &person_page(shell, star, ratings, form, errors),

@@ -509,15 +509,17 @@ pub async fn rate(
     let form = RateForm { fields };
     let mut errors = FieldErrors::default();
     if let Some(ratings) = form.parse(&shell, &default_statements(), &mut errors) {
-        match rounds::record(&state.db, id, &ratings, Some(user.account_id)).await {
+        let mut tx = state.db.begin_write().await?;
+        match rounds::record(&mut tx, id, &ratings, Some(user.account_id)).await {
             Ok(()) => {
-                audit::record(
-                    &state.db,
+                audit::record_in(
+                    &mut tx,
                     Event::new(Action::StarRatingsEntered, Some(user.account_id), &ip)
                         .subject("star_round", id)
                         .detail(form.value("rater")),
                 )
                 .await?;
+                tx.commit().await?;
                 return Ok(redirect(&format!("/star/rounds/{id}?done=rated")));
             }
             Err(SaveError::NameTaken) => errors.add("rater", shell.t("star.error.rater_taken")),

@@ -29,6 +29,7 @@ use coprod_engine::surveys::{
     },
 };
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use super::{scope, store::initiatives};
 use crate::{
@@ -91,7 +92,7 @@ pub fn review_section(initiative: &str) -> Section {
 }
 
 async fn create_draft(
-    db: &Db,
+    conn: &mut AnyConnection,
     organisation_id: i64,
     title: String,
     introduction: String,
@@ -99,8 +100,8 @@ async fn create_draft(
     sections: Vec<Section>,
     created_by: i64,
 ) -> Result<i64> {
-    let id = surveys::create(
-        db,
+    Ok(surveys::insert(
+        conn,
         &SurveySettings {
             organisation_id,
             title,
@@ -108,22 +109,13 @@ async fn create_draft(
             identified: false,
             access: AccessMode::Public,
         },
-        audiences.clone(),
-        created_by,
-    )
-    .await?;
-    let record = surveys::find(db, id).await?.ok_or(AppError::NotFound)?;
-    surveys::save_draft(
-        db,
-        &record.version,
         &Draft {
             audiences,
             sections,
         },
+        created_by,
     )
-    .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("saving the new survey: {e:?}")))?;
-    Ok(id)
+    .await?)
 }
 
 /// Makes the review survey of an initiative, or opens the one it has.
@@ -142,8 +134,9 @@ pub async fn start_review(
     if let Some(survey) = initiative.review_survey_id {
         return Ok(redirect(&format!("/surveys/{survey}")));
     }
+    let mut tx = state.db.begin_write().await?;
     let survey = create_draft(
-        &state.db,
+        &mut tx,
         initiative.organisation_id,
         shell.t1("star.review.title", &initiative.name),
         shell.t1("star.review.introduction", &initiative.name),
@@ -152,14 +145,15 @@ pub async fn start_review(
         user.account_id,
     )
     .await?;
-    initiatives::set_review_survey(&state.db, id, survey).await?;
-    audit::record(
-        &state.db,
+    initiatives::set_review_survey(&mut tx, id, survey).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyCreated, Some(user.account_id), &ip)
             .subject("survey", survey)
             .detail(&initiative.name),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/surveys/{survey}")))
 }
 
@@ -184,8 +178,9 @@ pub async fn make_people_survey(
         "staff" => (Audience::Staff, "staff"),
         _ => return Err(AppError::bad_request("star.error.audience", "audience")),
     };
+    let mut tx = state.db.begin_write().await?;
     let survey = create_draft(
-        &state.db,
+        &mut tx,
         org,
         shell.t1(
             &format!("star.people_survey.{key}_title"),
@@ -197,13 +192,14 @@ pub async fn make_people_survey(
         user.account_id,
     )
     .await?;
-    audit::record(
-        &state.db,
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyCreated, Some(user.account_id), &ip)
             .subject("survey", survey)
             .detail(key),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/surveys/{survey}")))
 }
 

@@ -154,12 +154,14 @@ pub(super) async fn open(
         };
         return page_with_status(StatusCode::CONFLICT, &notice);
     }
-    store::set_status(&state.db, id, Status::Open).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    store::set_status(&mut tx, id, Status::Open).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyOpened, Some(user.account_id), &ip).subject("survey", id),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/surveys/{id}")))
 }
 
@@ -171,12 +173,14 @@ pub(super) async fn close(
     StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     runnable(&state, &user, id).await?;
-    store::set_status(&state.db, id, Status::Closed).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    store::set_status(&mut tx, id, Status::Closed).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyClosed, Some(user.account_id), &ip).subject("survey", id),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/surveys/{id}")))
 }
 
@@ -188,13 +192,15 @@ pub(super) async fn new_version(
     StrictForm(_): StrictForm<NoFields>,
 ) -> Result<Response> {
     runnable(&state, &user, id).await?;
-    let number = store::new_version(&state.db, id).await?;
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    let number = store::new_version(&mut tx, id).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyVersionStarted, Some(user.account_id), &ip)
             .subject("survey", id)
             .detail(format!("version {number}")),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/surveys/{id}")))
 }

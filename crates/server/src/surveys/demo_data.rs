@@ -225,7 +225,7 @@ pub async fn seed(db: &Db, organisation_id: i64, created_by: i64) -> anyhow::Res
         ],
     };
     store::save_draft(db, &survey.version, &draft).await?;
-    store::set_status(db, id, Status::Open).await?;
+    store::set_status(&mut *db.pool().acquire().await?, id, Status::Open).await?;
     let survey = store::find(db, id).await?.context("the demo survey")?;
     let checked = survey
         .version

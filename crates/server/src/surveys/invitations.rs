@@ -184,6 +184,10 @@ pub(super) async fn send(
     let subject = shell.t1("survey.invitations.mail_subject", &survey.title);
     let mut sent = 0;
     let mut not_sent = Vec::new();
+    let mut unsent = Vec::new();
+    // Each invitation is stored before its mail goes (the link must work
+    // as soon as it arrives); the mails that failed take their invitations
+    // away again in the transaction that records how many were sent.
     for email in &emails {
         let token = crypto::random_token();
         let kept = survey.identified.then_some(email.as_str());
@@ -202,18 +206,23 @@ pub(super) async fn send(
             Ok(()) => sent += 1,
             Err(error) => {
                 tracing::warn!(survey.id = id, error = %error, "an invitation could not be sent");
-                store::delete_invitation(&state.db, invitation).await?;
+                unsent.push(invitation);
                 not_sent.push(email.as_str().to_owned());
             }
         }
     }
-    audit::record(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    for invitation in unsent {
+        store::delete_invitation(&mut tx, invitation).await?;
+    }
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyInvitationsSent, Some(user.account_id), &ip)
             .subject("survey", id)
             .detail(format!("{sent} sent")),
     )
     .await?;
+    tx.commit().await?;
     let form = InviteForm {
         audience: form.audience,
         emails: not_sent.join("\n"),

@@ -157,8 +157,9 @@ pub(super) async fn save(
         Outcome::Show(response) => return Ok(response),
         Outcome::Complete { answers, facts } => (answers, facts),
     };
-    let stored = store::insert_response(
-        &state.db,
+    let mut tx = state.db.begin_write().await?;
+    let stored = store::insert_response_in(
+        &mut tx,
         &store::NewResponse {
             survey: &survey,
             checked: &checked,
@@ -175,13 +176,14 @@ pub(super) async fn save(
     .await;
     match stored {
         Ok(response_id) => {
-            audit::record(
-                &state.db,
+            audit::record_in(
+                &mut tx,
                 Event::new(Action::SurveyPaperEntered, Some(user.account_id), &ip)
                     .subject("survey", id)
                     .detail(format!("response {response_id}")),
             )
             .await?;
+            tx.commit().await?;
             Ok(redirect(&format!(
                 "/surveys/{id}/paper/{audience_key}?saved=1"
             )))

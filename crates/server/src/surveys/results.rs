@@ -16,6 +16,7 @@ use coprod_engine::surveys::{
     tables::{Table, responses_table, results_table},
 };
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use super::{
     analysis::{ResultsView, results},
@@ -51,6 +52,7 @@ async fn load(
     user: &CurrentUser,
     id: i64,
     query: &VersionQuery,
+    conn: &mut AnyConnection,
 ) -> Result<Loaded> {
     let survey = runnable(state, user, id).await?;
     let versions = store::versions(&state.db, id).await?;
@@ -68,7 +70,7 @@ async fn load(
         .draft
         .checked()
         .map_err(|_| AppError::NotFoundKey("survey.results.none"))?;
-    let responses = store::responses(&state.db, version.id, &checked).await?;
+    let responses = store::responses_in(conn, version.id, &checked).await?;
     Ok(Loaded {
         survey,
         number,
@@ -97,7 +99,14 @@ async fn show(
     query: &VersionQuery,
     printable: bool,
 ) -> Result<Response> {
-    let loaded = load(state, user, id, query).await?;
+    let loaded = load(
+        state,
+        user,
+        id,
+        query,
+        &mut *state.db.pool().acquire().await?,
+    )
+    .await?;
     page(&ResultsPage {
         results: results(&shell, &loaded.checked, &loaded.responses),
         shell,
@@ -164,14 +173,17 @@ pub(super) async fn responses_csv(
     Path(id): Path<i64>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response> {
-    let loaded = load(&state, &user, id, &query).await?;
-    audit::record(
-        &state.db,
+    // The answers are read in the transaction that records the reading.
+    let mut tx = state.db.begin_write().await?;
+    let loaded = load(&state, &user, id, &query, &mut tx).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyResponsesExported, Some(user.account_id), &ip)
             .subject("survey", id)
             .detail(format!("version {}", loaded.number)),
     )
     .await?;
+    tx.commit().await?;
     let table = responses_table(&loaded.checked, &loaded.responses);
     csv_download(
         &table,
@@ -189,7 +201,14 @@ pub(super) async fn results_csv(
     Path(id): Path<i64>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response> {
-    let loaded = load(&state, &user, id, &query).await?;
+    let loaded = load(
+        &state,
+        &user,
+        id,
+        &query,
+        &mut *state.db.pool().acquire().await?,
+    )
+    .await?;
     let mut table = results_table(&distributions(&loaded.checked, &loaded.responses));
     for audience in loaded.checked.audiences() {
         let mine = loaded.responses.iter().filter(|r| r.audience == *audience);

@@ -223,14 +223,20 @@ pub(super) async fn create(
             },
         );
     };
-    let id = store::create(&state.db, &settings, audiences, user.account_id).await?;
-    audit::record(
-        &state.db,
+    let draft = store::Draft {
+        audiences,
+        sections: Vec::new(),
+    };
+    let mut tx = state.db.begin_write().await?;
+    let id = store::insert(&mut tx, &settings, &draft, user.account_id).await?;
+    audit::record_in(
+        &mut tx,
         Event::new(Action::SurveyCreated, Some(user.account_id), &ip)
             .subject("survey", id)
             .detail(settings.title),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/surveys/{id}")))
 }
 

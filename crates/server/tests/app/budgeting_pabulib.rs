@@ -48,7 +48,7 @@ async fn imported_elections_count_as_the_cities_did(backend: Backend) {
             .unwrap();
         assert!(process.sealed, "{name}: an imported vote is sealed");
         assert!(
-            counting::count_and_publish(db, &process, None)
+            counting::count_and_publish(db, &process, None, None)
                 .await
                 .unwrap()
         );

@@ -533,7 +533,7 @@ async fn every_ballot_stored_is_counted_even_when_entered_during_the_count(backe
         });
     }
     let counted =
-        coprod_server::budgeting::counting::count_and_publish(&app.state.db, &found, None)
+        coprod_server::budgeting::counting::count_and_publish(&app.state.db, &found, None, None)
             .await
             .unwrap();
     assert!(counted);

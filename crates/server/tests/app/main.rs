@@ -14,6 +14,8 @@ mod access;
 mod access_matrix;
 mod accounts;
 mod api_and_ops;
+/// A change is not made when its audit row cannot be written.
+mod audit_atomicity;
 /// Sealed ballots: no order, id or system column links them to a voter.
 mod ballot_secrecy;
 mod budgeting;

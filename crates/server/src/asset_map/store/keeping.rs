@@ -1,7 +1,7 @@
 //! Storage of who keeps which listing: keepers, claims on listings nobody
 //! keeps, and the reports people make about a listing.
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Connection, Row};
 
 use crate::db::{self, Db, StoreResult};
 
@@ -161,14 +161,14 @@ pub enum Decided {
 /// (of two approved claims, the first wins) and refuses the other
 /// organisations' pending claims on it.
 pub async fn decide_claim(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     approve: bool,
     decided_by: i64,
     note: &str,
 ) -> StoreResult<Decided> {
     let now = db::now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     let row = sqlx::query(
         "SELECT service_id, organisation_id FROM listing_claims WHERE id = $1 AND status = 'pending'",
     )

@@ -73,7 +73,7 @@ pub async fn desk(
     days::book_weeks_ahead(&state.db, today)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let pool = Pool::load(&mut conn, None).await?;
     let terms = views::term_names(&mut conn).await?;
     let names = store::people::names(&mut conn).await?;
@@ -118,8 +118,9 @@ pub async fn desk(
         today.add_days(GAP_DAYS - 1),
     )
     .await?;
-    audit_round(&state, &user, &ip, "today's round and gaps").await?;
+    audit_round(&mut conn, &user, &ip, "today's round and gaps").await?;
     let (done, problem) = flash.messages(&shell);
+    conn.commit().await?;
     page(&DeskPage {
         today_text: views::date_text(&shell, today),
         shell,
@@ -134,9 +135,14 @@ pub async fn desk(
 
 /// A round names the people helped and where they live: one audit entry
 /// for the whole list.
-async fn audit_round(state: &AppState, user: &CurrentUser, ip: &str, why: &str) -> Result<()> {
-    crate::audit::record(
-        &state.db,
+async fn audit_round(
+    conn: &mut sqlx::AnyConnection,
+    user: &CurrentUser,
+    ip: &str,
+    why: &str,
+) -> Result<()> {
+    crate::audit::record_in(
+        conn,
         crate::audit::Event::new(Action::PersonRead, Some(user.account_id), ip).detail(why),
     )
     .await?;
@@ -252,12 +258,12 @@ pub async fn request_page(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let record = held_request(&mut conn, &user, id).await?;
     let person = store::people::find(&mut conn, record.person_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit_read(&state, &user, &ip, person.id, "request page").await?;
+    audit_read(&mut conn, &user, &ip, person.id, "request page").await?;
     let terms = views::term_names(&mut conn).await?;
     let names = store::people::names(&mut conn).await?;
     let history = store::matches::for_request(&mut conn, id).await?;
@@ -296,6 +302,7 @@ pub async fn request_page(
         needs.push(shell.t1("coordination.needs.within", &plain::distance(metres)));
     }
     let (done, problem) = flash.messages(&shell);
+    conn.commit().await?;
     page(&RequestPage {
         request: RequestLine::new(&shell, &record, &person.display_name, &terms),
         open: record.is_open(),
@@ -436,13 +443,14 @@ pub async fn round(
     days::book_weeks_ahead(&state.db, today)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let days =
         store::rounds::agreed_between(&mut conn, &user.reach(COORDINATING_ROLES), date, date, None)
             .await?;
     let lines = views::round_lines(&mut conn, &shell, &days).await?;
-    audit_round(&state, &user, &ip, &format!("round of {date}")).await?;
+    audit_round(&mut conn, &user, &ip, &format!("round of {date}")).await?;
     let (done, problem) = flash.messages(&shell);
+    conn.commit().await?;
     page(&RoundPage {
         date_text: views::date_text(&shell, date),
         previous: date.previous_day().to_string(),
@@ -474,7 +482,7 @@ pub async fn cover_page(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let day = store::rounds::find(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -485,7 +493,7 @@ pub async fn cover_page(
         return Err(AppError::NotFound);
     }
     let record = held_request(&mut conn, &user, held.request_id).await?;
-    audit_read(&state, &user, &ip, record.person_id, "cover page").await?;
+    audit_read(&mut conn, &user, &ip, record.person_id, "cover page").await?;
     let line = views::round_lines(&mut conn, &shell, std::slice::from_ref(&day))
         .await?
         .pop()
@@ -496,6 +504,7 @@ pub async fn cover_page(
     let (candidates, excluded) =
         ranking_views(&shell, &names, &pool.rank(&pool.request(&one_day), today()));
     let (_, problem) = flash.messages(&shell);
+    conn.commit().await?;
     page(&CoverPage {
         shell,
         problem,

@@ -235,7 +235,7 @@ pub async fn match_page(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     // A coordinator reads the match only if it is about people their
     // organisation holds; to anyone else it is not there.
     let coordinator = is_coordinator(&user) && {
@@ -263,11 +263,12 @@ pub async fn match_page(
             .await
             .map_err(|_| AppError::NotFound)?;
         for person in [helper_id, requester_id] {
-            audit_read(&state, &user, &ip, person, "match page").await?;
+            audit_read(&mut conn, &user, &ip, person, "match page").await?;
         }
     }
     let (done, problem) = flash.messages(&shell);
     let can_log = view.status.was_agreed() && (helper || requester || coordinator);
+    conn.commit().await?;
     page(&MatchPage {
         back: format!("/help/matches/{id}"),
         shell,

@@ -31,7 +31,6 @@ use super::{
 use crate::{
     access::{Access, Route},
     accounts::CurrentUser,
-    app::AppState,
     audit::{self, Action, Event},
     error::{AppError, Result},
     web::Shell,
@@ -310,15 +309,17 @@ pub async fn held_request(
         .ok_or(AppError::NotFound)
 }
 
+/// Records that `user` was shown a person's record, in the transaction
+/// that read it.
 pub async fn audit_read(
-    state: &AppState,
+    conn: &mut AnyConnection,
     user: &CurrentUser,
     ip: &str,
     person_id: i64,
     why: &str,
 ) -> Result<()> {
-    audit::record(
-        &state.db,
+    audit::record_in(
+        conn,
         Event::new(Action::PersonRead, Some(user.account_id), ip)
             .subject("coordination_person", person_id)
             .detail(why),
@@ -327,17 +328,18 @@ pub async fn audit_read(
     Ok(())
 }
 
-/// Records a staff action on a person's behalf.
+/// Records a staff action on a person's behalf, in the transaction of
+/// the action.
 pub async fn audit_action(
-    state: &AppState,
+    conn: &mut AnyConnection,
     user: &CurrentUser,
     ip: &str,
     action: Action,
     person_id: i64,
     detail: String,
 ) -> Result<()> {
-    audit::record(
-        &state.db,
+    audit::record_in(
+        conn,
         Event::new(action, Some(user.account_id), ip)
             .subject("coordination_person", person_id)
             .detail(detail),

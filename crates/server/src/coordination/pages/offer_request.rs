@@ -312,9 +312,8 @@ pub async fn their_offer(
     )
     .await?;
     let offer_id = store::offers::create(&mut tx, person.id, &offer, Some(user.account_id)).await?;
-    tx.commit().await?;
     audit_action(
-        &state,
+        &mut tx,
         &user,
         &ip,
         Action::HelpEnteredOnBehalf,
@@ -322,6 +321,7 @@ pub async fn their_offer(
         format!("offer {offer_id} by {}", offer.channel.as_str()),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/coordination/people/{id}?done=offer")))
 }
 
@@ -444,9 +444,8 @@ pub async fn their_request(
     .await?;
     let request_id =
         store::requests::create(&mut tx, person.id, &request, Some(user.account_id)).await?;
-    tx.commit().await?;
     audit_action(
-        &state,
+        &mut tx,
         &user,
         &ip,
         Action::HelpEnteredOnBehalf,
@@ -454,6 +453,7 @@ pub async fn their_request(
         format!("request {request_id} by {}", request.channel.as_str()),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!(
         "/coordination/requests/{request_id}?done=request"
     )))

@@ -69,9 +69,9 @@ pub async fn list(
     Query(search): Query<Search>,
 ) -> Result<Response> {
     let q: String = search.q.trim().chars().take(100).collect();
-    let mut conn = state.db.pool().acquire().await?;
+    let mut tx = state.db.begin_write().await?;
     let people: Vec<PersonLine> =
-        store::people::list(&mut conn, &user.reach(COORDINATING_ROLES), &q, LIST_LIMIT)
+        store::people::list(&mut tx, &user.reach(COORDINATING_ROLES), &q, LIST_LIMIT)
             .await?
             .into_iter()
             .map(|p| PersonLine {
@@ -82,12 +82,13 @@ pub async fn list(
                 email: p.email.unwrap_or_default(),
             })
             .collect();
-    crate::audit::record(
-        &state.db,
+    crate::audit::record_in(
+        &mut tx,
         crate::audit::Event::new(Action::PersonRead, Some(user.account_id), &ip)
             .detail(format!("people list ({} shown)", people.len())),
     )
     .await?;
+    tx.commit().await?;
     page(&ListPage { shell, q, people })
 }
 
@@ -141,9 +142,8 @@ pub async fn create(
     let mut tx = conn.begin().await?;
     new.organisation_id = user.reach(COORDINATING_ROLES).home();
     let id = store::people::create(&mut tx, &new, Some(user.account_id)).await?;
-    tx.commit().await?;
     audit_action(
-        &state,
+        &mut tx,
         &user,
         &ip,
         Action::HelpEnteredOnBehalf,
@@ -151,6 +151,7 @@ pub async fn create(
         format!("person by {}", new.channel.as_str()),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&format!("/coordination/people/{id}?done=person")))
 }
 
@@ -180,9 +181,9 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let person = held_person(&mut conn, &user, id).await?;
-    audit_read(&state, &user, &ip, id, "person record").await?;
+    audit_read(&mut conn, &user, &ip, id, "person record").await?;
     let terms = views::term_names(&mut conn).await?;
     let pvg = store::people::pvg_check(&mut conn, id).await?;
     let ledger = store::ledger::load(&mut conn)
@@ -206,6 +207,7 @@ pub async fn show(
     let helped = store::matches::for_requester(&mut conn, id).await?;
     let helped = match_lines(&mut conn, &shell, &helped, false).await?;
     let (done, problem) = flash.messages(&shell);
+    conn.commit().await?;
     page(&PersonPage {
         channel: shell.t(person.channel.label_key()),
         pvg: pvg.map_or_else(
@@ -252,14 +254,14 @@ pub async fn record_pvg(
     StrictForm(form): StrictForm<PvgForm>,
 ) -> Result<Response> {
     let path = format!("/coordination/people/{id}");
-    let mut conn = state.db.pool().acquire().await?;
-    held_person(&mut conn, &user, id).await?;
+    let mut tx = state.db.begin_write().await?;
+    held_person(&mut tx, &user, id).await?;
     let Some(valid_until) = parse_date(&form.valid_until) else {
         return Ok(redirect(&with_flash(&path, "problem", "input")));
     };
-    store::people::record_pvg(&mut conn, id, valid_until, Some(user.account_id)).await?;
+    store::people::record_pvg(&mut tx, id, valid_until, Some(user.account_id)).await?;
     audit_action(
-        &state,
+        &mut tx,
         &user,
         &ip,
         Action::PvgRecorded,
@@ -267,6 +269,7 @@ pub async fn record_pvg(
         format!("valid until {valid_until}"),
     )
     .await?;
+    tx.commit().await?;
     Ok(redirect(&with_flash(&path, "done", "pvg")))
 }
 
@@ -318,12 +321,13 @@ pub async fn hours(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.begin_write().await?;
     let person = held_person(&mut conn, &user, id).await?;
-    audit_read(&state, &user, &ip, id, "time bank statement").await?;
+    audit_read(&mut conn, &user, &ip, id, "time bank statement").await?;
     let statement = hours::statement(&mut conn, &shell, id, hours::last_year(today()))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
+    conn.commit().await?;
     page(&StatementPage {
         heading: shell.t1("coordination.hours.theirs", &person.display_name),
         shell,

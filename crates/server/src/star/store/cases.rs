@@ -5,7 +5,7 @@ use crate::db::StoreResult;
 use std::collections::HashMap;
 
 use coprod_engine::business_case::{BusinessCase, FinancialProxy, Inputs, Outcome};
-use sqlx::{Row, any::AnyRow};
+use sqlx::{AnyConnection, Connection, Row, any::AnyRow};
 
 use crate::db::{self, Db};
 
@@ -100,12 +100,12 @@ async fn load(db: &Db, filter: &str, key: i64) -> StoreResult<HashMap<i64, Busin
 /// Saves the whole case in one transaction: the outcomes stored are
 /// exactly the ones given, in their order.
 pub async fn save(
-    db: &Db,
+    conn: &mut AnyConnection,
     initiative_id: i64,
     case: &BusinessCase,
     saved_by: Option<i64>,
 ) -> StoreResult<()> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = conn.begin().await?;
     let inputs = &case.inputs;
     sqlx::query(
         "INSERT INTO star_business_cases (initiative_id, money, staff_hours, staff_hourly_cost, \

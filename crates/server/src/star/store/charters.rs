@@ -1,7 +1,7 @@
 //! Co-production charters: per service, versioned, approved, published.
 
 use crate::db::StoreResult;
-use sqlx::{Row, any::AnyRow};
+use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::{SaveError, unknown};
 use crate::{
@@ -197,7 +197,7 @@ pub async fn save_draft(
 }
 
 /// Approves a draft; `false` if it was not a draft.
-pub async fn approve(db: &Db, id: i64, approved_by: i64) -> StoreResult<bool> {
+pub async fn approve(conn: &mut AnyConnection, id: i64, approved_by: i64) -> StoreResult<bool> {
     let result = sqlx::query(
         "UPDATE star_charters SET status = 'approved', approved_by = $1, approved_at = $2 \
          WHERE id = $3 AND status = 'draft'",
@@ -205,7 +205,7 @@ pub async fn approve(db: &Db, id: i64, approved_by: i64) -> StoreResult<bool> {
     .bind(approved_by)
     .bind(db::now())
     .bind(id)
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(result.rows_affected() == 1)
 }

@@ -5,7 +5,7 @@ use crate::db::StoreResult;
 use std::collections::HashMap;
 
 use coprod_engine::{explorer::Stage, self_assessment::Co};
-use sqlx::{Row, any::AnyRow};
+use sqlx::{AnyConnection, Connection, Row, any::AnyRow};
 
 use super::{SaveError, unknown};
 use crate::{
@@ -238,12 +238,12 @@ fn stage_key(input: &InitiativeInput) -> &'static str {
 }
 
 pub async fn create(
-    db: &Db,
+    conn: &mut AnyConnection,
     organisation_id: i64,
     input: &InitiativeInput,
 ) -> Result<i64, SaveError> {
     let now = db::now();
-    let mut tx = db.begin_write().await?;
+    let mut tx = conn.begin().await?;
     let row = sqlx::query(
         "INSERT INTO star_initiatives (organisation_id, name, description, service, locality_id, stage, \
          asset_service_id, budgeting_process_id, survey_id, created_at, updated_at) \
@@ -268,8 +268,12 @@ pub async fn create(
     Ok(id)
 }
 
-pub async fn update(db: &Db, id: i64, input: &InitiativeInput) -> Result<(), SaveError> {
-    let mut tx = db.begin_write().await?;
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    input: &InitiativeInput,
+) -> Result<(), SaveError> {
+    let mut tx = conn.begin().await?;
     sqlx::query(
         "UPDATE star_initiatives SET name = $1, description = $2, service = $3, locality_id = $4, \
          stage = $5, asset_service_id = $6, budgeting_process_id = $7, survey_id = $8, updated_at = $9 \
@@ -294,12 +298,16 @@ pub async fn update(db: &Db, id: i64, input: &InitiativeInput) -> Result<(), Sav
 }
 
 /// Attaches the survey that reviews an initiative.
-pub async fn set_review_survey(db: &Db, id: i64, survey_id: i64) -> StoreResult<()> {
+pub async fn set_review_survey(
+    conn: &mut AnyConnection,
+    id: i64,
+    survey_id: i64,
+) -> StoreResult<()> {
     sqlx::query("UPDATE star_initiatives SET review_survey_id = $1, updated_at = $2 WHERE id = $3")
         .bind(survey_id)
         .bind(db::now())
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! ratings over time.
 
 use crate::db::StoreResult;
-use sqlx::Row;
+use sqlx::{AnyConnection, Connection, Row};
 
 use crate::{
     coordination::model::Channel,
@@ -58,9 +58,9 @@ const CONSENTED: &str = crate::privacy::consent::PERSONAL_STAR_CONSENT_STANDS;
 
 /// Creates the record with its consent in the register and the creating
 /// worker as its first worker, in one transaction.
-pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> StoreResult<i64> {
+pub async fn create(conn: &mut AnyConnection, new: &NewPersonStar<'_>) -> StoreResult<i64> {
     let now = db::now();
-    let mut tx = db.begin_write().await?;
+    let mut tx = conn.begin().await?;
     let row = sqlx::query(
         "INSERT INTO star_person_stars (organisation_id, person_name, person_account_id, carer_name, \
          carer_account_id, consent_purpose, consent_recorded_at, created_by, created_at, person_id) \
@@ -102,22 +102,22 @@ pub async fn create(db: &Db, new: &NewPersonStar<'_>) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub async fn find(db: &Db, id: i64) -> StoreResult<Option<PersonStar>> {
+pub async fn find(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<PersonStar>> {
     let row: Option<PersonStar> =
         sqlx::query_as(&format!("{SELECT} WHERE p.id = $1 AND {CONSENTED}"))
             .bind(id)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *conn)
             .await?;
     Ok(row)
 }
 
-pub async fn is_worker(db: &Db, id: i64, account_id: i64) -> StoreResult<bool> {
+pub async fn is_worker(conn: &mut AnyConnection, id: i64, account_id: i64) -> StoreResult<bool> {
     let found: Option<(i64,)> = sqlx::query_as(
         "SELECT person_star_id FROM star_person_workers WHERE person_star_id = $1 AND account_id = $2",
     )
     .bind(id)
     .bind(account_id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(found.is_some())
 }
@@ -153,13 +153,13 @@ pub async fn for_person_or_carer(db: &Db, account_id: i64) -> StoreResult<Vec<Pe
     Ok(rows)
 }
 
-pub async fn ratings(db: &Db, id: i64) -> StoreResult<Vec<PersonRating>> {
+pub async fn ratings(conn: &mut AnyConnection, id: i64) -> StoreResult<Vec<PersonRating>> {
     let rows = sqlx::query(
         "SELECT rated_on, home_level, home_note, community_level, community_note, services_level, \
          services_note, contributes FROM star_person_ratings WHERE person_star_id = $1 ORDER BY rated_on, id",
     )
     .bind(id)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {
@@ -178,7 +178,7 @@ pub async fn ratings(db: &Db, id: i64) -> StoreResult<Vec<PersonRating>> {
 }
 
 pub async fn add_rating(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     rating: &PersonRating,
     entered_by: i64,
@@ -199,7 +199,7 @@ pub async fn add_rating(
     .bind(&rating.contributes)
     .bind(entered_by)
     .bind(db::now())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

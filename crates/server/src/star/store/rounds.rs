@@ -5,7 +5,7 @@ use coprod_engine::{
     self_assessment::{Maturity, Rating, Role},
     surveys::question::Code,
 };
-use sqlx::Row;
+use sqlx::{AnyConnection, Connection, Row};
 
 use super::{SaveError, unknown};
 use crate::db::{self, Db};
@@ -101,12 +101,12 @@ pub async fn ratings(db: &Db, round_id: i64) -> StoreResult<Vec<Rating>> {
 /// round is refused, so nobody's ratings are overwritten by someone who
 /// shares their name.
 pub async fn record(
-    db: &Db,
+    conn: &mut AnyConnection,
     round_id: i64,
     ratings: &[Rating],
     entered_by: Option<i64>,
 ) -> Result<(), SaveError> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = conn.begin().await?;
     for rating in ratings {
         sqlx::query(
             "INSERT INTO star_ratings (round_id, rater, role, statement, maturity, evidence, action, entered_by) \

@@ -2,7 +2,7 @@
 
 use crate::db::{StoreError, StoreResult};
 use coprod_engine::surveys::Audience;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::{audience_key, parse_audience};
 use crate::{
@@ -80,10 +80,10 @@ pub async fn invitation_counts(db: &Db, survey_id: i64) -> StoreResult<(i64, i64
 }
 
 /// Removes an invitation that could not be delivered.
-pub async fn delete_invitation(db: &Db, id: i64) -> StoreResult<()> {
+pub async fn delete_invitation(conn: &mut AnyConnection, id: i64) -> StoreResult<()> {
     sqlx::query("DELETE FROM survey_invitations WHERE id = $1 AND used_at IS NULL")
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

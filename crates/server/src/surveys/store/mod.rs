@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use coprod_engine::surveys::{Audience, Channel, Section, Survey, definition::DefinitionProblems};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, any::AnyRow};
+use sqlx::{AnyConnection, Connection, Row, any::AnyRow};
 
 /// One-time invitation links.
 mod invitations;
@@ -24,8 +24,8 @@ pub use invitations::{
     Invitation, create_invitation, delete_invitation, invitation, invitation_counts,
 };
 pub use responses::{
-    NewResponse, RespondError, Respondent, StoredFacts, has_taken_part, insert_response, responses,
-    simd_quintile,
+    NewResponse, RespondError, Respondent, StoredFacts, has_taken_part, insert_response,
+    insert_response_in, responses, responses_in, simd_quintile,
 };
 
 use crate::{
@@ -216,8 +216,29 @@ pub async fn create(
     audiences: BTreeSet<Audience>,
     created_by: i64,
 ) -> StoreResult<i64> {
+    let draft = Draft {
+        audiences,
+        sections: Vec::new(),
+    };
+    insert(
+        &mut *db.pool().acquire().await?,
+        settings,
+        &draft,
+        created_by,
+    )
+    .await
+}
+
+/// Stores a new survey whose first version holds `draft`, on `conn` (in
+/// the caller's transaction, say, beside its audit row).
+pub async fn insert(
+    conn: &mut AnyConnection,
+    settings: &SurveySettings,
+    draft: &Draft,
+    created_by: i64,
+) -> StoreResult<i64> {
     let now = db::now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO surveys (public_key, organisation_id, title, introduction, identified, access, status, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $8) RETURNING id",
@@ -232,15 +253,11 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let draft = Draft {
-        audiences,
-        sections: Vec::new(),
-    };
     sqlx::query(
         "INSERT INTO survey_versions (survey_id, number, definition, created_at) VALUES ($1, 1, $2, $3)",
     )
     .bind(id)
-    .bind(to_json(&draft)?)
+    .bind(to_json(draft)?)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -388,12 +405,12 @@ pub async fn update_settings(db: &Db, id: i64, settings: &SurveySettings) -> Sto
 }
 
 /// Opens, closes or (never after responses) returns a survey to draft.
-pub async fn set_status(db: &Db, id: i64, status: Status) -> StoreResult<()> {
+pub async fn set_status(conn: &mut AnyConnection, id: i64, status: Status) -> StoreResult<()> {
     sqlx::query("UPDATE surveys SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status.as_str())
         .bind(db::now())
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
@@ -447,8 +464,8 @@ pub async fn save_draft(db: &Db, version: &VersionRecord, draft: &Draft) -> Resu
 /// Starts a new version holding a copy of the latest one's questions.
 /// Only a frozen latest version needs one; otherwise nothing changes and
 /// the latest number is returned.
-pub async fn new_version(db: &Db, survey_id: i64) -> StoreResult<i64> {
-    let mut tx = db.pool().begin().await?;
+pub async fn new_version(conn: &mut AnyConnection, survey_id: i64) -> StoreResult<i64> {
+    let mut tx = conn.begin().await?;
     let (number, definition, responses): (i64, String, i64) = sqlx::query_as(
         "SELECT number, definition, response_count FROM survey_versions WHERE survey_id = $1 \
          ORDER BY number DESC LIMIT 1",

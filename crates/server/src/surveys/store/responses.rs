@@ -10,7 +10,7 @@ use coprod_engine::{
         breakdown::{AgeBand, RespondentFacts, SimdQuintile},
     },
 };
-use sqlx::{Row, any::AnyRow};
+use sqlx::{AnyConnection, Connection, Row, any::AnyRow};
 
 use super::{SurveyRecord, audience_key, channel_key, parse_audience, parse_channel};
 use crate::{
@@ -87,9 +87,18 @@ impl From<sqlx::Error> for RespondError {
 /// invitation used up, the participant marked, and the answers; all or
 /// nothing.
 pub async fn insert_response(db: &Db, response: &NewResponse<'_>) -> Result<i64, RespondError> {
+    insert_response_in(&mut *db.pool().acquire().await?, response).await
+}
+
+/// [`insert_response`] on `conn`: inside the caller's transaction (beside
+/// its audit row) the response's writes are a savepoint of it.
+pub async fn insert_response_in(
+    conn: &mut AnyConnection,
+    response: &NewResponse<'_>,
+) -> Result<i64, RespondError> {
     let survey = response.survey;
     let now = db::now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = conn.begin().await?;
     let counted = sqlx::query(
         "UPDATE survey_versions SET response_count = response_count + 1 \
          WHERE id = $1 AND revision = $2",
@@ -164,6 +173,16 @@ pub async fn has_taken_part(db: &Db, survey_id: i64, account_id: i64) -> StoreRe
 /// Read a page at a time, so a version with a million responses never
 /// holds all its stored rows and all their answers in memory at once.
 pub async fn responses(db: &Db, version_id: i64, survey: &Survey) -> StoreResult<Vec<Response>> {
+    responses_in(&mut *db.pool().acquire().await?, version_id, survey).await
+}
+
+/// [`responses`] on `conn`, so a read of the answers and its audit row
+/// can share a transaction.
+pub async fn responses_in(
+    conn: &mut AnyConnection,
+    version_id: i64,
+    survey: &Survey,
+) -> StoreResult<Vec<Response>> {
     const PAGE: i64 = 20_000;
     let mut responses = Vec::new();
     let mut after = 0_i64;
@@ -175,7 +194,7 @@ pub async fn responses(db: &Db, version_id: i64, survey: &Survey) -> StoreResult
         .bind(version_id)
         .bind(after)
         .bind(PAGE)
-        .fetch_all(db.pool())
+        .fetch_all(&mut *conn)
         .await?;
         for row in &rows {
             responses.push(response_from(row, survey)?);
