@@ -503,7 +503,7 @@ async fn a_record_on_a_caseload_is_read_only_by_its_team(backend: Backend) {
     w.take_on(janet, "Pressure area check each visit").await;
 
     // A colleague of the same organisation outside the team: not there.
-    for part in ["", "/edit", "/plan", "/circle"] {
+    for part in ["", "/edit", "/plan", "/circle", "/checkins"] {
         let reply = w.outsider.get(&format!("/people/{janet}{part}")).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{part}");
     }

@@ -313,6 +313,15 @@ fn person_page(
     }
 }
 
+/// A person's calls are part of their record, so their pages follow the
+/// record's own rule (`people::reach`): while the person is on a team's
+/// caseload, only the team and administrators get past it.
+async fn record_rule(state: &AppState, user: &CurrentUser, id: i64) -> Result<()> {
+    let mut conn = state.db.pool().acquire().await?;
+    crate::people::held_record(&mut conn, user, id).await?;
+    Ok(())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     shell: Shell,
@@ -321,6 +330,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(flash): Query<Flash>,
 ) -> Result<Response> {
+    record_rule(&state, &user, id).await?;
     let actor = actor(&user, &ip);
     let seen = workflow::person_calls(&state.db, &actor, id)
         .await
@@ -492,6 +502,7 @@ pub async fn add(
     Path(id): Path<i64>,
     StrictForm(form): StrictForm<ScheduleForm>,
 ) -> Result<Response> {
+    record_rule(&state, &user, id).await?;
     let actor = actor(&user, &ip);
     let seen = workflow::person_calls(&state.db, &actor, id)
         .await
@@ -517,6 +528,7 @@ pub async fn stop(
     Path((id, schedule_id)): Path<(i64, i64)>,
     StrictForm(_): StrictForm<crate::web::NoFields>,
 ) -> Result<Response> {
+    record_rule(&state, &user, id).await?;
     let actor = actor(&user, &ip);
     match workflow::stop(&state.db, &actor, id, schedule_id).await {
         Ok(()) => Ok(redirect(&format!("/people/{id}/checkins?done=stopped"))),
