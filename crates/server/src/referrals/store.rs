@@ -135,20 +135,6 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<Referral>,
     .transpose()
 }
 
-/// A person's referrals, newest first.
-pub async fn of_person(
-    conn: &mut AnyConnection,
-    person_id: i64,
-) -> Result<Vec<Referral>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM referrals r WHERE r.person_id = $1 ORDER BY r.referred_at DESC, r.id DESC"
-    ))
-    .bind(person_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(referral).collect()
-}
-
 /// The referral with this consent, if the consent was given for one.
 pub async fn for_consent(
     conn: &mut AnyConnection,

@@ -80,7 +80,7 @@ pub async fn list(
 ) -> Result<Response> {
     let mut conn = state.db.pool().acquire().await?;
     let referrals: Vec<Referral> = match people::for_account(&mut conn, user.account_id).await? {
-        Some(person) => store::of_person(&mut conn, person.id).await?,
+        Some(person) => store::for_person(&mut conn, person.id).await?,
         None => Vec::new(),
     };
     let lines = referrals
