@@ -59,7 +59,7 @@ pub async fn changes(
             .map(|r| (r.id, r))
             .collect();
     // (referral, measure) pairs; every outcome here was taken in a referral.
-    let measured: Vec<(i64, Measured)> = store::outcomes_within(&mut conn, &reach)
+    let by_referral: Vec<(i64, Measured)> = store::outcomes_within(&mut conn, &reach)
         .await?
         .iter()
         .filter_map(|o| {
@@ -69,13 +69,14 @@ pub async fn changes(
         })
         .collect();
     drop(conn);
-    let by_person: Vec<Measured> = measured.iter().map(|(_, m)| m.clone()).collect();
+    let person_measures: Vec<Measured> = by_referral.iter().map(|(_, m)| m.clone()).collect();
     let measures = Measure::WITH_HEADLINE
         .into_iter()
         .map(|measure| {
-            let people = outcomes::changes(&by_person, measure);
+            let people = outcomes::changes(&person_measures, measure);
             let overall = MeanEstimate::of(people.values().copied());
-            let per_referral = outcomes::changes_by(measured.iter().map(|(r, m)| (*r, m)), measure);
+            let per_referral =
+                outcomes::changes_by(by_referral.iter().map(|(r, m)| (*r, m)), measure);
             let service = |id: &i64| {
                 referrals
                     .get(id)

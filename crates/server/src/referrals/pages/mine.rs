@@ -246,13 +246,13 @@ pub async fn create(
     }
     let age_band = match form.age_band.trim() {
         "" => None,
-        key => match AgeBand::ALL.iter().find(|b| b.key() == key) {
-            Some(b) => Some(b.key().to_owned()),
-            None => {
+        key => {
+            let band = AgeBand::ALL.iter().find(|b| b.key() == key);
+            if band.is_none() {
                 errors.add("age_band", shell.t("referrals.error.choose"));
-                None
             }
-        },
+            band.map(|b| b.key().to_owned())
+        }
     };
     if form.shared(SharedField::AgeBand) && age_band.is_none() && !errors.has("age_band") {
         errors.add("age_band", shell.t("referrals.mine.error.age_band_missing"));
