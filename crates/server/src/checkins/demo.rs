@@ -23,6 +23,7 @@ use super::{
     workflow::{self, Logging},
 };
 use crate::{
+    people::reach::Caseloads,
     access::Reach,
     accounts::store as accounts,
     coordination::{model::today, workflow::Actor},
@@ -35,6 +36,7 @@ fn actor(account: Option<i64>, reach: Reach) -> Actor {
         account_id: account,
         token_id: None,
         reach,
+        caseloads: Caseloads::All,
         ip: String::new(),
     }
 }
@@ -215,7 +217,7 @@ pub async fn seed(db: &Db, coordinator_org: i64, link_org: i64) -> anyhow::Resul
         let mut conn = db.pool().acquire().await?;
         let (open, _) = store::calls_for(
             &mut conn,
-            &Callers::Within(&Reach::Partnership, 0),
+            &Callers::Within(&Reach::Partnership, Caseloads::All, 0),
             day.add_days(-1),
             i64::MAX,
         )
@@ -254,7 +256,7 @@ pub async fn seed(db: &Db, coordinator_org: i64, link_org: i64) -> anyhow::Resul
     let mut conn = db.pool().acquire().await?;
     let (open, _) = store::calls_for(
         &mut conn,
-        &Callers::Within(&Reach::Partnership, 0),
+        &Callers::Within(&Reach::Partnership, Caseloads::All, 0),
         day,
         i64::MAX,
     )

@@ -60,6 +60,7 @@ pub fn actor(user: &CurrentUser, ip: &str) -> Actor {
         account_id: Some(user.account_id),
         token_id: None,
         reach: user.reach(PEOPLE_ROLES),
+        caseloads: crate::people::reach::Caseloads::of(user),
         ip: ip.to_owned(),
     }
 }

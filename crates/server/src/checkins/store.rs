@@ -16,6 +16,7 @@ use super::model::{
     Call, CallChannel, Concern, NewConcern, NewSchedule, PlanColumns, Schedule, Source, Visit,
 };
 use crate::{
+    people::reach::Caseloads,
     access::Reach,
     db::{StoreError, StoreResult},
 };
@@ -259,18 +260,20 @@ pub async fn find_call(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<
 pub enum Callers<'a> {
     /// Only those assigned to this account.
     Assigned(i64),
-    /// Those of every person held within reach, and those assigned to the
-    /// account.
-    Within(&'a Reach, i64),
+    /// Those of every person held within reach and open to the account
+    /// under the caseload rule (`people::reach`), and those assigned to
+    /// the account.
+    Within(&'a Reach, Caseloads, i64),
 }
 
 impl Callers<'_> {
     fn condition(&self) -> String {
         match self {
             Callers::Assigned(account) => format!("c.caller_account_id = {account}"),
-            Callers::Within(reach, account) => format!(
-                "({} OR c.caller_account_id = {account})",
-                reach.sql_condition("p.organisation_id")
+            Callers::Within(reach, open, account) => format!(
+                "(({} AND {}) OR c.caller_account_id = {account})",
+                reach.sql_condition("p.organisation_id"),
+                open.sql_condition("p.id")
             ),
         }
     }
@@ -455,13 +458,19 @@ pub async fn find_concern(conn: &mut AnyConnection, id: i64) -> StoreResult<Opti
         .transpose()
 }
 
-/// The concerns about people held within reach: open ones first, then
+/// The concerns about people held within reach and `open` to the reader:
+/// open ones first, then
 /// acknowledged, the most urgent and the oldest first; then the latest
 /// finished ones.
-pub async fn concerns_within(conn: &mut AnyConnection, reach: &Reach) -> StoreResult<Vec<Concern>> {
+pub async fn concerns_within(
+    conn: &mut AnyConnection,
+    reach: &Reach,
+    open: Caseloads,
+) -> StoreResult<Vec<Concern>> {
     let held = reach.sql_condition("p.organisation_id");
+    let open = open.sql_condition("p.id");
     let rows = sqlx::query(&format!(
-        "{CONCERN} WHERE {held} ORDER BY \
+        "{CONCERN} WHERE {held} AND {open} ORDER BY \
          CASE k.status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END, \
          CASE WHEN k.status IN ('open', 'acknowledged') THEN \
            CASE k.urgency WHEN 'urgent' THEN 0 WHEN 'soon' THEN 1 ELSE 2 END ELSE 0 END, \
@@ -485,11 +494,16 @@ pub async fn concerns_of(conn: &mut AnyConnection, person_id: i64) -> StoreResul
 }
 
 /// How many concerns about people held within reach are still open.
-pub async fn open_count(conn: &mut AnyConnection, reach: &Reach) -> StoreResult<i64> {
+pub async fn open_count(
+    conn: &mut AnyConnection,
+    reach: &Reach,
+    open: Caseloads,
+) -> StoreResult<i64> {
     let held = reach.sql_condition("p.organisation_id");
+    let open = open.sql_condition("p.id");
     let (count,): (i64,) = sqlx::query_as(&format!(
         "SELECT COUNT(*) FROM checkin_concerns k JOIN coordination_people p ON p.id = k.person_id \
-         WHERE k.status = 'open' AND {held}"
+         WHERE k.status = 'open' AND {held} AND {open}"
     ))
     .fetch_one(&mut *conn)
     .await?;

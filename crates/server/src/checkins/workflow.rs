@@ -181,10 +181,24 @@ pub async fn stop(db: &Db, actor: &Actor, person_id: i64, schedule_id: i64) -> R
 }
 
 /// Whether the actor may see and log a call: its caller, or staff whose
-/// reach covers the person.
-fn may_see(actor: &Actor, call: &Call) -> bool {
-    (actor.account_id.is_some() && call.caller_account_id == actor.account_id)
-        || actor.reach.covers(call.holder)
+/// reach covers the person and to whom the person is open under the
+/// caseload rule (`people::reach`).
+async fn may_see(conn: &mut AnyConnection, actor: &Actor, call: &Call) -> Result<bool> {
+    Ok(
+        (actor.account_id.is_some() && call.caller_account_id == actor.account_id)
+            || (actor.reach.covers(call.holder)
+                && actor.caseloads.open(conn, call.person_id).await?),
+    )
+}
+
+/// Whether staff may see and move a concern: their reach covers the
+/// person, who is open to them under the caseload rule.
+async fn may_see_concern(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    concern: &Concern,
+) -> Result<bool> {
+    Ok(actor.reach.covers(concern.holder) && actor.caseloads.open(conn, concern.person_id).await?)
 }
 
 /// The calls to make up to `today` and those logged today, for the
@@ -200,7 +214,7 @@ pub async fn todays_calls(
     let whose = if actor.reach.is_nothing() {
         Callers::Assigned(account)
     } else {
-        Callers::Within(&actor.reach, account)
+        Callers::Within(&actor.reach, actor.caseloads, account)
     };
     let mut tx = db.begin_write().await?;
     let (open, logged) = store::calls_for(&mut tx, &whose, today, since).await?;
@@ -228,8 +242,10 @@ pub async fn read_call(db: &Db, actor: &Actor, id: i64) -> Result<Call> {
     let mut tx = db.begin_write().await?;
     let call = store::find_call(&mut tx, id)
         .await?
-        .filter(|c| may_see(actor, c))
         .ok_or(CheckinError::NotFound)?;
+    if !may_see(&mut tx, actor, &call).await? {
+        return Err(CheckinError::NotFound);
+    }
     audit::record_in(
         &mut tx,
         person_event(
@@ -277,8 +293,10 @@ pub async fn log_call(
     let mut tx = db.begin_write().await?;
     let call = store::find_call(&mut tx, id)
         .await?
-        .filter(|c| may_see(actor, c))
         .ok_or(CheckinError::NotFound)?;
+    if !may_see(&mut tx, actor, &call).await? {
+        return Err(CheckinError::NotFound);
+    }
     if call.outcome.is_some() {
         return Err(CheckinError::AlreadyLogged);
     }
@@ -413,7 +431,7 @@ pub async fn raise_from_visit(
 /// The concerns about people the actor reaches, and how many are open.
 pub async fn concerns(db: &Db, actor: &Actor) -> Result<Vec<Concern>> {
     let mut tx = db.begin_write().await?;
-    let list = store::concerns_within(&mut tx, &actor.reach).await?;
+    let list = store::concerns_within(&mut tx, &actor.reach, actor.caseloads).await?;
     let mut shown: Vec<i64> = list.iter().map(|c| c.person_id).collect();
     shown.sort_unstable();
     shown.dedup();
@@ -433,8 +451,10 @@ pub async fn read_concern(db: &Db, actor: &Actor, id: i64) -> Result<Concern> {
     let mut tx = db.begin_write().await?;
     let concern = store::find_concern(&mut tx, id)
         .await?
-        .filter(|c| actor.reach.covers(c.holder))
         .ok_or(CheckinError::NotFound)?;
+    if !may_see_concern(&mut tx, actor, &concern).await? {
+        return Err(CheckinError::NotFound);
+    }
     audit::record_in(
         &mut tx,
         person_event(
@@ -461,8 +481,10 @@ pub async fn move_concern(
     let mut tx = db.begin_write().await?;
     let concern = store::find_concern(&mut tx, id)
         .await?
-        .filter(|c| actor.reach.covers(c.holder))
         .ok_or(CheckinError::NotFound)?;
+    if !may_see_concern(&mut tx, actor, &concern).await? {
+        return Err(CheckinError::NotFound);
+    }
     if !concern.status.may_move(to) {
         return Err(CheckinError::NotNext);
     }
@@ -496,7 +518,7 @@ pub async fn move_concern(
 /// How many open concerns the reach covers, for the staff menu.
 pub async fn open_count(db: &Db, actor: &Actor) -> StoreResult<i64> {
     let mut conn = db.pool().acquire().await?;
-    store::open_count(&mut conn, &actor.reach).await
+    store::open_count(&mut conn, &actor.reach, actor.caseloads).await
 }
 
 /// What a sweep did.

@@ -18,6 +18,7 @@ use super::{
 };
 use crate::{
     access::Reach,
+    people::reach::Caseloads,
     accounts::CurrentUser,
     api::ApiClient,
     audit::{self, Action, Event},
@@ -39,6 +40,10 @@ pub struct Actor {
     /// Whose records the actor may coordinate: for a person, the
     /// organisations they coordinate for; for a token, its organisation's.
     pub reach: Reach,
+    /// Which people on teams' caseloads the actor may see named
+    /// (`people::reach`): a person, those of their own teams; a token or
+    /// the system, all of the organisations reached.
+    pub caseloads: Caseloads,
     /// Where the request came from, for the audit log.
     pub ip: String,
 }
@@ -49,6 +54,7 @@ impl Actor {
             account_id: Some(user.account_id),
             token_id: None,
             reach: user.reach(super::COORDINATING_ROLES),
+            caseloads: Caseloads::of(user),
             ip: String::new(),
         }
     }
@@ -72,6 +78,7 @@ impl Actor {
             account_id: None,
             token_id: Some(client.token_id),
             reach: client.reach(),
+            caseloads: Caseloads::All,
             ip: String::new(),
         }
     }
@@ -83,6 +90,7 @@ impl Actor {
             account_id: None,
             token_id: None,
             reach: Reach::Partnership,
+            caseloads: Caseloads::All,
             ip: String::new(),
         }
     }

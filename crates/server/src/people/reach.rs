@@ -14,15 +14,30 @@
 //!
 //! Every read is written to the audit log by the page, in its
 //! transaction, naming the team (or the administrator's duty) it was read
-//! through. The co-delivery desk (`/coordination/people/…`) is the desk's
-//! own view of the same person and keeps the organisation's rule.
-//! [`Reader`] carries the same rule to the list's SQL
+//! through. [`Reader`] carries the same rule to the list's SQL
 //! (`store::record::list`).
+//!
+//! The third part, [`Caseloads`], follows the person into every other
+//! list and page that names them: the co-delivery desk's people and their
+//! pages, the referrals an organisation sent, the check-in calls and the
+//! wellbeing concerns. Outside the team a person on a caseload is not
+//! listed there and their pages answer 404, except where the work itself
+//! was shared: the referral the reader made, the call they were given to
+//! make, a request for help the desk was asked to arrange (its request and
+//! match pages name the person, as a referral's shared fields do), and the
+//! receiving side of a referral. An organisation's API token acts for the
+//! whole organisation.
 
+use coprod_engine::people::Role;
 use sqlx::AnyConnection;
 
 use super::{PEOPLE_ROLES, model::Record};
-use crate::{access::Reach, accounts::CurrentUser, db::StoreResult, teams::store as teams};
+use crate::{
+    access::Reach,
+    accounts::CurrentUser,
+    db::StoreResult,
+    teams::store as teams,
+};
 
 /// How a reader came to read a record, for the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +96,65 @@ pub struct Reader {
 
 impl Reader {
     pub fn of(user: &CurrentUser) -> Self {
+        Self::with_roles(user, PEOPLE_ROLES)
+    }
+
+    /// The rule for a list reached through other roles (the co-delivery
+    /// desk's coordinators).
+    pub fn with_roles(user: &CurrentUser, roles: &[Role]) -> Self {
         Self {
-            reach: user.reach(PEOPLE_ROLES),
+            reach: user.reach(roles),
             account_id: user.account_id,
             administrator: user.is_admin(),
         }
+    }
+
+    /// The caseload part of the rule for this reader.
+    pub fn caseloads(&self) -> Caseloads {
+        if self.administrator {
+            Caseloads::All
+        } else {
+            Caseloads::TeamsOf(self.account_id)
+        }
+    }
+}
+
+/// Which people on teams' caseloads an actor may see named: all of them
+/// (partnership administrators, an organisation's API token, the system's
+/// own jobs), or only those on the caseload of a team the account is a
+/// member of. People on no caseload are open to both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caseloads {
+    All,
+    TeamsOf(i64),
+}
+
+impl Caseloads {
+    pub fn of(user: &CurrentUser) -> Self {
+        if user.is_admin() {
+            Caseloads::All
+        } else {
+            Caseloads::TeamsOf(user.account_id)
+        }
+    }
+
+    /// An SQL condition, true where the person whose id is in
+    /// `person_column` is open to this actor.
+    pub fn sql_condition(self, person_column: &str) -> String {
+        match self {
+            Caseloads::All => "1 = 1".to_owned(),
+            Caseloads::TeamsOf(account_id) => teams::open_to_member(person_column, account_id),
+        }
+    }
+
+    /// Whether `person_id` is open to this actor.
+    pub async fn open(self, conn: &mut AnyConnection, person_id: i64) -> StoreResult<bool> {
+        Ok(match self {
+            Caseloads::All => true,
+            Caseloads::TeamsOf(account_id) => {
+                let holding = teams::holding(conn, person_id, account_id).await?;
+                !holding.on_a_caseload() || !holding.reader_teams.is_empty()
+            }
+        })
     }
 }

@@ -26,6 +26,7 @@ use super::{
     store::{self, Which},
 };
 use crate::{
+    people::reach::Caseloads,
     api::ApiClient,
     app::AppState,
     audit::{self, Action, Event},
@@ -222,10 +223,11 @@ pub async fn list(
     )?;
     let reach = client.reach();
     let mut tx = state.db.begin_write().await?;
-    let total = store::count(&mut tx, &reach, Which::Both).await?;
+    let total = store::count(&mut tx, &reach, Caseloads::All, Which::Both).await?;
     let referrals = store::list(
         &mut tx,
         &reach,
+        Caseloads::All,
         Which::Both,
         per_page,
         (page - 1) * per_page,
@@ -300,8 +302,8 @@ pub async fn summary(
 ) -> Result<Json<ReferralSummary>> {
     let reach = client.reach();
     let mut conn = state.db.pool().acquire().await?;
-    let count = store::count(&mut conn, &reach, Which::Both).await?;
-    let referrals = store::list(&mut conn, &reach, Which::Both, count.max(1), 0).await?;
+    let count = store::count(&mut conn, &reach, Caseloads::All, Which::Both).await?;
+    let referrals = store::list(&mut conn, &reach, Caseloads::All, Which::Both, count.max(1), 0).await?;
     let mut by_status: BTreeMap<String, u64> = Status::ALL
         .iter()
         .map(|s| (s.key().to_owned(), 0))

@@ -51,6 +51,7 @@ pub fn actor(user: &CurrentUser, ip: &str) -> Actor {
         account_id: Some(user.account_id),
         token_id: None,
         reach: user.reach(REFERRING_ROLES),
+        caseloads: crate::people::reach::Caseloads::of(user),
         ip: ip.to_owned(),
     }
 }

@@ -13,7 +13,7 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 use super::model::{
     Event, Outcome, Referral, Target, actor_columns, actor_from, side_from, side_key,
 };
-use crate::access::Reach;
+use crate::{access::Reach, people::reach::Caseloads};
 
 /// The SQL of the referrals sweep: escalations and reminders.
 pub mod reminders;
@@ -161,9 +161,18 @@ pub enum Which {
     Both,
 }
 
-fn condition(reach: &Reach, which: Which) -> String {
+fn condition(reach: &Reach, open: Caseloads, which: Which) -> String {
     let incoming = reach.sql_condition("r.receiving_organisation_id");
-    let sent = reach.sql_condition("r.referring_organisation_id");
+    // On the referrer's side a person on a team's caseload stays with the
+    // team (`people::reach`), except for whoever made the referral.
+    let sent = match open {
+        Caseloads::All => reach.sql_condition("r.referring_organisation_id"),
+        Caseloads::TeamsOf(account) => format!(
+            "({}) AND (r.referred_by = {account} OR {})",
+            reach.sql_condition("r.referring_organisation_id"),
+            open.sql_condition("r.person_id")
+        ),
+    };
     match which {
         Which::Incoming => incoming,
         Which::Sent => sent,
@@ -171,16 +180,18 @@ fn condition(reach: &Reach, which: Which) -> String {
     }
 }
 
-/// Referrals within `reach` on the `which` side: open ones first, by due
-/// date, then the rest newest first.
+/// Referrals within `reach` on the `which` side (on the referrer's side,
+/// about people `open` to the reader or made by them): open ones first, by
+/// due date, then the rest newest first.
 pub async fn list(
     conn: &mut AnyConnection,
     reach: &Reach,
+    open: Caseloads,
     which: Which,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Referral>, sqlx::Error> {
-    let held = condition(reach, which);
+    let held = condition(reach, open, which);
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM referrals r WHERE {held} \
          ORDER BY CASE WHEN r.status IN ('completed', 'declined', 'did_not_attend', 'withdrawn') THEN 1 ELSE 0 END, \
@@ -194,13 +205,14 @@ pub async fn list(
     rows.iter().map(referral).collect()
 }
 
-/// How many referrals within `reach` are on the `which` side.
+/// How many referrals `list` would show in all.
 pub async fn count(
     conn: &mut AnyConnection,
     reach: &Reach,
+    open: Caseloads,
     which: Which,
 ) -> Result<i64, sqlx::Error> {
-    let held = condition(reach, which);
+    let held = condition(reach, open, which);
     let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM referrals r WHERE {held}"))
         .fetch_one(&mut *conn)
         .await?;
@@ -311,7 +323,7 @@ pub async fn statuses_within(
     conn: &mut AnyConnection,
     reach: &Reach,
 ) -> Result<Vec<(i64, Status)>, sqlx::Error> {
-    let held = condition(reach, Which::Both);
+    let held = condition(reach, Caseloads::All, Which::Both);
     let rows = sqlx::query(&format!(
         "SELECT e.referral_id, e.status FROM referral_events e JOIN referrals r ON r.id = e.referral_id \
          WHERE {held} ORDER BY e.referral_id, e.occurred_at, e.id"
@@ -400,7 +412,7 @@ pub async fn outcomes_within(
     conn: &mut AnyConnection,
     reach: &Reach,
 ) -> Result<Vec<Outcome>, sqlx::Error> {
-    let held = condition(reach, Which::Both);
+    let held = condition(reach, Caseloads::All, Which::Both);
     let rows = sqlx::query(&format!(
         "SELECT {OUTCOME_COLUMNS} FROM outcome_measures o JOIN referrals r ON r.id = o.referral_id \
          WHERE {held} ORDER BY o.recorded_at, o.id"

@@ -331,6 +331,31 @@ pub async fn withdraw_own(
     Ok(())
 }
 
+/// The side of `referral` the actor stands on. On the referrer's side a
+/// person on a team's caseload stays with the team (`people::reach`):
+/// someone else of the organisation, unless they made the referral, is
+/// told it is not there, or sees only the receiver's side when their
+/// organisation received it too.
+pub async fn side(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    referral: &Referral,
+) -> Result<Side> {
+    let side = referral
+        .side_of(&actor.reach)
+        .ok_or(ReferralError::NotFound)?;
+    if side == Side::Receiver
+        || (actor.account_id.is_some() && actor.account_id == referral.referred_by)
+        || actor.caseloads.open(conn, referral.person_id).await?
+    {
+        return Ok(side);
+    }
+    match side {
+        Side::Either => Ok(Side::Receiver),
+        _ => Err(ReferralError::NotFound),
+    }
+}
+
 /// A referral as one side sees it, with its steps and outcomes.
 #[derive(Debug, Clone)]
 pub struct Seen {
@@ -348,9 +373,7 @@ pub async fn read(db: &Db, actor: &Actor, id: i64, why: &str) -> Result<Seen> {
     let referral = store::find(&mut tx, id)
         .await?
         .ok_or(ReferralError::NotFound)?;
-    let side = referral
-        .side_of(&actor.reach)
-        .ok_or(ReferralError::NotFound)?;
+    let side = side(&mut tx, actor, &referral).await?;
     let person = crate::coordination::store::people::find(&mut tx, referral.person_id)
         .await?
         .ok_or(ReferralError::NotFound)?;
@@ -397,9 +420,7 @@ pub async fn step(
     let referral = store::find(&mut tx, id)
         .await?
         .ok_or(ReferralError::NotFound)?;
-    let side = referral
-        .side_of(&actor.reach)
-        .ok_or(ReferralError::NotFound)?;
+    let side = side(&mut tx, actor, &referral).await?;
     let events = store::events(&mut tx, id).await?;
     let mut history = history(&events)?;
     let from = history.status();
@@ -529,9 +550,7 @@ pub async fn record_outcome(
     let referral = store::find(&mut tx, referral_id)
         .await?
         .ok_or(ReferralError::NotFound)?;
-    referral
-        .side_of(&actor.reach)
-        .ok_or(ReferralError::NotFound)?;
+    side(&mut tx, actor, &referral).await?;
     let id = store::add_outcome(
         &mut tx,
         &NewOutcome {

@@ -337,6 +337,18 @@ pub async fn handovers(
         .collect()
 }
 
+/// An SQL condition, true where the person whose id is in `person_column`
+/// is on no team's caseload or on the caseload of a team `account_id` is a
+/// member of (`people::reach::Caseloads`). The ids are numbers, written in
+/// as such.
+pub fn open_to_member(person_column: &str, account_id: i64) -> String {
+    format!(
+        "(NOT EXISTS (SELECT 1 FROM team_caseload oc WHERE oc.person_id = {person_column}) \
+         OR EXISTS (SELECT 1 FROM team_caseload oc JOIN team_members om ON om.team_id = oc.team_id \
+         WHERE oc.person_id = {person_column} AND om.account_id = {account_id}))"
+    )
+}
+
 /// The teams holding `person_id` on their caseload, and which of them
 /// `account_id` is a member of: what the record's access rule
 /// (`people::reach`) decides on.

@@ -22,6 +22,7 @@ use crate::{
     access::Reach,
     coordination::store::people as coordination_people,
     db::StoreResult,
+    people::reach::Caseloads,
     referrals::{model::status_label, store as referrals, store::Which},
     settings::ReferralSettings,
     web::Shell,
@@ -62,6 +63,8 @@ pub struct Day<'a> {
     pub members: &'a [Member],
     pub today: Date,
     pub referral_settings: &'a ReferralSettings,
+    /// Whose caseloads the member reading the day may see named.
+    pub reader: Caseloads,
 }
 
 impl Day<'_> {
@@ -172,12 +175,16 @@ pub async fn referrals_waiting(conn: &mut AnyConnection, day: &Day<'_>) -> Store
     let reach = Reach::Organisations(BTreeSet::from([day.team.organisation_id]));
     let names = coordination_people::names(conn).await?;
     let mut lines = Vec::new();
-    for r in referrals::list(conn, &reach, Which::Incoming, MOST_WAITING, 0).await? {
+    for r in referrals::list(conn, &reach, Caseloads::All, Which::Incoming, MOST_WAITING, 0).await? {
         if r.status != Status::Referred {
             continue;
         }
-        let name_shared =
-            r.side_of(&reach) != Some(Side::Receiver) || r.sharing.shares(SharedField::Name);
+        // The receiver sees the name only when it was shared, unless the
+        // organisation made the referral too and the person is open to
+        // the reader (`people::reach`).
+        let name_shared = r.sharing.shares(SharedField::Name)
+            || (r.side_of(&reach) == Some(Side::Either)
+                && day.reader.open(conn, r.person_id).await?);
         lines.push(Line {
             title: if name_shared {
                 names.get(&r.person_id).cloned().unwrap_or_default()

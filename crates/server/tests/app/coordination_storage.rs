@@ -253,6 +253,7 @@ async fn a_request_has_one_live_match(backend: Backend) {
         account_id: Some(-1),
         token_id: None,
         reach: Reach::nothing(),
+        caseloads: coprod_server::people::reach::Caseloads::TeamsOf(-1),
         ip: String::new(),
     };
     assert!(matches!(

@@ -22,6 +22,7 @@ mod budgeting;
 mod budgeting_pabulib;
 mod budgeting_results;
 mod budgeting_voting;
+mod caseloads;
 mod checkins;
 mod coordination_api;
 mod coordination_books;

@@ -29,6 +29,7 @@ use super::{
     workflow::WorkflowError,
 };
 use crate::{
+    people::reach::Caseloads,
     access::{Access, Route},
     accounts::CurrentUser,
     audit::{self, Action, Event},
@@ -287,13 +288,18 @@ pub fn problem_redirect(path: &str, error: WorkflowError) -> Result<axum::respon
 
 /// Records that staff were shown a person's record on a co-delivery page.
 /// A person's record, if `user` coordinates for the organisation holding
-/// it; anyone else is told it is not there, as for any record they may not
-/// know of.
+/// it and, when the person is on a team's caseload, is on such a team or
+/// an administrator (`people::reach`); anyone else is told it is not
+/// there, as for any record they may not know of.
 pub async fn held_person(conn: &mut AnyConnection, user: &CurrentUser, id: i64) -> Result<Person> {
-    store::people::find(conn, id)
+    let person = store::people::find(conn, id)
         .await?
         .filter(|p| user.may(COORDINATING_ROLES, p.organisation_id))
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    if !Caseloads::of(user).open(conn, person.id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(person)
 }
 
 /// A request, if `user` coordinates for the organisation holding the

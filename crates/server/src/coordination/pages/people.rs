@@ -19,6 +19,7 @@ use super::{
     match_lines, mine::StatementPage, with_flash,
 };
 use crate::{
+    people::reach::Caseloads,
     access::redirect,
     accounts::CurrentUser,
     app::AppState,
@@ -71,7 +72,13 @@ pub async fn list(
     let q: String = search.q.trim().chars().take(100).collect();
     let mut tx = state.db.begin_write().await?;
     let people: Vec<PersonLine> =
-        store::people::list(&mut tx, &user.reach(COORDINATING_ROLES), &q, LIST_LIMIT)
+        store::people::list(
+            &mut tx,
+            &user.reach(COORDINATING_ROLES),
+            Caseloads::of(&user),
+            &q,
+            LIST_LIMIT,
+        )
             .await?
             .into_iter()
             .map(|p| PersonLine {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{Flash, problem_redirect, with_flash};
 use crate::{
+    people::reach::Caseloads,
     access::redirect,
     accounts::CurrentUser,
     app::AppState,
@@ -57,7 +58,13 @@ pub async fn timebank(
         shell.t("coordination.timebank.choose_member"),
     )];
     members.extend(
-        store::people::list(&mut conn, &user.reach(COORDINATING_ROLES), "", 1_000)
+        store::people::list(
+            &mut conn,
+            &user.reach(COORDINATING_ROLES),
+            Caseloads::of(&user),
+            "",
+            1_000,
+        )
             .await?
             .into_iter()
             .map(|p| (p.id.to_string(), p.display_name)),

@@ -8,6 +8,7 @@ use crate::{
     access::Reach,
     coordination::model::{Channel, Person},
     db,
+    people::reach::Caseloads,
 };
 
 /// A person about to be recorded.
@@ -101,20 +102,23 @@ pub async fn for_account(
     .transpose()
 }
 
-/// People within `reach` whose name, phone or email contains `search`
+/// People within `reach`, and open to the reader under the caseload rule
+/// (`people::reach`), whose name, phone or email contains `search`
 /// (everyone when it is empty), by name, at most `limit`.
 pub async fn list(
     conn: &mut AnyConnection,
     reach: &Reach,
+    open: Caseloads,
     search: &str,
     limit: i64,
 ) -> Result<Vec<Person>, sqlx::Error> {
     let pattern = format!("%{}%", search.trim().to_lowercase());
     let held = reach.sql_condition("organisation_id");
+    let open = open.sql_condition("coordination_people.id");
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM coordination_people \
          WHERE ({held}) AND (LOWER(display_name) LIKE $1 OR LOWER(phone) LIKE $1 \
-         OR LOWER(COALESCE(email, '')) LIKE $1) \
+         OR LOWER(COALESCE(email, '')) LIKE $1) AND {open} \
          ORDER BY display_name, id LIMIT $2"
     ))
     .bind(pattern)

@@ -70,20 +70,16 @@ pub async fn list(
 ) -> Result<Vec<Listed>, sqlx::Error> {
     let pattern = format!("%{}%", search.trim().to_lowercase());
     let held = reader.reach.sql_condition("p.organisation_id");
+    let open = reader.caseloads().sql_condition("p.id");
     let rows = sqlx::query(&format!(
         "SELECT p.id, p.organisation_id, p.display_name, p.preferred_name, p.plan_review_on, \
          o.name AS organisation \
          FROM coordination_people p LEFT JOIN organisations o ON o.id = p.organisation_id \
          WHERE ({held}) AND (LOWER(p.display_name) LIKE $1 OR LOWER(p.preferred_name) LIKE $1) \
-         AND ($3 = 1 OR NOT EXISTS (SELECT 1 FROM team_caseload c WHERE c.person_id = p.id) \
-           OR EXISTS (SELECT 1 FROM team_caseload c JOIN team_members m ON m.team_id = c.team_id \
-             WHERE c.person_id = p.id AND m.account_id = $4)) \
-         ORDER BY p.display_name, p.id LIMIT $2"
+         AND {open} ORDER BY p.display_name, p.id LIMIT $2"
     ))
     .bind(pattern)
     .bind(limit)
-    .bind(i64::from(reader.administrator))
-    .bind(reader.account_id)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

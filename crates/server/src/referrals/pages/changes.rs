@@ -16,6 +16,7 @@ use coprod_engine::{
 
 use super::destination;
 use crate::{
+    people::reach::Caseloads,
     accounts::CurrentUser,
     app::AppState,
     error::Result,
@@ -51,9 +52,9 @@ pub async fn changes(
 ) -> Result<Response> {
     let reach = actor(&user, "").reach;
     let mut conn = state.db.pool().acquire().await?;
-    let count = store::count(&mut conn, &reach, Which::Both).await?;
+    let count = store::count(&mut conn, &reach, Caseloads::All, Which::Both).await?;
     let referrals: HashMap<i64, Referral> =
-        store::list(&mut conn, &reach, Which::Both, count.max(1), 0)
+        store::list(&mut conn, &reach, Caseloads::All, Which::Both, count.max(1), 0)
             .await?
             .into_iter()
             .map(|r| (r.id, r))

@@ -14,6 +14,7 @@ use coprod_engine::{
 
 use super::destination;
 use crate::{
+    people::reach::Caseloads,
     accounts::CurrentUser,
     app::AppState,
     error::Result,
@@ -81,9 +82,9 @@ pub async fn funnel(
 ) -> Result<Response> {
     let actor = actor(&user, &ip);
     let mut conn = state.db.pool().acquire().await?;
-    let count = store::count(&mut conn, &actor.reach, Which::Both).await?;
+    let count = store::count(&mut conn, &actor.reach, Caseloads::All, Which::Both).await?;
     let referrals: Vec<Referral> =
-        store::list(&mut conn, &actor.reach, Which::Both, count.max(1), 0).await?;
+        store::list(&mut conn, &actor.reach, Caseloads::All, Which::Both, count.max(1), 0).await?;
     let mut statuses: HashMap<i64, Vec<_>> = HashMap::new();
     for (id, status) in store::statuses_within(&mut conn, &actor.reach).await? {
         statuses.entry(id).or_default().push(status);

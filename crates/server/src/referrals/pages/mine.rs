@@ -51,6 +51,7 @@ fn themselves(user: &CurrentUser, ip: &str) -> Actor {
         account_id: Some(user.account_id),
         token_id: None,
         reach: crate::access::Reach::nothing(),
+        caseloads: crate::people::reach::Caseloads::of(user),
         ip: ip.to_owned(),
     }
 }

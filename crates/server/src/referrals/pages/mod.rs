@@ -33,7 +33,7 @@ use super::{
     model::{Referral, Target, status_label, status_tag},
     workflow::ReferralError,
 };
-use crate::{access::Reach, error::AppError, web::Shell};
+use crate::{error::AppError, web::Shell};
 
 /// A refusal as a page error: what is not theirs is not there.
 pub fn page_error(error: ReferralError) -> AppError {
@@ -103,7 +103,8 @@ pub struct Line {
 /// What one list needs to draw its lines.
 pub struct Lines<'a> {
     pub shell: &'a Shell,
-    pub reach: &'a Reach,
+    /// The side each referral shown is seen from (`workflow::side`).
+    pub sides: &'a HashMap<i64, Side>,
     pub people: &'a HashMap<i64, String>,
     pub organisations: &'a HashMap<i64, String>,
     pub since: &'a HashMap<i64, i64>,
@@ -117,7 +118,7 @@ pub struct Lines<'a> {
 impl Lines<'_> {
     pub fn line(&self, r: &Referral) -> Line {
         let shell = self.shell;
-        let side = r.side_of(self.reach);
+        let side = self.sides.get(&r.id).copied();
         let person = if side == Some(Side::Receiver) && !r.sharing.shares(SharedField::Name) {
             shell.t("referrals.name_not_shared")
         } else {

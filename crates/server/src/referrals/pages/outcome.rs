@@ -180,12 +180,11 @@ impl OutcomePage {
 
 /// The referral, if the user stands on either side of it.
 async fn reachable(state: &AppState, user: &CurrentUser, id: i64) -> Result<()> {
-    let reach = actor(user, "").reach;
     let mut conn = state.db.pool().acquire().await?;
-    store::find(&mut conn, id)
-        .await?
-        .and_then(|r| r.side_of(&reach))
-        .ok_or(AppError::NotFound)?;
+    let referral = store::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    workflow::side(&mut conn, &actor(user, ""), &referral)
+        .await
+        .map_err(page_error)?;
     Ok(())
 }
 

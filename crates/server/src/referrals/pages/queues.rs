@@ -24,7 +24,9 @@ use crate::{
     error::Result,
     referrals::{
         actor,
+        pages::page_error,
         store::{self, Which},
+        workflow,
     },
     web::{ClientIp, Paging, Shell, page},
 };
@@ -54,8 +56,8 @@ pub async fn index(
 ) -> Result<Response> {
     let actor = actor(&user, &ip);
     let mut conn = state.db.pool().acquire().await?;
-    let incoming = store::count(&mut conn, &actor.reach, Which::Incoming).await?;
-    let sent = store::count(&mut conn, &actor.reach, Which::Sent).await?;
+    let incoming = store::count(&mut conn, &actor.reach, actor.caseloads, Which::Incoming).await?;
+    let sent = store::count(&mut conn, &actor.reach, actor.caseloads, Which::Sent).await?;
     page(&IndexPage {
         shell,
         incoming,
@@ -82,11 +84,12 @@ async fn queue(
 ) -> Result<Response> {
     let actor = actor(user, ip);
     let mut tx = state.db.begin_write().await?;
-    let total = store::count(&mut tx, &actor.reach, which).await?;
+    let total = store::count(&mut tx, &actor.reach, actor.caseloads, which).await?;
     let paging = Paging::requested(requested, PER_PAGE).of(total);
     let referrals = store::list(
         &mut tx,
         &actor.reach,
+        actor.caseloads,
         which,
         paging.limit(),
         paging.offset(),
@@ -95,7 +98,12 @@ async fn queue(
     let people = crate::coordination::store::people::names(&mut tx).await?;
     let organisations = store::organisation_names(&mut tx).await?;
     let mut since = HashMap::new();
+    let mut sides = HashMap::new();
     for r in &referrals {
+        sides.insert(
+            r.id,
+            workflow::side(&mut tx, &actor, r).await.map_err(page_error)?,
+        );
         if let Some(last) = store::events(&mut tx, r.id).await?.last() {
             since.insert(r.id, last.step.at);
         }
@@ -119,7 +127,7 @@ async fn queue(
     let incoming = which == Which::Incoming;
     let lines = Lines {
         shell: &shell,
-        reach: &actor.reach,
+        sides: &sides,
         people: &people,
         organisations: &organisations,
         since: &since,

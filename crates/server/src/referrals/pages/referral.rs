@@ -327,10 +327,12 @@ pub async fn step(
         // Not knowing whether the referral is theirs, check before saying
         // anything about the form.
         let mut conn = state.db.pool().acquire().await?;
-        store::find(&mut conn, id)
+        let referral = store::find(&mut conn, id)
             .await?
-            .and_then(|r| r.side_of(&actor.reach))
             .ok_or(crate::error::AppError::NotFound)?;
+        workflow::side(&mut conn, &actor, &referral)
+            .await
+            .map_err(page_error)?;
         return Ok(redirect(&format!("{path}?problem=input")));
     };
     let note: String = form.note.trim().chars().take(1_000).collect();

@@ -8,6 +8,7 @@ use coprod_engine::plain;
 
 use super::team_for;
 use crate::{
+    people::reach::Caseloads,
     accounts::CurrentUser,
     app::AppState,
     audit::{self, Action, Event},
@@ -56,6 +57,7 @@ pub async fn show(
             members: &members,
             today: date,
             referral_settings: &state.settings.referrals,
+            reader: Caseloads::of(&user),
         },
     )
     .await?;

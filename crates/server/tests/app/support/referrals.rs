@@ -38,14 +38,27 @@ pub async fn referral_to(
     receiver: i64,
     shared: &str,
 ) -> i64 {
+    referral_by(db, None, person, service_id, receiver, shared).await
+}
+
+/// The same referral made by `referrer`, a member of staff of an
+/// organisation: (organisation, account).
+pub async fn referral_by(
+    db: &Db,
+    referrer: Option<(i64, i64)>,
+    person: i64,
+    service_id: &str,
+    receiver: i64,
+    shared: &str,
+) -> i64 {
     workflow::refer(
         db,
         &Actor::operator(),
         &Making {
             referral: NewReferral {
                 person_id: person,
-                referring_organisation_id: None,
-                referred_by: None,
+                referring_organisation_id: referrer.map(|(organisation, _)| organisation),
+                referred_by: referrer.map(|(_, account)| account),
                 referrer_kind: ReferrerKind::LinkWorker,
                 referrer_role: "Link worker".into(),
                 target: Target::Service,
