@@ -23,11 +23,11 @@ use super::{
     workflow::{self, Logging},
 };
 use crate::{
-    people::reach::Caseloads,
     access::Reach,
     accounts::store as accounts,
     coordination::{model::today, workflow::Actor},
     db::{self, Db},
+    people::reach::Caseloads,
     people::{model::Details, store::record},
 };
 

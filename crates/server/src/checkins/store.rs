@@ -16,9 +16,9 @@ use super::model::{
     Call, CallChannel, Concern, NewConcern, NewSchedule, PlanColumns, Schedule, Source, Visit,
 };
 use crate::{
-    people::reach::Caseloads,
     access::Reach,
     db::{StoreError, StoreResult},
+    people::reach::Caseloads,
 };
 
 fn text(row: &AnyRow, column: &str) -> StoreResult<String> {

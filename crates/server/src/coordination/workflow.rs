@@ -18,11 +18,11 @@ use super::{
 };
 use crate::{
     access::Reach,
-    people::reach::Caseloads,
     accounts::CurrentUser,
     api::ApiClient,
     audit::{self, Action, Event},
     db::{self, Db},
+    people::reach::Caseloads,
 };
 
 /// How far ahead help can be booked, and how far ahead weekly help's days

@@ -32,12 +32,7 @@ use coprod_engine::people::Role;
 use sqlx::AnyConnection;
 
 use super::{PEOPLE_ROLES, model::Record};
-use crate::{
-    access::Reach,
-    accounts::CurrentUser,
-    db::StoreResult,
-    teams::store as teams,
-};
+use crate::{access::Reach, accounts::CurrentUser, db::StoreResult, teams::store as teams};
 
 /// How a reader came to read a record, for the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]

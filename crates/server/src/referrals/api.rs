@@ -26,11 +26,11 @@ use super::{
     store::{self, Which},
 };
 use crate::{
-    people::reach::Caseloads,
     api::ApiClient,
     app::AppState,
     audit::{self, Action, Event},
     error::{AppError, Result},
+    people::reach::Caseloads,
 };
 
 /// The most referrals one page holds.
@@ -303,7 +303,15 @@ pub async fn summary(
     let reach = client.reach();
     let mut conn = state.db.pool().acquire().await?;
     let count = store::count(&mut conn, &reach, Caseloads::All, Which::Both).await?;
-    let referrals = store::list(&mut conn, &reach, Caseloads::All, Which::Both, count.max(1), 0).await?;
+    let referrals = store::list(
+        &mut conn,
+        &reach,
+        Caseloads::All,
+        Which::Both,
+        count.max(1),
+        0,
+    )
+    .await?;
     let mut by_status: BTreeMap<String, u64> = Status::ALL
         .iter()
         .map(|s| (s.key().to_owned(), 0))

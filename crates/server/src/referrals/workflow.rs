@@ -336,11 +336,7 @@ pub async fn withdraw_own(
 /// someone else of the organisation, unless they made the referral, is
 /// told it is not there, or sees only the receiver's side when their
 /// organisation received it too.
-pub async fn side(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    referral: &Referral,
-) -> Result<Side> {
+pub async fn side(conn: &mut AnyConnection, actor: &Actor, referral: &Referral) -> Result<Side> {
     let side = referral
         .side_of(&actor.reach)
         .ok_or(ReferralError::NotFound)?;

@@ -175,7 +175,16 @@ pub async fn referrals_waiting(conn: &mut AnyConnection, day: &Day<'_>) -> Store
     let reach = Reach::Organisations(BTreeSet::from([day.team.organisation_id]));
     let names = coordination_people::names(conn).await?;
     let mut lines = Vec::new();
-    for r in referrals::list(conn, &reach, Caseloads::All, Which::Incoming, MOST_WAITING, 0).await? {
+    for r in referrals::list(
+        conn,
+        &reach,
+        Caseloads::All,
+        Which::Incoming,
+        MOST_WAITING,
+        0,
+    )
+    .await?
+    {
         if r.status != Status::Referred {
             continue;
         }

@@ -9,10 +9,7 @@
 
 use axum::http::StatusCode;
 use coprod_server::{
-    checkins::workflow::sweep,
-    coordination::model::today,
-    coprod_engine::people::Role,
-    db,
+    checkins::workflow::sweep, coordination::model::today, coprod_engine::people::Role, db,
 };
 
 use crate::{
@@ -29,8 +26,13 @@ async fn janet_and_her_work(w: &mut World) -> (i64, i64, i64, i64, crate::suppor
     let db = w.db().clone();
     let janet = w.person(NAME).await;
     w.take_on(janet, "Pressure area check each visit").await;
-    let (volunteer_id, mut volunteer) =
-        staff(&w.app, "ruaridh@coast.example", Role::Volunteer, Some(w.org)).await;
+    let (volunteer_id, mut volunteer) = staff(
+        &w.app,
+        "ruaridh@coast.example",
+        Role::Volunteer,
+        Some(w.org),
+    )
+    .await;
     let reply = w
         .first
         .1
@@ -127,7 +129,9 @@ async fn a_person_on_a_caseload_is_in_no_colleagues_list(backend: Backend) {
     assert_eq!(
         count(
             w.db(),
-            &format!("SELECT COUNT(*) FROM checkin_concerns WHERE id = {concern} AND status = 'open'")
+            &format!(
+                "SELECT COUNT(*) FROM checkin_concerns WHERE id = {concern} AND status = 'open'"
+            )
         )
         .await,
         1,
@@ -145,7 +149,10 @@ async fn a_person_on_a_caseload_is_in_no_colleagues_list(backend: Backend) {
 
     // The volunteer keeps the call they were given to make.
     assert_eq!(
-        volunteer.get(&format!("/checkins/calls/{call}")).await.status,
+        volunteer
+            .get(&format!("/checkins/calls/{call}"))
+            .await
+            .status,
         StatusCode::OK
     );
     assert!(volunteer.get("/checkins").await.body.contains(NAME));

@@ -41,7 +41,12 @@ async fn organisation(db: &Db, name: &str) -> i64 {
 }
 
 /// A signed-in member of staff: their account id and client.
-pub async fn staff(app: &TestApp, email: &str, role: Role, organisation: Option<i64>) -> (i64, Client) {
+pub async fn staff(
+    app: &TestApp,
+    email: &str,
+    role: Role,
+    organisation: Option<i64>,
+) -> (i64, Client) {
     let hash = password::hash(NewPassword::parse(PASSWORD).unwrap())
         .await
         .unwrap();

@@ -29,11 +29,11 @@ use super::{
     workflow::WorkflowError,
 };
 use crate::{
-    people::reach::Caseloads,
     access::{Access, Route},
     accounts::CurrentUser,
     audit::{self, Action, Event},
     error::{AppError, Result},
+    people::reach::Caseloads,
     web::Shell,
 };
 

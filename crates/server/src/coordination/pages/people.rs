@@ -19,7 +19,6 @@ use super::{
     match_lines, mine::StatementPage, with_flash,
 };
 use crate::{
-    people::reach::Caseloads,
     access::redirect,
     accounts::CurrentUser,
     app::AppState,
@@ -32,6 +31,7 @@ use crate::{
         views::{self, RequestLine},
     },
     error::{AppError, Result},
+    people::reach::Caseloads,
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
 };
 
@@ -71,24 +71,23 @@ pub async fn list(
 ) -> Result<Response> {
     let q: String = search.q.trim().chars().take(100).collect();
     let mut tx = state.db.begin_write().await?;
-    let people: Vec<PersonLine> =
-        store::people::list(
-            &mut tx,
-            &user.reach(COORDINATING_ROLES),
-            Caseloads::of(&user),
-            &q,
-            LIST_LIMIT,
-        )
-            .await?
-            .into_iter()
-            .map(|p| PersonLine {
-                id: p.id,
-                channel: shell.t(p.channel.label_key()),
-                name: p.display_name,
-                phone: p.phone,
-                email: p.email.unwrap_or_default(),
-            })
-            .collect();
+    let people: Vec<PersonLine> = store::people::list(
+        &mut tx,
+        &user.reach(COORDINATING_ROLES),
+        Caseloads::of(&user),
+        &q,
+        LIST_LIMIT,
+    )
+    .await?
+    .into_iter()
+    .map(|p| PersonLine {
+        id: p.id,
+        channel: shell.t(p.channel.label_key()),
+        name: p.display_name,
+        phone: p.phone,
+        email: p.email.unwrap_or_default(),
+    })
+    .collect();
     crate::audit::record_in(
         &mut tx,
         crate::audit::Event::new(Action::PersonRead, Some(user.account_id), &ip)

@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use super::{Flash, problem_redirect, with_flash};
 use crate::{
-    people::reach::Caseloads,
     access::redirect,
     accounts::CurrentUser,
     app::AppState,
@@ -25,6 +24,7 @@ use crate::{
         workflow::Actor,
     },
     error::{AppError, Result},
+    people::reach::Caseloads,
     web::{ClientIp, FieldErrors, Shell, StrictForm, page},
 };
 
@@ -65,9 +65,9 @@ pub async fn timebank(
             "",
             1_000,
         )
-            .await?
-            .into_iter()
-            .map(|p| (p.id.to_string(), p.display_name)),
+        .await?
+        .into_iter()
+        .map(|p| (p.id.to_string(), p.display_name)),
     );
     let (done, problem) = flash.messages(&shell);
     page(&TimebankPage {

@@ -16,10 +16,10 @@ use coprod_engine::{
 
 use super::destination;
 use crate::{
-    people::reach::Caseloads,
     accounts::CurrentUser,
     app::AppState,
     error::Result,
+    people::reach::Caseloads,
     referrals::{
         actor,
         evidence::{ChangeRow, row},
@@ -53,12 +53,18 @@ pub async fn changes(
     let reach = actor(&user, "").reach;
     let mut conn = state.db.pool().acquire().await?;
     let count = store::count(&mut conn, &reach, Caseloads::All, Which::Both).await?;
-    let referrals: HashMap<i64, Referral> =
-        store::list(&mut conn, &reach, Caseloads::All, Which::Both, count.max(1), 0)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+    let referrals: HashMap<i64, Referral> = store::list(
+        &mut conn,
+        &reach,
+        Caseloads::All,
+        Which::Both,
+        count.max(1),
+        0,
+    )
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r))
+    .collect();
     // (referral, measure) pairs; every outcome here was taken in a referral.
     let by_referral: Vec<(i64, Measured)> = store::outcomes_within(&mut conn, &reach)
         .await?

@@ -14,10 +14,10 @@ use coprod_engine::{
 
 use super::destination;
 use crate::{
-    people::reach::Caseloads,
     accounts::CurrentUser,
     app::AppState,
     error::Result,
+    people::reach::Caseloads,
     referrals::{
         actor,
         model::Referral,
@@ -83,8 +83,15 @@ pub async fn funnel(
     let actor = actor(&user, &ip);
     let mut conn = state.db.pool().acquire().await?;
     let count = store::count(&mut conn, &actor.reach, Caseloads::All, Which::Both).await?;
-    let referrals: Vec<Referral> =
-        store::list(&mut conn, &actor.reach, Caseloads::All, Which::Both, count.max(1), 0).await?;
+    let referrals: Vec<Referral> = store::list(
+        &mut conn,
+        &actor.reach,
+        Caseloads::All,
+        Which::Both,
+        count.max(1),
+        0,
+    )
+    .await?;
     let mut statuses: HashMap<i64, Vec<_>> = HashMap::new();
     for (id, status) in store::statuses_within(&mut conn, &actor.reach).await? {
         statuses.entry(id).or_default().push(status);

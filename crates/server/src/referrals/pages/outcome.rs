@@ -181,7 +181,9 @@ impl OutcomePage {
 /// The referral, if the user stands on either side of it.
 async fn reachable(state: &AppState, user: &CurrentUser, id: i64) -> Result<()> {
     let mut conn = state.db.pool().acquire().await?;
-    let referral = store::find(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let referral = store::find(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     workflow::side(&mut conn, &actor(user, ""), &referral)
         .await
         .map_err(page_error)?;

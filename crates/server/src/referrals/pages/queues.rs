@@ -102,7 +102,9 @@ async fn queue(
     for r in &referrals {
         sides.insert(
             r.id,
-            workflow::side(&mut tx, &actor, r).await.map_err(page_error)?,
+            workflow::side(&mut tx, &actor, r)
+                .await
+                .map_err(page_error)?,
         );
         if let Some(last) = store::events(&mut tx, r.id).await?.last() {
             since.insert(r.id, last.step.at);

@@ -223,11 +223,12 @@ pub async fn form(
         (Some(person), Vec::new())
     } else {
         let q: String = choose.q.trim().chars().take(100).collect();
-        let found: Vec<(i64, String)> = people::list(&mut tx, &actor.reach, actor.caseloads, &q, 100)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.display_name))
-            .collect();
+        let found: Vec<(i64, String)> =
+            people::list(&mut tx, &actor.reach, actor.caseloads, &q, 100)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p.display_name))
+                .collect();
         audit::record_in(
             &mut tx,
             actor

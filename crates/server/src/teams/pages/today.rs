@@ -8,12 +8,12 @@ use coprod_engine::plain;
 
 use super::team_for;
 use crate::{
-    people::reach::Caseloads,
     accounts::CurrentUser,
     app::AppState,
     audit::{self, Action, Event},
     coordination::model::today,
     error::Result,
+    people::reach::Caseloads,
     teams::{
         Standing,
         model::Team,
