@@ -73,6 +73,69 @@ async fn close_and_count(organiser: &mut Client, process: i64) {
     assert_eq!(counted.location(), format!("/budgeting/{process}/results"));
 }
 
+/// Three projects with one vote each (£6,000, £3,000 and £2,000 of £10,000):
+/// the tie decides, by the rule the organiser chose, shown with the results.
+async fn ties_go_by_the_rule_the_organiser_chose(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    with_postcodes(&app).await;
+    let token = api_token(&app).await;
+    let mut organiser = app.as_role(Role::Manager).await;
+    for rule in ["lower_cost", "lot"] {
+        let (process, [benches, lights, bins]) =
+            voting_process(&app, &mut organiser, &[("tie_break", rule)]).await;
+        online_ballots(&app, process, &[&[benches, lights, bins]]).await;
+        close_and_count(&mut organiser, process).await;
+        let (_, results) = api(
+            &app,
+            &token,
+            &format!("/api/v1/budgeting/processes/{process}/results"),
+        )
+        .await;
+        let funded: Vec<i64> = results["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["funded"] == true)
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        let page = app
+            .client()
+            .get(&format!("/budgeting/{process}/results"))
+            .await;
+        if rule == "lower_cost" {
+            assert_eq!(funded, [bins, lights], "the cheaper first");
+            assert!(page.body.contains("The cheaper project first"), "{}", page.body);
+        } else {
+            let settings = coprod_server::budgeting::store::find_process(&app.state.db, process)
+                .await
+                .unwrap()
+                .unwrap()
+                .settings;
+            let seed = settings.tie_seed.unwrap();
+            assert!(seed.len() >= 16);
+            assert!(
+                page.body
+                    .contains(&format!("By drawing lots with the published seed {seed}")),
+                "{}",
+                page.body
+            );
+            // Anyone can draw the lots again from the seed and count.
+            let costs = [(benches, 6000), (lights, 3000), (bins, 2000)];
+            let mut drawn = costs.to_vec();
+            drawn.sort_by_key(|(id, _)| coprod_server::budgeting::ties::lot(&seed, *id));
+            let mut left = 10_000;
+            let mut expected = Vec::new();
+            for (id, cost) in drawn {
+                if cost <= left {
+                    left -= cost;
+                    expected.push(id);
+                }
+            }
+            assert_eq!(funded, expected);
+        }
+    }
+}
+
 async fn a_greedy_count_funds_by_votes_and_explains_each_project(backend: Backend) {
     let app = TestApp::new(backend).await;
     with_postcodes(&app).await;
@@ -566,6 +629,7 @@ async fn every_ballot_stored_is_counted_even_when_entered_during_the_count(backe
 }
 
 on_both_backends!(
+    ties_go_by_the_rule_the_organiser_chose,
     every_ballot_stored_is_counted_even_when_entered_during_the_count,
     a_greedy_count_funds_by_votes_and_explains_each_project,
     equal_shares_explain_who_paid,
