@@ -13,8 +13,9 @@
 (function searchMap() {
   'use strict';
 
+  // Where Leaflet's images are; its script and the stylesheets come by the
+  // content-hashed addresses the page gives (they can be kept for a year).
   const LEAFLET = '/assets/leaflet/';
-  const OWN_STYLES = '/assets/coprod/search-map.css';
   const OPEN_KEY = 'coprod.search-map.open';
   // Closer than this, a plain background shows nothing more, and tile
   // servers seldom draw further in.
@@ -65,9 +66,9 @@
   function loadLeaflet() {
     if (!loading) {
       loading = Promise.all([
-        loadStylesheet(`${LEAFLET}leaflet.css`),
-        loadStylesheet(OWN_STYLES),
-        loadScript(`${LEAFLET}leaflet.js`),
+        loadStylesheet(container.dataset.leafletStyles || `${LEAFLET}leaflet.css`),
+        loadStylesheet(container.dataset.ownStyles || '/assets/coprod/search-map.css'),
+        loadScript(container.dataset.leafletScript || `${LEAFLET}leaflet.js`),
       ]);
     }
     return loading;

@@ -12,7 +12,7 @@ use axum::{
     routing::get,
 };
 use tokio::net::TcpListener;
-use tower_http::{timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
 use crate::{
     access::{self, Access, Route},
@@ -148,6 +148,11 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(TraceLayer::new_for_http())
+        // Pages, stylesheets, scripts, SVG and JSON go out with brotli or
+        // gzip, whichever the browser prefers (images already compressed and
+        // bodies under 32 bytes are left alone): slow rural connections
+        // carry a fraction of the bytes.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 

@@ -114,11 +114,29 @@ pub struct Project {
     /// The published score, when the file has a `score` column (ordinal
     /// elections publish their points here).
     pub score: Option<Decimal>,
-    /// The published outcome, when the file has a `selected` column.
-    pub selected: Option<bool>,
+    /// The published outcome, when the file has a `selected` column, as
+    /// written there: 0 not funded, 1 funded by the counting rule, and any
+    /// larger number (pabulib files use 2) funded outside the counting rule,
+    /// by the city's own decision. See [`Project::funded_by_rule`].
+    pub selected: Option<u64>,
     /// Values of the election's other project columns, in the same order as
     /// [`Election::project_columns`].
     pub other: Vec<String>,
+}
+
+impl Project {
+    /// Whether the published outcome funded it by the counting rule (the
+    /// rule's own outcome, which a count reproduces); `None` when the file
+    /// publishes no outcome for it.
+    pub fn funded_by_rule(&self) -> Option<bool> {
+        self.selected.map(|s| s == 1)
+    }
+
+    /// Whether the published outcome funded it outside the counting rule
+    /// (`selected` 2 or more).
+    pub fn funded_outside_rule(&self) -> bool {
+        self.selected.is_some_and(|s| s >= 2)
+    }
 }
 
 /// One voter's ballot, borrowed from [`Ballots`].

@@ -11,9 +11,9 @@
 //! `Cost_Sat`; every decision is taken on exact fractions, as pabutools'
 //! are, so the two agree to the last project.
 //!
-//! **Ties.** When two projects have exactly the same price, the one whose
-//! `project_id` comes first as text is funded first (pabutools' default
-//! lexicographic tie-breaking).
+//! **Ties.** When two projects have exactly the same price, the one listed
+//! first in the election is funded first (see the module documentation of
+//! `budgeting`, "Ties").
 //!
 //! **Speed.** What keeps this fast on city-wide elections:
 //! - voters who approve the same projects are one weighted class
@@ -63,8 +63,7 @@ pub(crate) struct Setup<'e> {
     pub free: Vec<usize>,
     /// Why each project that cannot take part is left out.
     pub left_out: Vec<(usize, WhyNotFunded)>,
-    /// Each project's place when projects are sorted by `project_id`, for
-    /// breaking ties in price.
+    /// Each project's place in the election, for breaking ties in price.
     tie_rank: Vec<usize>,
     /// Voters approving each project.
     pub support: Vec<u64>,
@@ -75,12 +74,7 @@ impl<'e> Setup<'e> {
         let classes = ApprovalClasses::of(election);
         let count = election.projects.len();
         let support: Vec<u64> = (0..count).map(|p| classes.support(p)).collect();
-        let mut by_id: Vec<usize> = (0..count).collect();
-        by_id.sort_by(|&a, &b| election.projects[a].id.cmp(&election.projects[b].id));
-        let mut tie_rank = vec![0; count];
-        for (rank, &project) in by_id.iter().enumerate() {
-            tie_rank[project] = rank;
-        }
+        let tie_rank: Vec<usize> = (0..count).collect();
         let mut in_play = Vec::new();
         let mut free = Vec::new();
         let mut left_out = Vec::new();

@@ -3,11 +3,8 @@
 //! that does not (`greedy-no-skip`). The same pass fills the money equal
 //! shares leaves over (`mes-add1-greedy`).
 //!
-//! Ties in score are broken by `project_id`, compared as text: the smaller
-//! id goes first. That is pabutools' default (lexicographic) tie-breaking.
-//! None of the shared real elections states another rule in its META
-//! `comment`, and none of their published outcomes depends on how ties are
-//! broken.
+//! Ties in score go to the project listed first in the election (see the
+//! module documentation of `budgeting`, "Ties").
 
 use std::cmp::Reverse;
 
@@ -59,10 +56,8 @@ pub(crate) fn pass(
             _ => order.push(index),
         }
     }
-    order.sort_by(|&a, &b| {
-        (Reverse(scores[a]), &election.projects[a].id)
-            .cmp(&(Reverse(scores[b]), &election.projects[b].id))
-    });
+    // A stable sort: equal scores keep the election's order.
+    order.sort_by_key(|&index| Reverse(scores[index]));
     let mut stopped_at = None;
     for (position, &index) in order.iter().enumerate() {
         let rank = position + 1;

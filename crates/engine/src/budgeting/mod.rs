@@ -38,10 +38,19 @@
 //!
 //! # Ties
 //! Every tie — equal scores under greedy, equal prices under equal shares —
-//! goes to the project whose `project_id` comes first when compared as text
-//! (so `"10"` before `"9"`). This is pabutools' default lexicographic
-//! tie-breaking. No META `comment` in the shared real elections states a
-//! different rule, and no published outcome among them turns on a tie.
+//! goes to the project listed first in the election. For a pabulib file
+//! that is the order of its PROJECTS section, which the published results
+//! follow where they turn on a tie (the cities list projects in their own
+//! order of precedence, not by id). A process run in coprod lists its
+//! projects in the order of the tie-breaking rule its organiser chose
+//! (lower cost first, or a lot drawn with a published seed) before
+//! counting.
+//!
+//! # Published outcomes
+//! A file's `selected` column is kept as written: 1 is the counting rule's
+//! outcome, which a count reproduces; 2 or more marks a project the city
+//! funded outside the rule. Such projects are counted like any other (the
+//! rule may or may not fund them) and shown apart.
 
 mod add_one;
 pub mod ballot;

@@ -501,15 +501,21 @@ impl Builder {
                 "project {id:?} has no score, which ordinal elections are counted by"
             )));
         }
+        // 0 and 1 are the rule's outcome; published files also use 2 (and
+        // could use more) for projects funded outside the counting rule.
+        // Any whole number is kept as written.
         let selected = match table.columns.value(record, "selected") {
             None => None,
-            Some("1") => Some(true),
-            Some("0") => Some(false),
-            Some(other) => {
-                return Err(fail(format!(
-                    "selected must be 0 or 1 for project {id:?}, not {other:?}"
-                )));
-            }
+            Some(text) => Some(
+                text.parse::<u64>()
+                    .ok()
+                    .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| {
+                        fail(format!(
+                            "selected must be a whole number of 0 or more for project {id:?}, not {text:?}"
+                        ))
+                    })?,
+            ),
         };
         let index =
             u32::try_from(table.rows.len()).map_err(|_| fail("too many projects".to_owned()))?;

@@ -96,7 +96,7 @@ fn project_fields(
         fields.push(
             project
                 .selected
-                .map_or_else(missing, |s| u8::from(s).to_string()),
+                .map_or_else(missing, |s| s.to_string()),
         );
     }
     fields

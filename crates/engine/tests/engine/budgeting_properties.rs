@@ -16,7 +16,8 @@ use coprod_engine::budgeting::{
 };
 
 /// A random approval election: a few projects with ids whose text order
-/// differs from their number order ("p10" < "p9"), costs in whole units or
+/// differs from their listed order ("p10" < "p4"; ties go by the listed
+/// order, not the ids), costs in whole units or
 /// cents, and ballots approving random subsets.
 #[derive(Debug, Clone)]
 struct Sketch {
@@ -116,7 +117,7 @@ fn fraction(cents: i64) -> BigRational {
 }
 
 /// Projects funded by equal shares when every voter starts with `share`.
-fn reference_mes(sketch: &Sketch, ids: &[String], share: &BigRational) -> Vec<usize> {
+fn reference_mes(sketch: &Sketch, share: &BigRational) -> Vec<usize> {
     let costs: Vec<BigRational> = sketch.costs.iter().map(|&c| fraction(c)).collect();
     let mut money = vec![share.clone(); sketch.ballots.len()];
     let supporters: Vec<Vec<usize>> = (0..costs.len())
@@ -129,7 +130,7 @@ fn reference_mes(sketch: &Sketch, ids: &[String], share: &BigRational) -> Vec<us
     let mut free: Vec<usize> = (0..costs.len())
         .filter(|&p| costs[p].is_zero() && !supporters[p].is_empty())
         .collect();
-    free.sort_by(|&a, &b| ids[a].cmp(&ids[b]));
+    free.sort_unstable();
     let mut funded = free;
     loop {
         let mut best: Option<(BigRational, usize)> = None;
@@ -166,7 +167,7 @@ fn reference_mes(sketch: &Sketch, ids: &[String], share: &BigRational) -> Vec<us
                 None => true,
                 Some((best_price, best_project)) => {
                     price < *best_price
-                        || (price == *best_price && ids[project] < ids[*best_project])
+                        || (price == *best_price && project < *best_project)
                 }
             };
             if better {
@@ -190,7 +191,7 @@ fn cost_of(sketch: &Sketch, funded: &[usize]) -> BigRational {
 }
 
 /// Equal shares with the add-one completion, running every raise.
-fn reference_add_one(sketch: &Sketch, ids: &[String]) -> Vec<usize> {
+fn reference_add_one(sketch: &Sketch) -> Vec<usize> {
     let budget = BigRational::from_integer(BigInt::from(sketch.budget));
     let first = &budget / BigInt::from(sketch.ballots.len());
     let in_play: Vec<usize> = (0..sketch.costs.len())
@@ -205,7 +206,7 @@ fn reference_add_one(sketch: &Sketch, ids: &[String]) -> Vec<usize> {
     let mut previous = None;
     for raise in 0_i64.. {
         let share = &first + BigInt::from(raise);
-        let funded = reference_mes(sketch, ids, &share);
+        let funded = reference_mes(sketch, &share);
         let spent = cost_of(sketch, &funded);
         if spent > budget {
             return previous.unwrap_or(funded);
@@ -222,8 +223,9 @@ fn reference_add_one(sketch: &Sketch, ids: &[String]) -> Vec<usize> {
     unreachable!()
 }
 
-/// Then greedy over the money left: most approvals first, ties by id.
-fn reference_fill(sketch: &Sketch, ids: &[String], mut funded: Vec<usize>) -> Vec<usize> {
+/// Then greedy over the money left: most approvals first, ties to the
+/// project listed first.
+fn reference_fill(sketch: &Sketch, mut funded: Vec<usize>) -> Vec<usize> {
     let approvals = |p: usize| {
         sketch
             .ballots
@@ -234,7 +236,7 @@ fn reference_fill(sketch: &Sketch, ids: &[String], mut funded: Vec<usize>) -> Ve
     let mut rest: Vec<usize> = (0..sketch.costs.len())
         .filter(|p| !funded.contains(p))
         .collect();
-    rest.sort_by(|&a, &b| approvals(b).cmp(&approvals(a)).then(ids[a].cmp(&ids[b])));
+    rest.sort_by(|&a, &b| approvals(b).cmp(&approvals(a)).then(a.cmp(&b)));
     let budget = BigRational::from_integer(BigInt::from(sketch.budget));
     for project in rest {
         if cost_of(sketch, &funded) + fraction(sketch.costs[project]) <= budget {
@@ -340,16 +342,16 @@ fn agrees_with_reference(sketch: &Sketch) -> Result<(), TestCaseError> {
         );
         prop_assert_eq!(
             selected(&election, Rule::EqualShares),
-            names(&ids, &reference_mes(sketch, &ids, &first))
+            names(&ids, &reference_mes(sketch, &first))
         );
-        let add_one = reference_add_one(sketch, &ids);
+        let add_one = reference_add_one(sketch);
         prop_assert_eq!(
             selected(&election, Rule::EqualSharesAddOne),
             names(&ids, &add_one)
         );
         prop_assert_eq!(
             selected(&election, Rule::EqualSharesAddOneGreedy),
-            names(&ids, &reference_fill(sketch, &ids, add_one))
+            names(&ids, &reference_fill(sketch, add_one))
         );
     }
     Ok(())

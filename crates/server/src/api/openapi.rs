@@ -147,7 +147,9 @@ impl Modify for CommonRefusals {
 #[openapi(
     info(title = "coprod API", description = "Machine access to a coprod partnership. \
         Authenticate with `Authorization: Bearer <token>`; tokens are issued by administrators \
-        and act for one organisation. Errors always use the `ErrorEnvelope` shape."),
+        and act for one organisation. Errors always use the `ErrorEnvelope` shape. \
+        The Open Referral HSDS 3.0 directory under `/api/hsds/` needs no token and may be \
+        read from any site."),
     paths(super::v1::token, super::v1::organisations, super::v1::organisation, super::v1::members, crate::places::api::lookup,
         crate::asset_map::api_v1::create, crate::asset_map::api_v1::replace,
         crate::asset_map::api_v1::reports, crate::asset_map::api_v1::resolve,
@@ -158,13 +160,21 @@ impl Modify for CommonRefusals {
         crate::coordination::api::gaps, crate::coordination::api::log_day,
         crate::coordination::api::statement, crate::coordination::api::areas,
         crate::star::api::report, crate::star::api::initiatives, crate::star::api::create_initiative,
-        crate::referrals::api::list, crate::referrals::api::summary),
+        crate::referrals::api::list, crate::referrals::api::summary,
+        crate::asset_map::hsds_api::root, crate::asset_map::hsds_api::services,
+        crate::asset_map::hsds_api::service, crate::asset_map::hsds_api::service_at_locations,
+        crate::asset_map::hsds_api::organizations, crate::asset_map::hsds_api::organization,
+        crate::asset_map::hsds_api::taxonomies, crate::asset_map::hsds_api::taxonomy,
+        crate::asset_map::hsds_api::taxonomy_terms, crate::asset_map::hsds_api::taxonomy_term,
+        document),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens, &CommonRefusals),
 )]
 pub struct ApiDoc;
 
-/// `GET /api/openapi.json`
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "api",
+    responses((status = 200, description = "The OpenAPI 3.1 document of every API operation", body = Object)))]
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }

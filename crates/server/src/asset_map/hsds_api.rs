@@ -47,6 +47,10 @@ pub async fn allow_any_origin_on_hsds(request: Request, next: Next) -> Response 
 }
 
 /// `GET /api/hsds/`
+#[utoipa::path(get, path = "/api/hsds/", tag = "hsds",
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsRoot),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body")))]
 pub async fn root(State(state): State<AppState>) -> Json<Value> {
     let base = state.settings.public_url.trim_end_matches('/');
     Json(json!({
@@ -242,6 +246,12 @@ pub fn list_item(full: &Value) -> Value {
 ///
 /// The page is chosen on light rows (ids, names and ranks); only its own
 /// documents are read.
+#[utoipa::path(get, path = "/api/hsds/services", tag = "hsds",
+    params(crate::asset_map::hsds_doc::HsdsSearch, crate::asset_map::hsds_doc::HsdsServiceFilters, crate::asset_map::hsds_doc::HsdsPaging),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsServicePage),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 400, description = "A parameter that cannot be used; its name is in `field`", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn services(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
@@ -327,6 +337,12 @@ fn page_total(
 }
 
 /// `GET /api/hsds/services/{id}`
+#[utoipa::path(get, path = "/api/hsds/services/{id}", tag = "hsds",
+    params(("id" = String, Path, description = "The service id")),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsService),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 404, description = "No service has that id", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn service(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>> {
     store::service_document(&state.db, &id)
         .await?
@@ -399,6 +415,12 @@ impl Entry {
 
 /// `GET /api/hsds/service_at_locations`: nearest first when a postcode is
 /// given, then by service name.
+#[utoipa::path(get, path = "/api/hsds/service_at_locations", tag = "hsds",
+    params(crate::asset_map::hsds_doc::HsdsSearch, crate::asset_map::hsds_doc::HsdsServiceFilters, crate::asset_map::hsds_doc::HsdsNear, crate::asset_map::hsds_doc::HsdsPaging),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsServiceAtLocationPage),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 400, description = "A parameter that cannot be used; its name is in `field`", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn service_at_locations(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
@@ -783,6 +805,12 @@ async fn document(db: &Db, table: &str, id: &str, missing: &'static str) -> Resu
 }
 
 /// `GET /api/hsds/organizations`
+#[utoipa::path(get, path = "/api/hsds/organizations", tag = "hsds",
+    params(crate::asset_map::hsds_doc::HsdsSearch, crate::asset_map::hsds_doc::HsdsPaging),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsOrganizationPage),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 400, description = "A parameter that cannot be used; its name is in `field`", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn organizations(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
@@ -803,6 +831,12 @@ pub async fn organizations(
 }
 
 /// `GET /api/hsds/organizations/{id}`
+#[utoipa::path(get, path = "/api/hsds/organizations/{id}", tag = "hsds",
+    params(("id" = String, Path, description = "The organisation id")),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsDirectoryOrganization),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 404, description = "No organisation has that id", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn organization(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -817,6 +851,12 @@ pub async fn organization(
 }
 
 /// `GET /api/hsds/taxonomies`
+#[utoipa::path(get, path = "/api/hsds/taxonomies", tag = "hsds",
+    params(crate::asset_map::hsds_doc::HsdsSearch, crate::asset_map::hsds_doc::HsdsPaging),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsTaxonomyPage),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 400, description = "A parameter that cannot be used; its name is in `field`", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn taxonomies(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
@@ -827,6 +867,12 @@ pub async fn taxonomies(
 }
 
 /// `GET /api/hsds/taxonomies/{id}`
+#[utoipa::path(get, path = "/api/hsds/taxonomies/{id}", tag = "hsds",
+    params(("id" = String, Path, description = "The taxonomy id")),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsTaxonomy),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 404, description = "No taxonomy has that id", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn taxonomy(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -835,6 +881,12 @@ pub async fn taxonomy(
 }
 
 /// `GET /api/hsds/taxonomy_terms`
+#[utoipa::path(get, path = "/api/hsds/taxonomy_terms", tag = "hsds",
+    params(crate::asset_map::hsds_doc::HsdsSearch, crate::asset_map::hsds_doc::HsdsTermFilter, crate::asset_map::hsds_doc::HsdsPaging),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsTaxonomyTermPage),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 400, description = "A parameter that cannot be used; its name is in `field`", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn taxonomy_terms(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
@@ -850,6 +902,12 @@ pub async fn taxonomy_terms(
 }
 
 /// `GET /api/hsds/taxonomy_terms/{id}`
+#[utoipa::path(get, path = "/api/hsds/taxonomy_terms/{id}", tag = "hsds",
+    params(("id" = String, Path, description = "The term id")),
+    responses(
+        (status = 200, body = crate::asset_map::hsds_doc::HsdsTaxonomyTerm),
+        (status = 304, description = "Unchanged since the `ETag` given in `If-None-Match`; no body"),
+        (status = 404, description = "No term has that id", body = crate::api::openapi::ErrorEnvelope)))]
 pub async fn taxonomy_term(
     State(state): State<AppState>,
     Path(id): Path<String>,

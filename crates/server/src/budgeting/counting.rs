@@ -26,6 +26,7 @@ use sqlx::Row;
 use super::{
     ballot_box::{self, CountedBallot, Tally},
     store::{self, Category, Process, Proposal},
+    ties,
 };
 use crate::{
     audit,
@@ -301,6 +302,12 @@ fn count_pot(
     projects: &[Proposal],
     ballots: &[CountedBallot],
 ) -> Result<Vec<Decided>, engine::election::BallotsFull> {
+    // The engine gives a tie to the project listed first.
+    let projects = &ties::in_tie_order(
+        process.settings.tie_break,
+        process.settings.tie_seed.as_deref(),
+        projects,
+    );
     let election = election(process, pot.budget_pence, projects, ballots)?;
     pot.ballots = usize_u64(election.ballots.len());
     let outcome = engine::count(&election, counting(process));

@@ -6,6 +6,7 @@
 use super::{
     ballot_box, counting,
     store::{self, Decision, DeliveryUpdate, NewProposal, ProcessSettings},
+    ties::TieBreak,
 };
 use crate::{
     db::{self, Db},
@@ -282,6 +283,8 @@ async fn harbour_grants(db: &Db, today: i64, reviewer: i64) -> anyhow::Result<()
             },
             counting_rule: "mes-add1-greedy".into(),
             score_threshold: None,
+            tie_break: TieBreak::LowerCost,
+            tie_seed: None,
             show_running_totals: false,
             dates: PhaseDates {
                 proposals_open_at: today - 200 * DAY,
@@ -367,6 +370,8 @@ pub async fn seed(db: &Db, reviewer: i64) -> anyhow::Result<usize> {
             },
             counting_rule: "mes-add1-greedy".into(),
             score_threshold: None,
+            tie_break: TieBreak::LowerCost,
+            tie_seed: None,
             show_running_totals: false,
             dates: PhaseDates {
                 proposals_open_at: today - 60 * DAY,
@@ -394,6 +399,8 @@ pub async fn seed(db: &Db, reviewer: i64) -> anyhow::Result<usize> {
             ballot: BallotRules::Cumulative { points_total: 10 },
             counting_rule: "greedy".into(),
             score_threshold: None,
+            tie_break: TieBreak::LowerCost,
+            tie_seed: None,
             show_running_totals: true,
             dates: PhaseDates {
                 proposals_open_at: today - 7 * DAY,

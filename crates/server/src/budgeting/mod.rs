@@ -37,6 +37,8 @@ mod proposals;
 mod results;
 /// Storage of processes, categories, proposals and delivery updates.
 pub mod store;
+/// How a process breaks ties.
+pub mod ties;
 /// Voting online, with a code, and entering paper ballots.
 mod voting;
 /// The counting engine's reasons in plain words.

@@ -22,6 +22,7 @@ use coprod_engine::{
 use super::{
     ballot_box, counting,
     store::{self, NewProposal, ProcessSettings, Proposal},
+    ties::TieBreak,
 };
 use crate::db::{self, Db};
 use coprod_engine::budgeting::{
@@ -257,6 +258,9 @@ pub async fn import(
         ballot: ballot_rules(election)?,
         counting_rule,
         score_threshold,
+        // Published results follow the file's PROJECTS order in a tie.
+        tie_break: TieBreak::Listed,
+        tie_seed: None,
         show_running_totals: false,
         dates: PhaseDates {
             proposals_open_at: opened,
@@ -290,7 +294,17 @@ pub async fn import(
             proposer: None,
             entered_by: None,
         };
-        ids.push(store::insert_proposal(&mut tx, &new, "accepted", Some(&project.id)).await?);
+        let id = store::insert_proposal(&mut tx, &new, "accepted", Some(&project.id)).await?;
+        if let Some(selected) = project.selected {
+            let selected = i64::try_from(selected).map_err(|_| {
+                PabulibError::Unsupported(format!(
+                    "project {} has a selected value too large to keep",
+                    project.id
+                ))
+            })?;
+            store::set_published_selected(&mut tx, id, selected).await?;
+        }
+        ids.push(id);
     }
     let ordinal = election.vote_type == VoteType::Ordinal;
     let ballots: Vec<Vec<Choice>> = election
@@ -477,7 +491,12 @@ pub async fn export(db: &Db, process_id: i64) -> Result<Election, PabulibError> 
                 cost: decimal(p.cost_pence()),
                 votes: Some(u64::try_from(tally.votes).unwrap_or(0)),
                 score: ranked.then(|| Decimal::from_whole(tally.score)),
-                selected: funded.as_ref().map(|f| f.contains(&p.id)),
+                // A project the imported file marked as funded outside the
+                // rule keeps its mark; the rest are this count's outcome.
+                selected: match p.published_selected.and_then(|s| u64::try_from(s).ok()) {
+                    Some(outside) if outside >= 2 => Some(outside),
+                    _ => funded.as_ref().map(|f| u64::from(f.contains(&p.id))),
+                },
                 other: vec![
                     one_line(&p.title),
                     p.category.clone(),

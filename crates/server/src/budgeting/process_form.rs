@@ -13,7 +13,10 @@ use axum::{
 use coprod_engine::{people::LineOfText, place::GssCode};
 use serde::Deserialize;
 
-use super::store::{self, Process, ProcessSettings};
+use super::{
+    store::{self, Process, ProcessSettings},
+    ties::TieBreak,
+};
 use crate::{
     access::redirect,
     accounts::CurrentUser,
@@ -48,6 +51,7 @@ pub struct ProcessForm {
     pub ranks: String,
     pub counting_rule: String,
     pub score_threshold: String,
+    pub tie_break: String,
     pub show_running_totals: String,
     pub proposals_open: String,
     pub review_starts: String,
@@ -116,6 +120,7 @@ impl ProcessForm {
             },
             counting_rule: s.counting_rule.clone(),
             score_threshold: text(s.score_threshold),
+            tie_break: s.tie_break.key().to_owned(),
             show_running_totals: if s.show_running_totals {
                 "yes".into()
             } else {
@@ -185,6 +190,16 @@ impl ProcessForm {
             shell,
             errors,
         );
+        // Lower cost first unless the organiser draws lots; an imported
+        // process keeps its file's order.
+        let tie_break = if self.tie_break.is_empty() {
+            Some(TieBreak::LowerCost)
+        } else {
+            TieBreak::parse(&self.tie_break)
+        };
+        if tie_break.is_none() {
+            errors.add("tie_break", shell.t("budgeting.error.tie_break_unknown"));
+        }
         let dates = self.check_dates(shell, errors);
         if !errors.is_empty() {
             return None;
@@ -199,6 +214,9 @@ impl ProcessForm {
             ballot: ballot?,
             counting_rule: counting_rule?.to_owned(),
             score_threshold,
+            tie_break: tie_break?,
+            // The store keeps a process's seed, or draws one for a lot.
+            tie_seed: None,
             show_running_totals: !self.show_running_totals.is_empty(),
             dates: dates?,
         })
@@ -313,6 +331,24 @@ impl FormPage {
             .map(|rule| (*rule, self.shell.t(&format!("budgeting.rule.{rule}"))))
             .collect()
     }
+
+    /// The tie-breaking rules on offer: the organiser's two, and the file's
+    /// order for a process that has it (an import).
+    fn tie_rules(&self) -> Vec<(&'static str, String)> {
+        let mut rules: Vec<TieBreak> = TieBreak::CHOICES.to_vec();
+        if self.form.tie_break == TieBreak::Listed.key() {
+            rules.insert(0, TieBreak::Listed);
+        }
+        rules
+            .into_iter()
+            .map(|rule| {
+                (
+                    rule.key(),
+                    self.shell.t(&format!("budgeting.tie_break.{}", rule.key())),
+                )
+            })
+            .collect()
+    }
 }
 
 pub async fn new_form(shell: Shell) -> Result<Response> {
@@ -323,6 +359,7 @@ pub async fn new_form(shell: Shell) -> Result<Response> {
         form: ProcessForm {
             ballot_type: "approval".into(),
             counting_rule: "greedy".into(),
+            tie_break: TieBreak::LowerCost.key().into(),
             ..ProcessForm::default()
         },
         errors: FieldErrors::default(),

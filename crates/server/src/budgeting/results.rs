@@ -15,6 +15,7 @@ use super::{
     counting::{self, Count, ProjectResult},
     pages::existing,
     store::{self, Process, Proposal},
+    ties::TieBreak,
     why::{Explainer, score_words},
 };
 use crate::{
@@ -48,6 +49,9 @@ pub struct Row {
     pub why: Vec<String>,
     /// The latest delivery stage of a funded project, if any.
     pub delivery: String,
+    /// For a project an imported file marks as funded outside the counting
+    /// rule, what it says; empty otherwise.
+    pub outside_rule: String,
 }
 
 /// One bar of the chart, in the SVG's own units.
@@ -88,6 +92,8 @@ struct ResultsPage {
     counted: bool,
     counted_on: String,
     rule: String,
+    /// How ties were broken, in words (with the seed of a lot).
+    tie_break: String,
     ballots: i64,
     turnout: Vec<(String, i64, String)>,
     budget: String,
@@ -199,6 +205,16 @@ fn results_page(
                 .get(&result.proposal_id)
                 .map(|status| shell.t(&format!("budgeting.delivery.status.{status}")))
                 .unwrap_or_default(),
+            outside_rule: proposal
+                .and_then(|p| p.published_selected)
+                .filter(|selected| *selected >= 2)
+                .map(|selected| {
+                    shell.t1(
+                        "budgeting.results.funded_outside_rule_why",
+                        &selected.to_string(),
+                    )
+                })
+                .unwrap_or_default(),
         }
     };
     let funded: Vec<Row> = count
@@ -226,6 +242,10 @@ fn results_page(
         counted: true,
         counted_on: format_date(count.counted_at),
         rule: shell.t(&format!("budgeting.rule.{}", count.rule)),
+        tie_break: match (process.settings.tie_break, &process.settings.tie_seed) {
+            (TieBreak::Lot, Some(seed)) => shell.t1("budgeting.results.tie_break_lot", seed),
+            (rule, _) => shell.t(&format!("budgeting.tie_break.{}", rule.key())),
+        },
         ballots: count.ballots,
         turnout: turnout
             .iter()
@@ -290,6 +310,7 @@ pub async fn page_of(
             counted: false,
             counted_on: String::new(),
             rule: String::new(),
+            tie_break: String::new(),
             ballots: 0,
             turnout: Vec::new(),
             budget: process.budget(),

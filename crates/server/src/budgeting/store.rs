@@ -5,6 +5,7 @@
 use crate::db::{StoreError, StoreResult};
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
+use super::ties::TieBreak;
 use crate::{
     crypto,
     db::{self, Db},
@@ -34,6 +35,11 @@ pub struct ProcessSettings {
     pub ballot: BallotRules,
     pub counting_rule: String,
     pub score_threshold: Option<i64>,
+    /// How ties are broken (see `ties`).
+    pub tie_break: TieBreak,
+    /// The seed of a `lot`, drawn when the rule is first chosen and
+    /// published with the results; `None` otherwise.
+    pub tie_seed: Option<String>,
     pub show_running_totals: bool,
     pub dates: PhaseDates,
 }
@@ -91,7 +97,7 @@ impl Process {
 const PROCESS_COLUMNS: &str = "id, title, description, area_code, budget_pence, currency, minimum_age, \
      ballot_type, max_choices, max_total_cost_pence, points_total, counting_rule, score_threshold, \
      show_running_totals, proposals_open_at, review_starts_at, voting_opens_at, voting_closes_at, \
-     delivery_starts_at, sealed_at";
+     delivery_starts_at, sealed_at, tie_break, tie_seed";
 
 fn process_from(row: &AnyRow) -> StoreResult<Process> {
     let kind: String = row.try_get("ballot_type")?;
@@ -119,6 +125,13 @@ fn process_from(row: &AnyRow) -> StoreResult<Process> {
             ballot,
             counting_rule: row.try_get("counting_rule")?,
             score_threshold: row.try_get("score_threshold")?,
+            tie_break: {
+                let key: String = row.try_get("tie_break")?;
+                TieBreak::parse(&key).ok_or_else(|| {
+                    StoreError::invalid("pb_processes.tie_break", format!("unknown rule {key:?}"))
+                })?
+            },
+            tie_seed: row.try_get("tie_seed")?,
             show_running_totals: row.try_get::<i64, _>("show_running_totals")? != 0,
             dates: PhaseDates {
                 proposals_open_at: row.try_get("proposals_open_at")?,
@@ -159,8 +172,8 @@ pub async fn insert_process(
         "INSERT INTO pb_processes (title, description, area_code, budget_pence, currency, minimum_age, \
          ballot_type, max_choices, max_total_cost_pence, points_total, counting_rule, score_threshold, \
          show_running_totals, proposals_open_at, review_starts_at, voting_opens_at, voting_closes_at, \
-         delivery_starts_at, ballot_salt, sealed_at, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+         delivery_starts_at, ballot_salt, sealed_at, created_by, created_at, tie_break, tie_seed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) \
          RETURNING id",
     )
     .bind(&settings.title)
@@ -185,6 +198,8 @@ pub async fn insert_process(
     .bind(sealed.then_some(now))
     .bind(created_by)
     .bind(now)
+    .bind(settings.tie_break.key())
+    .bind(seed_for(settings))
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = row.try_get("id")?;
@@ -214,6 +229,13 @@ pub async fn run_by(db: &Db, id: i64) -> StoreResult<Option<Option<i64>>> {
     Ok(row.map(|(organisation,)| organisation))
 }
 
+/// The seed a process's lot is drawn from: the one it has, or a new one
+/// when its rule is `lot` (a process that keeps its rule keeps its seed).
+fn seed_for(settings: &ProcessSettings) -> Option<String> {
+    (settings.tie_break == TieBreak::Lot)
+        .then(|| settings.tie_seed.clone().unwrap_or_else(crypto::random_token))
+}
+
 /// Replaces a process's settings.
 pub async fn update_process(db: &Db, id: i64, settings: &ProcessSettings) -> StoreResult<()> {
     let (max_choices, max_total_cost, points_total) = settings.ballot.columns();
@@ -222,8 +244,9 @@ pub async fn update_process(db: &Db, id: i64, settings: &ProcessSettings) -> Sto
         "UPDATE pb_processes SET title = $1, description = $2, area_code = $3, budget_pence = $4, \
          minimum_age = $5, ballot_type = $6, max_choices = $7, max_total_cost_pence = $8, points_total = $9, \
          counting_rule = $10, score_threshold = $11, show_running_totals = $12, proposals_open_at = $13, \
-         review_starts_at = $14, voting_opens_at = $15, voting_closes_at = $16, delivery_starts_at = $17 \
-         WHERE id = $18",
+         review_starts_at = $14, voting_opens_at = $15, voting_closes_at = $16, delivery_starts_at = $17, \
+         tie_break = $18, tie_seed = CASE WHEN $18 = 'lot' THEN COALESCE(tie_seed, $19) END \
+         WHERE id = $20",
     )
     .bind(&settings.title)
     .bind(&settings.description)
@@ -242,6 +265,8 @@ pub async fn update_process(db: &Db, id: i64, settings: &ProcessSettings) -> Sto
     .bind(d.voting_opens_at)
     .bind(d.voting_closes_at)
     .bind(d.delivery_starts_at)
+    .bind(settings.tie_break.key())
+    .bind(seed_for(settings))
     .bind(id)
     .execute(db.pool())
     .await?;
@@ -358,6 +383,9 @@ pub struct Proposal {
     pub merged_into: Option<i64>,
     pub submitted_at: i64,
     pub external_id: Option<String>,
+    /// The outcome an imported file published for it (`selected`): 2 or
+    /// more means funded outside the counting rule.
+    pub published_selected: Option<i64>,
 }
 
 impl Proposal {
@@ -420,9 +448,23 @@ pub async fn insert_proposal(
     .try_get("id").map_err(Into::into)
 }
 
+/// Keeps the outcome an imported file published for a proposal.
+pub async fn set_published_selected(
+    conn: &mut sqlx::AnyConnection,
+    proposal_id: i64,
+    selected: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE pb_proposals SET published_selected = $1 WHERE id = $2")
+        .bind(selected)
+        .bind(proposal_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 const PROPOSAL_COLUMNS: &str = "p.id, p.process_id, p.title, p.description, p.location, p.category_id, \
      c.name AS category, p.estimated_cost_pence, p.revised_cost_pence, p.channel, p.status, p.review_reason, \
-     p.merged_into, p.submitted_at, p.external_id";
+     p.merged_into, p.submitted_at, p.external_id, p.published_selected";
 
 fn proposal_from(row: &AnyRow) -> StoreResult<Proposal> {
     Ok(Proposal {
@@ -443,6 +485,7 @@ fn proposal_from(row: &AnyRow) -> StoreResult<Proposal> {
         merged_into: row.try_get("merged_into")?,
         submitted_at: row.try_get("submitted_at")?,
         external_id: row.try_get("external_id")?,
+        published_selected: row.try_get("published_selected")?,
     })
 }
 

@@ -121,8 +121,8 @@ pub struct ReferralList {
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
 pub struct ReferralPageQuery {
-    /// From 1; 1 when left out.
-    #[param(value_type = Option<i64>, minimum = 1)]
+    /// From 1 to 1,000,000; 1 when left out.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// 1 to 200; 50 when left out.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]

@@ -20,7 +20,7 @@ use coprod_engine::business_case::{
 use serde::Deserialize;
 
 use super::{
-    numbers::{self, for_input, percent, pounds, two_decimals},
+    numbers::{self, for_input, money_for_input, percent, percent_for_input, pounds, two_decimals},
     scope,
     store::{
         cases,
@@ -98,15 +98,15 @@ impl CaseForm {
         let mut fields = BTreeMap::new();
         let inputs = &case.inputs;
         for (name, value) in [
-            ("money", for_input(inputs.money)),
+            ("money", money_for_input(inputs.money)),
             ("staff_hours", for_input(inputs.staff_hours)),
-            ("staff_hourly_cost", for_input(inputs.staff_hourly_cost)),
+            ("staff_hourly_cost", money_for_input(inputs.staff_hourly_cost)),
             ("volunteer_hours", for_input(inputs.volunteer_hours)),
             (
                 "volunteer_hourly_value",
-                for_input(inputs.volunteer_hourly_value),
+                money_for_input(inputs.volunteer_hourly_value),
             ),
-            ("discount_rate", for_input(case.discount_rate * 100.0)),
+            ("discount_rate", percent_for_input(case.discount_rate)),
         ] {
             fields.insert(name.to_owned(), value);
         }
@@ -114,13 +114,13 @@ impl CaseForm {
             let values = [
                 outcome.description.clone(),
                 for_input(outcome.quantity),
-                for_input(outcome.proxy.value),
+                money_for_input(outcome.proxy.value),
                 outcome.proxy.source.clone(),
                 outcome.proxy.price_year.to_string(),
-                for_input(outcome.deadweight * 100.0),
-                for_input(outcome.displacement * 100.0),
-                for_input(outcome.attribution * 100.0),
-                for_input(outcome.drop_off * 100.0),
+                percent_for_input(outcome.deadweight),
+                percent_for_input(outcome.displacement),
+                percent_for_input(outcome.attribution),
+                percent_for_input(outcome.drop_off),
                 outcome.duration_years.to_string(),
             ];
             for (part, value) in values.into_iter().enumerate() {
@@ -137,11 +137,11 @@ impl CaseForm {
         let mut fields = BTreeMap::new();
         fields.insert(
             "discount_rate".to_owned(),
-            for_input(DEFAULT_DISCOUNT_RATE * 100.0),
+            percent_for_input(DEFAULT_DISCOUNT_RATE),
         );
         fields.insert(
             "volunteer_hourly_value".to_owned(),
-            for_input(DEFAULT_VOLUNTEER_HOURLY_VALUE),
+            money_for_input(DEFAULT_VOLUNTEER_HOURLY_VALUE),
         );
         Self { fields, rows: 1 }
     }
@@ -153,9 +153,12 @@ impl CaseForm {
     /// Reads every field; blank outcome rows are skipped. Problems are
     /// named against the field that has them.
     fn parse(&self, shell: &Shell, errors: &mut FieldErrors) -> Option<BusinessCase> {
-        let number = |field: &str, errors: &mut FieldErrors| -> f64 {
+        let cleaned = |field: &str| -> String {
             let raw = self.value(field).trim().replace([',', '£'], "");
-            let raw = raw.strip_suffix('%').unwrap_or(&raw).trim().to_owned();
+            raw.strip_suffix('%').unwrap_or(&raw).trim().to_owned()
+        };
+        let number = |field: &str, errors: &mut FieldErrors| -> f64 {
+            let raw = cleaned(field);
             if raw.is_empty() {
                 return 0.0;
             }
@@ -166,6 +169,12 @@ impl CaseForm {
                     f64::NAN
                 }
             }
+        };
+        // A percentage as the fraction nearest its decimal digits: `3.5`
+        // is kept as 0.035 exactly as typed, not as 3.5 / 100.
+        let percentage = |field: &str, errors: &mut FieldErrors| -> f64 {
+            let value = number(field, errors);
+            numbers::fraction_of_percent(&cleaned(field)).unwrap_or(value / 100.0)
         };
         let whole = |field: &str, errors: &mut FieldErrors| -> Option<u32> {
             let raw = self.value(field).trim();
@@ -184,7 +193,7 @@ impl CaseForm {
             volunteer_hours: number("volunteer_hours", errors),
             volunteer_hourly_value: number("volunteer_hourly_value", errors),
         };
-        let discount_rate = number("discount_rate", errors) / 100.0;
+        let discount_rate = percentage("discount_rate", errors);
         let mut outcomes = Vec::new();
         let mut rows_used = Vec::new();
         for row in 0..self.rows.min(MAX_OUTCOMES) {
@@ -202,10 +211,10 @@ impl CaseForm {
                     source: self.value(&f(3)).trim().to_owned(),
                     price_year: year.and_then(|y| u16::try_from(y).ok()).unwrap_or(0),
                 },
-                deadweight: number(&f(5), errors) / 100.0,
-                displacement: number(&f(6), errors) / 100.0,
-                attribution: number(&f(7), errors) / 100.0,
-                drop_off: number(&f(8), errors) / 100.0,
+                deadweight: percentage(&f(5), errors),
+                displacement: percentage(&f(6), errors),
+                attribution: percentage(&f(7), errors),
+                drop_off: percentage(&f(8), errors),
                 duration_years: duration.unwrap_or(1),
             });
             rows_used.push(row);

@@ -43,20 +43,98 @@ fn find(path: &str) -> Option<EmbeddedFile> {
     }
 }
 
-/// Serves `/assets/{*path}` with a long cache life: the files change only
-/// with the binary.
-pub async fn serve(Path(path): Path<String>) -> Response {
-    match find(&path) {
-        Some(file) => (
-            [
-                (header::CONTENT_TYPE, file.metadata.mimetype().to_owned()),
-                (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
-            ],
-            file.data,
-        )
-            .into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
+/// How many hex digits of a file's SHA-256 its hashed name carries.
+const HASH_DIGITS: usize = 12;
+
+/// How long a browser keeps a file asked for by its plain name: such names
+/// are used only by relative references inside other files (a stylesheet's
+/// images), which change only with the binary.
+const PLAIN_NAME_CACHE: &str = "public, max-age=86400";
+
+/// A file asked for by its hashed name never changes.
+const HASHED_NAME_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// The start of a file's SHA-256, in hex.
+fn hash_of(file: &EmbeddedFile) -> String {
+    hex::encode(file.metadata.sha256_hash())[..HASH_DIGITS].to_owned()
+}
+
+/// `css/design-system.min.css` with `hash` before its last extension:
+/// `css/design-system.min.0123456789ab.css`.
+fn hashed_name(path: &str, hash: &str) -> String {
+    let (folder, name) = path.rsplit_once('/').map_or(("", path), |(f, n)| (f, n));
+    let name = match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
+        None => format!("{name}.{hash}"),
+    };
+    if folder.is_empty() {
+        name
+    } else {
+        format!("{folder}/{name}")
     }
+}
+
+/// The address of the embedded file at `path` (under `/assets/`), named by
+/// its content, so that it can be kept for a year: a new version of the
+/// file has a new name. A path that is not embedded keeps its plain name
+/// (and will be answered with 404).
+pub fn url(path: &str) -> String {
+    let (path, fragment) = path.split_once('#').map_or((path, None), |(p, f)| (p, Some(f)));
+    let name = find(path).map_or_else(|| path.to_owned(), |file| hashed_name(path, &hash_of(&file)));
+    match fragment {
+        Some(fragment) => format!("/assets/{name}#{fragment}"),
+        None => format!("/assets/{name}"),
+    }
+}
+
+/// The plain path of a hashed name and the hash it carries, if it has one.
+fn unhashed(path: &str) -> Option<(String, &str)> {
+    let (folder, name) = path.rsplit_once('/').map_or(("", path), |(f, n)| (f, n));
+    let (rest, extension) = name.rsplit_once('.')?;
+    let (stem, hash) = match rest.rsplit_once('.') {
+        Some((stem, hash)) => (Some(stem), hash),
+        // `name.hash` without an extension.
+        None => (None, extension),
+    };
+    if hash.len() != HASH_DIGITS || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let plain = match stem {
+        Some(stem) => format!("{stem}.{extension}"),
+        None => rest.to_owned(),
+    };
+    Some((
+        if folder.is_empty() {
+            plain
+        } else {
+            format!("{folder}/{plain}")
+        },
+        hash,
+    ))
+}
+
+/// Serves `/assets/{*path}`: by hashed name (as pages refer to them) for a
+/// year, marked immutable; by plain name (as relative references inside
+/// the files do) for a day. A hashed name whose hash is not the file's is
+/// not found, so no cache keeps the wrong content under it.
+pub async fn serve(Path(path): Path<String>) -> Response {
+    let (file, cache) = match find(&path) {
+        Some(file) => (file, PLAIN_NAME_CACHE),
+        None => match unhashed(&path)
+            .and_then(|(plain, hash)| find(&plain).filter(|f| hash_of(f) == hash))
+        {
+            Some(file) => (file, HASHED_NAME_CACHE),
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
+    };
+    (
+        [
+            (header::CONTENT_TYPE, file.metadata.mimetype().to_owned()),
+            (header::CACHE_CONTROL, cache.to_owned()),
+        ],
+        file.data,
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -88,5 +166,19 @@ mod tests {
         assert!(find("leaflet/leaflet.js.map").is_none());
         assert!(find("leaflet/css/design-system.min.css").is_none());
         assert!(find("coprod/../package.json").is_none());
+    }
+
+    #[test]
+    fn hashed_names_carry_the_content_hash_and_lead_back_to_the_file() {
+        let stylesheet = url("css/design-system.min.css");
+        let name = stylesheet.strip_prefix("/assets/").unwrap();
+        let (plain, hash) = unhashed(name).unwrap();
+        assert_eq!(plain, "css/design-system.min.css");
+        assert_eq!(hash, hash_of(&find(&plain).unwrap()));
+        assert!(name.starts_with("css/design-system.min.") && name.ends_with(".css"));
+        let icons = url("images/icons/icons.stack.svg#search");
+        assert!(icons.ends_with(".svg#search"), "{icons}");
+        assert_eq!(unhashed("leaflet/leaflet.js"), None);
+        assert_eq!(url("no/such.css"), "/assets/no/such.css");
     }
 }

@@ -1,5 +1,7 @@
 //! The JSON API shell, the `OpenAPI` document, metrics and headers.
 
+use utoipa::OpenApi as _;
+
 use crate::support::TestApp;
 use axum::http::{StatusCode, header};
 use coprod_server::{
@@ -167,6 +169,41 @@ async fn the_openapi_document_is_stable() {
     let document: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(document["openapi"], "3.1.0");
     insta::assert_json_snapshot!("openapi", document);
+}
+
+/// Every API route the server answers is an operation of the document,
+/// with the same method, and the document describes nothing the server
+/// does not answer.
+#[tokio::test]
+async fn every_api_route_is_in_the_openapi_document() {
+    let document = serde_json::to_value(coprod_server::api::openapi::ApiDoc::openapi()).unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    let routes: std::collections::BTreeSet<(String, String)> = coprod_server::app::all_routes()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/"))
+        .map(|r| (r.method.as_str().to_lowercase(), r.path.to_owned()))
+        .collect();
+    let mut missing = Vec::new();
+    for (method, path) in &routes {
+        if paths.get(path).and_then(|item| item.get(method)).is_none() {
+            missing.push(format!("{method} {path}"));
+        }
+    }
+    assert!(missing.is_empty(), "not in /api/openapi.json: {missing:?}");
+    let described: std::collections::BTreeSet<(String, String)> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| ["get", "put", "post", "delete", "patch"].contains(&k.as_str()))
+                .map(|method| (method.clone(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let extra: Vec<_> = described.difference(&routes).collect();
+    assert!(extra.is_empty(), "described but not served: {extra:?}");
+    assert!(routes.iter().any(|(_, p)| p.starts_with("/api/hsds/")));
 }
 
 #[tokio::test]

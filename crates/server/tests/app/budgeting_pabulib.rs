@@ -27,17 +27,29 @@ const FILES: &[&str] = &[
     "Poland_Wroclaw_2018_Rejon_nr_8_750.pb",
 ];
 
+/// Elections written for the engine's tests: a project funded outside the
+/// counting rule (`selected` 2), and ties the PROJECTS order decides under
+/// greedy and under equal shares.
+const WRITTEN: &[&str] = &[
+    "funded_outside_the_rule.pb",
+    "ties_follow_the_projects_order.pb",
+    "equal_shares_ties_follow_the_projects_order.pb",
+];
+
 fn shared(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/pabulib")
-        .join(name);
+    let folder = if WRITTEN.contains(&name) {
+        "../engine/tests/engine/pabulib"
+    } else {
+        "../../../shared/data/pabulib"
+    };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(folder).join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 async fn imported_elections_count_as_the_cities_did(backend: Backend) {
     let app = TestApp::new(backend).await;
     let db = &app.state.db;
-    for name in FILES {
+    for name in FILES.iter().chain(WRITTEN) {
         let election = engine::read(&shared(name)).unwrap();
         let imported = pabulib::import(db, &election, name).await.unwrap();
         assert_eq!(imported.projects, election.projects.len(), "{name}");
@@ -80,7 +92,7 @@ async fn imported_elections_count_as_the_cities_did(backend: Backend) {
         let published: BTreeSet<String> = election
             .projects
             .iter()
-            .filter(|p| p.selected == Some(true))
+            .filter(|p| p.funded_by_rule() == Some(true))
             .map(|p| p.id.clone())
             .collect();
         if election.projects.iter().any(|p| p.selected.is_some()) {
@@ -100,11 +112,48 @@ async fn imported_elections_count_as_the_cities_did(backend: Backend) {
         let marked: BTreeSet<String> = again
             .projects
             .iter()
-            .filter(|p| p.selected == Some(true))
+            .filter(|p| p.funded_by_rule() == Some(true))
             .map(|p| p.id.clone())
             .collect();
         assert_eq!(marked, funded, "{name}: the export marks what was funded");
+        // A project funded outside the rule keeps its mark.
+        for (before, after) in election.projects.iter().zip(&again.projects) {
+            if before.funded_outside_rule() {
+                assert_eq!(after.selected, before.selected, "{name}: {}", before.id);
+            }
+        }
     }
+}
+
+async fn the_results_show_projects_funded_outside_the_rule_and_how_ties_go(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let db = &app.state.db;
+    let election = engine::read(&shared("funded_outside_the_rule.pb")).unwrap();
+    let imported = pabulib::import(db, &election, "outside").await.unwrap();
+    let process = store::find_process(db, imported.process_id)
+        .await
+        .unwrap()
+        .unwrap();
+    counting::count_and_publish(db, &process, None, None)
+        .await
+        .unwrap();
+    let page = app
+        .client()
+        .get(&format!("/budgeting/{}/results", process.id))
+        .await;
+    assert_eq!(page.status, axum::http::StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("In the order the imported file lists its projects"),
+        "{}",
+        page.body
+    );
+    let bulbs = page.body.find("Bulbs for the square <strong").unwrap();
+    let section = &page.body[bulbs..];
+    assert!(section.contains("Funded outside the counting rule"), "{section}");
+    assert!(section.contains("marked 2 in its selected column"), "{section}");
+    // Only that project carries the mark.
+    assert_eq!(page.body.matches("marked 2 in its selected column").count(), 1);
 }
 
 async fn a_file_that_cannot_be_kept_exactly_stores_nothing(backend: Backend) {
@@ -144,6 +193,7 @@ async fn an_open_vote_cannot_be_exported(backend: Backend) {
 
 on_both_backends!(
     imported_elections_count_as_the_cities_did,
+    the_results_show_projects_funded_outside_the_rule_and_how_ties_go,
     a_file_that_cannot_be_kept_exactly_stores_nothing,
     an_open_vote_cannot_be_exported,
 );

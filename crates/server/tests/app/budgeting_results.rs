@@ -73,6 +73,69 @@ async fn close_and_count(organiser: &mut Client, process: i64) {
     assert_eq!(counted.location(), format!("/budgeting/{process}/results"));
 }
 
+/// Three projects with one vote each (£6,000, £3,000 and £2,000 of £10,000):
+/// the tie decides, by the rule the organiser chose, shown with the results.
+async fn ties_go_by_the_rule_the_organiser_chose(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    with_postcodes(&app).await;
+    let token = api_token(&app).await;
+    let mut organiser = app.as_role(Role::Manager).await;
+    for rule in ["lower_cost", "lot"] {
+        let (process, [benches, lights, bins]) =
+            voting_process(&app, &mut organiser, &[("tie_break", rule)]).await;
+        online_ballots(&app, process, &[&[benches, lights, bins]]).await;
+        close_and_count(&mut organiser, process).await;
+        let (_, results) = api(
+            &app,
+            &token,
+            &format!("/api/v1/budgeting/processes/{process}/results"),
+        )
+        .await;
+        let funded: Vec<i64> = results["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["funded"] == true)
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        let page = app
+            .client()
+            .get(&format!("/budgeting/{process}/results"))
+            .await;
+        if rule == "lower_cost" {
+            assert_eq!(funded, [bins, lights], "the cheaper first");
+            assert!(page.body.contains("The cheaper project first"), "{}", page.body);
+        } else {
+            let settings = coprod_server::budgeting::store::find_process(&app.state.db, process)
+                .await
+                .unwrap()
+                .unwrap()
+                .settings;
+            let seed = settings.tie_seed.unwrap();
+            assert!(seed.len() >= 16);
+            assert!(
+                page.body
+                    .contains(&format!("By drawing lots with the published seed {seed}")),
+                "{}",
+                page.body
+            );
+            // Anyone can draw the lots again from the seed and count.
+            let costs = [(benches, 6000), (lights, 3000), (bins, 2000)];
+            let mut drawn = costs.to_vec();
+            drawn.sort_by_key(|(id, _)| coprod_server::budgeting::ties::lot(&seed, *id));
+            let mut left = 10_000;
+            let mut expected = Vec::new();
+            for (id, cost) in drawn {
+                if cost <= left {
+                    left -= cost;
+                    expected.push(id);
+                }
+            }
+            assert_eq!(funded, expected);
+        }
+    }
+}
+
 async fn a_greedy_count_funds_by_votes_and_explains_each_project(backend: Backend) {
     let app = TestApp::new(backend).await;
     with_postcodes(&app).await;
@@ -113,8 +176,9 @@ async fn a_greedy_count_funds_by_votes_and_explains_each_project(backend: Backen
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "counted once");
     assert_eq!(app.count("pb_counts").await, 1);
 
-    // Benches (£6,000, 3 votes) then lights (£3,000, 2 votes) fit in
-    // £10,000; bins (£2,000, 2 votes) come third with £1,000 left.
+    // Benches (£6,000, 3 votes) fit in £10,000; lights (£3,000) and bins
+    // (£2,000) tie on 2 votes, and the process breaks ties by lower cost:
+    // bins fit, and lights come third with £2,000 left.
     let page = app
         .client()
         .get(&format!("/budgeting/{process}/results"))
@@ -126,7 +190,7 @@ async fn a_greedy_count_funds_by_votes_and_explains_each_project(backend: Backen
         "Funded: it was number 1 by score (3 votes), and its cost of £6,000 fitted in the £10,000 still left."
     ));
     assert!(body.contains(
-        "Not funded: it was number 3 by score (2 votes), but only £1,000 was left when its turn came, less than its cost of £2,000."
+        "Not funded: it was number 3 by score (2 votes), but only £2,000 was left when its turn came, less than its cost of £3,000."
     ));
     assert!(
         body.contains("<td>Online</td><td>3</td><td>75%</td>"),
@@ -138,7 +202,8 @@ async fn a_greedy_count_funds_by_votes_and_explains_each_project(backend: Backen
         body.contains("The figures in the chart"),
         "with its data beside it"
     );
-    assert!(body.contains("£9,000"), "spent");
+    assert!(body.contains("£8,000"), "spent");
+    assert!(body.contains("The cheaper project first"), "the tie rule");
 
     let (status, results) = api(
         &app,
@@ -147,7 +212,7 @@ async fn a_greedy_count_funds_by_votes_and_explains_each_project(backend: Backen
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(results["spent_pence"], 900_000);
+    assert_eq!(results["spent_pence"], 800_000);
     assert_eq!(results["ballots"], 4);
     let funded: Vec<i64> = results["projects"]
         .as_array()
@@ -156,11 +221,11 @@ async fn a_greedy_count_funds_by_votes_and_explains_each_project(backend: Backen
         .filter(|p| p["funded"] == true)
         .map(|p| p["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(funded, [benches, lights]);
+    assert_eq!(funded, [benches, bins]);
     let third = &results["projects"][2];
-    assert_eq!(third["id"], bins);
+    assert_eq!(third["id"], lights);
     assert_eq!(third["reasons"][0]["kind"], "did_not_fit");
-    assert_eq!(third["reasons"][0]["left_before_pence"], 100_000);
+    assert_eq!(third["reasons"][0]["left_before_pence"], 200_000);
     assert_eq!(results["turnout"][1]["channel"], "paper");
     let text = results.to_string();
     assert!(!text.contains("@example.org"), "no voter is named");
@@ -566,6 +631,7 @@ async fn every_ballot_stored_is_counted_even_when_entered_during_the_count(backe
 }
 
 on_both_backends!(
+    ties_go_by_the_rule_the_organiser_chose,
     every_ballot_stored_is_counted_even_when_entered_during_the_count,
     a_greedy_count_funds_by_votes_and_explains_each_project,
     equal_shares_explain_who_paid,

@@ -35,6 +35,7 @@ mod jobs;
 mod listings;
 mod listings_api;
 mod organisation_access;
+mod page_weight;
 mod people;
 mod places;
 mod privacy;

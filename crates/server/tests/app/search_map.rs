@@ -173,11 +173,13 @@ async fn every_place_of_each_result_with_coordinates_is_on_a_pin_in_result_order
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("6 services found"), "{}", reply.body);
     let data = map_data(&reply.body).expect("a map is offered");
-    assert!(
-        reply
-            .body
-            .contains("<script src=\"/assets/coprod/search-map.js\" defer></script>")
+    // By its content-hashed name.
+    let script = format!(
+        "<script src=\"{}\" defer></script>",
+        coprod_server::web::assets::url("coprod/search-map.js")
     );
+    assert!(script.contains("/assets/coprod/search-map."));
+    assert!(reply.body.contains(&script), "{}", reply.body);
     assert!(
         reply
             .body

@@ -182,6 +182,16 @@ async fn an_initiative_is_mapped_costed_rated_and_chartered(backend: Backend) {
     // PV = 400 ∕ 1.035 + 360 ∕ 1.035² = 386.47 + 336.06 = 722.54.
     // SROI = 722.54 ∕ 700 = 1.03; net value 22.54.
     let page = manager.get(&case_path).await;
+    // Rates and money come back as the decimals typed, never as the
+    // binary fractions in between (3.5 ∕ 100 × 100 is 3.5000000000000004).
+    for typed in [
+        "name=\"discount_rate\" value=\"3.5\"",
+        "value=\"12.60\"",
+        "value=\"20\"",
+    ] {
+        assert!(page.body.contains(typed), "{typed} missing from {}", page.body);
+    }
+    assert!(!page.body.contains("0000000"), "{}", page.body);
     for shown in [
         "£700.00", "£400.00", "£360.00", "£722.54", "£22.54", "1.03", "£386.47", "£336.06",
     ] {
