@@ -17,6 +17,8 @@ pub mod export;
 mod pages;
 /// Retention periods, applied by the daily housekeeping.
 pub mod retention;
+/// The SQL of all of the above.
+pub mod store;
 /// Whose data: finding a person by email, account or coordination record.
 pub mod subject;
 

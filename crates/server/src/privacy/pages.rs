@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::{
     consent::{self, Consent, LawfulBasis, NewConsent, RecordKind, Withdrawn},
     export::{self, Requester},
+    store::consents as consent_store,
     subject::{self, Found, Subject},
 };
 use crate::{
@@ -38,15 +39,6 @@ fn base(subject: &Subject) -> String {
         Subject::Person(id) => format!("/coordination/people/{id}"),
         Subject::Account(id) => format!("/admin/people/{id}"),
         Subject::Email(_) => "/admin/people".to_owned(),
-    }
-}
-
-/// The audit event's subject for a person.
-fn about<'a>(event: Event<'a>, found: &Found) -> Event<'a> {
-    match (found.account_id, found.person_id) {
-        (Some(account), _) => event.subject("account", account),
-        (None, Some(person)) => event.subject("coordination_person", person),
-        (None, None) => event,
     }
 }
 
@@ -116,12 +108,8 @@ async fn coordinates_for(
     let Some(person) = person else {
         return Ok(false);
     };
-    let holder: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT organisation_id FROM coordination_people WHERE id = $1")
-            .bind(person)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(holder.is_some_and(|(organisation,)| user.may(COORDINATING_ROLES, organisation)))
+    let holder = crate::coordination::store::people::find(conn, person).await?;
+    Ok(holder.is_some_and(|p| user.may(COORDINATING_ROLES, p.organisation_id)))
 }
 
 /// Withdraws a consent: the person's own (online), or, recorded by staff,
@@ -138,16 +126,9 @@ pub async fn withdraw(
         .await?
         .ok_or(AppError::NotFound)?;
     let me = subject::resolve(&mut tx, &Subject::Account(user.account_id)).await?;
-    let own_star = if held.record_kind == RecordKind::PersonalStar.as_str() {
-        let person: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT person_account_id FROM star_person_stars WHERE id = $1")
-                .bind(held.record_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        person.and_then(|(a,)| a) == Some(user.account_id)
-    } else {
-        false
-    };
+    let own_star = held.record_kind == RecordKind::PersonalStar.as_str()
+        && consent_store::star_person_account(&mut tx, held.record_id).await?
+            == Some(user.account_id);
     let own = own_star
         || held.account_id == Some(user.account_id)
         || (held.coordination_person_id.is_some()
@@ -228,11 +209,9 @@ async fn staff_page(
     let consents = consent::for_person(&mut tx, found.account_id, found.person_id).await?;
     audit::record_in(
         &mut tx,
-        about(
-            Event::new(Action::PersonRead, Some(user.account_id), ip),
-            &found,
-        )
-        .detail("privacy page"),
+        found
+            .audit_subject(Event::new(Action::PersonRead, Some(user.account_id), ip))
+            .detail("privacy page"),
     )
     .await?;
     tx.commit().await?;
@@ -371,11 +350,9 @@ async fn record(
     .await?;
     audit::record_in(
         &mut tx,
-        about(
-            Event::new(Action::ConsentGiven, Some(user.account_id), &ip),
-            &found,
-        )
-        .detail(format!("{} by {}", kind.as_str(), channel.as_str())),
+        found
+            .audit_subject(Event::new(Action::ConsentGiven, Some(user.account_id), &ip))
+            .detail(format!("{} by {}", kind.as_str(), channel.as_str())),
     )
     .await?;
     tx.commit().await?;
