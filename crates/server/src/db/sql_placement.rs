@@ -35,10 +35,6 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
     ("coordination/notify.rs", "later pass"),
     ("coordination/views.rs", "later pass"),
     ("coordination/workflow.rs", "later pass"),
-    (
-        "referrals/demo.rs",
-        "demo data written straight in; to move into referrals/store.rs",
-    ),
 ];
 
 /// Whether SQL may live at this path (relative to `src/`).
