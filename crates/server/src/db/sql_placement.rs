@@ -28,23 +28,13 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
     // in all but name; they move into `budgeting/store/` whole.
     ("budgeting/ballot_box.rs", "ballots, voter keys and sealing"),
     ("budgeting/counting.rs", "storing and reading a count"),
-    // Coordination and privacy are converted in a later pass, together
+    // Coordination is converted in a later pass, together
     // with their error types (still built on sqlx::Error).
     ("coordination/days.rs", "later pass"),
     ("coordination/matcher.rs", "later pass"),
     ("coordination/notify.rs", "later pass"),
     ("coordination/views.rs", "later pass"),
     ("coordination/workflow.rs", "later pass"),
-    ("privacy/consent.rs", "later pass"),
-    ("privacy/erase.rs", "later pass"),
-    ("privacy/export.rs", "later pass"),
-    (
-        "referrals/demo.rs",
-        "demo data written straight in; to move into referrals/store.rs",
-    ),
-    ("privacy/pages.rs", "later pass"),
-    ("privacy/retention.rs", "later pass"),
-    ("privacy/subject.rs", "later pass"),
 ];
 
 /// Whether SQL may live at this path (relative to `src/`).

@@ -5,9 +5,11 @@
 //! Withdrawing stops processing for that purpose ([`withdraw`] says what
 //! each kind of record does on withdrawal).
 
-use sqlx::{AnyConnection, Row, any::AnyRow};
+use sqlx::AnyConnection;
 
-use crate::coordination::model::Channel;
+use super::store::consents as store;
+pub use super::store::consents::{find, for_person, give};
+use crate::{coordination::model::Channel, db::StoreResult};
 
 /// The kinds of record about a person that the register covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +97,7 @@ impl LawfulBasis {
 }
 
 /// One row of the register, as pages and exports show it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct Consent {
     pub id: i64,
     pub account_id: Option<i64>,
@@ -144,81 +146,6 @@ pub struct NewConsent<'a> {
     pub channel: Channel,
 }
 
-const SELECT: &str = "SELECT id, account_id, coordination_person_id, record_kind, record_id, purpose, \
-     lawful_basis, given_at, given_by, given_channel, withdrawn_at, withdrawn_by, withdrawn_channel \
-     FROM consents";
-
-fn from_row(row: &AnyRow) -> Result<Consent, sqlx::Error> {
-    Ok(Consent {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        coordination_person_id: row.try_get("coordination_person_id")?,
-        record_kind: row.try_get("record_kind")?,
-        record_id: row.try_get("record_id")?,
-        purpose: row.try_get("purpose")?,
-        lawful_basis: row.try_get("lawful_basis")?,
-        given_at: row.try_get("given_at")?,
-        given_by: row.try_get("given_by")?,
-        given_channel: row.try_get("given_channel")?,
-        withdrawn_at: row.try_get("withdrawn_at")?,
-        withdrawn_by: row.try_get("withdrawn_by")?,
-        withdrawn_channel: row.try_get("withdrawn_channel")?,
-    })
-}
-
-/// Records a consent inside the caller's transaction.
-pub async fn give(
-    conn: &mut AnyConnection,
-    new: &NewConsent<'_>,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query(
-        "INSERT INTO consents (account_id, coordination_person_id, record_kind, record_id, purpose, \
-         lawful_basis, given_at, given_by, given_channel) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         RETURNING id",
-    )
-    .bind(new.account_id)
-    .bind(new.coordination_person_id)
-    .bind(new.record_kind.as_str())
-    .bind(new.record_id)
-    .bind(new.purpose)
-    .bind(new.lawful_basis.as_str())
-    .bind(now)
-    .bind(new.given_by)
-    .bind(new.channel.as_str())
-    .fetch_one(conn)
-    .await?;
-    row.try_get("id")
-}
-
-pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<Consent>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
-/// Every consent about a person: those naming their account or their
-/// coordination record, and those of the personal stars about them.
-pub async fn for_person(
-    conn: &mut AnyConnection,
-    account_id: Option<i64>,
-    person_id: Option<i64>,
-) -> Result<Vec<Consent>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
-        "{SELECT} WHERE account_id = $1 OR coordination_person_id = $2 \
-         OR (record_kind = 'personal_star' AND record_id IN \
-             (SELECT id FROM star_person_stars WHERE person_account_id = $1)) \
-         ORDER BY given_at, id"
-    ))
-    .bind(account_id)
-    .bind(person_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(from_row).collect()
-}
-
 /// What withdrawing a consent did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Withdrawn {
@@ -253,19 +180,8 @@ pub async fn withdraw(
     by: Option<i64>,
     channel: Channel,
     now: i64,
-) -> Result<Withdrawn, sqlx::Error> {
-    let changed = sqlx::query(
-        "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2, withdrawn_channel = $3 \
-         WHERE id = $4 AND withdrawn_at IS NULL",
-    )
-    .bind(now)
-    .bind(by)
-    .bind(channel.as_str())
-    .bind(consent.id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if changed == 0 {
+) -> StoreResult<Withdrawn> {
+    if !store::mark_withdrawn(conn, consent.id, by, channel, now).await? {
         return Ok(Withdrawn::Already);
     }
     if let Some(referral) = crate::referrals::store::for_consent(conn, consent.id).await? {
@@ -274,44 +190,18 @@ pub async fn withdraw(
         crate::referrals::workflow::withdraw_for_consent(conn, &referral, by, channel, now).await?;
         return Ok(Withdrawn::Now);
     }
-    if RecordKind::parse(&consent.record_kind) == Some(RecordKind::Coordination)
-        && let Some(person) = consent.coordination_person_id
-    {
-        sqlx::query(
-            "UPDATE offers SET status = 'withdrawn' WHERE person_id = $1 AND status = 'open'",
-        )
-        .bind(person)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query(
-            "UPDATE help_requests SET status = 'withdrawn' WHERE person_id = $1 AND status = 'open'",
-        )
-        .bind(person)
-        .execute(&mut *conn)
-        .await?;
-    }
-    if RecordKind::parse(&consent.record_kind) == Some(RecordKind::Survey)
-        && let Some(account) = consent.account_id
-    {
-        sqlx::query(
-            "UPDATE survey_responses SET respondent_account_id = NULL, invitation_id = NULL \
-             WHERE respondent_account_id = $1",
-        )
-        .bind(account)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query(
-            "UPDATE survey_invitations SET email = NULL WHERE used_at IS NULL \
-             AND LOWER(email) = (SELECT LOWER(email) FROM accounts WHERE id = $1)",
-        )
-        .bind(account)
-        .execute(&mut *conn)
-        .await?;
+    match RecordKind::parse(&consent.record_kind) {
+        Some(RecordKind::Coordination) => {
+            if let Some(person) = consent.coordination_person_id {
+                store::stop_coordination(conn, person).await?;
+            }
+        }
+        Some(RecordKind::Survey) => {
+            if let Some(account) = consent.account_id {
+                store::stop_surveys(conn, account).await?;
+            }
+        }
+        _ => {}
     }
     Ok(Withdrawn::Now)
 }
-
-/// The SQL condition, on a `star_person_stars` row aliased `p`, that its
-/// consent stands. Every query that reads personal stars uses it.
-pub const PERSONAL_STAR_CONSENT_STANDS: &str = "EXISTS (SELECT 1 FROM consents c \
-     WHERE c.record_kind = 'personal_star' AND c.record_id = p.id AND c.withdrawn_at IS NULL)";

@@ -1,6 +1,5 @@
 use askama::Template;
 use axum::{
-    Extension,
     extract::{Path, State},
     http::StatusCode,
     response::Response,
@@ -9,14 +8,14 @@ use serde::Deserialize;
 
 use super::{
     erase::{self, Eraser, Plan},
-    subject::{self, Found, Subject},
+    pages::{Named, Staff, find},
+    subject::{Found, Subject},
 };
 use crate::{
     access::redirect,
-    accounts::CurrentUser,
     app::AppState,
     error::{AppError, Result},
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
+    web::{FieldErrors, Shell, StrictForm, page, page_with_status},
 };
 
 #[derive(Template)]
@@ -51,11 +50,7 @@ async fn erase_page(
     subject: &Subject,
     errors: FieldErrors,
 ) -> Result<ErasePage> {
-    let mut conn = state.db.pool().acquire().await?;
-    let found = subject::resolve(&mut conn, subject)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
+    let found = find(state, subject).await?;
     let plan = erase::plan(&state.db, &found).await?;
     let (action, back) = paths(subject);
     Ok(ErasePage {
@@ -73,24 +68,13 @@ async fn erase_page(
     })
 }
 
-async fn confirm(state: AppState, shell: Shell, subject: Subject) -> Result<Response> {
-    page(&erase_page(&state, shell, &subject, FieldErrors::default()).await?)
-}
-
-pub async fn confirm_account(
+/// What erasing a person would remove, and the button that does it.
+pub async fn confirm<N: Named>(
     State(state): State<AppState>,
     shell: Shell,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    confirm(state, shell, Subject::Account(id)).await
-}
-
-pub async fn confirm_person(
-    State(state): State<AppState>,
-    shell: Shell,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    confirm(state, shell, Subject::Person(id)).await
+    page(&erase_page(&state, shell, &N::subject(id), FieldErrors::default()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -99,61 +83,35 @@ pub struct EraseForm {
     confirm: String,
 }
 
-async fn run(
-    state: AppState,
-    shell: Shell,
-    user: CurrentUser,
-    ip: String,
-    subject: Subject,
-    form: EraseForm,
+/// Erases a person once the administrator has confirmed it (never
+/// themselves).
+pub async fn erase<N: Named>(
+    staff: Staff,
+    Path(id): Path<i64>,
+    StrictForm(form): StrictForm<EraseForm>,
 ) -> Result<Response> {
+    let subject = N::subject(id);
     if form.confirm != "yes" {
         let mut errors = FieldErrors::default();
-        errors.add("confirm", shell.t("privacy.erase.confirm_error"));
-        let page = erase_page(&state, shell, &subject, errors).await?;
+        errors.add("confirm", staff.shell.t("privacy.erase.confirm_error"));
+        let page = erase_page(&staff.state, staff.shell, &subject, errors).await?;
         return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let mut conn = state.db.pool().acquire().await?;
-    let found = subject::resolve(&mut conn, &subject)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    if found.account_id == Some(user.account_id) {
+    let found = find(&staff.state, &subject).await?;
+    if found.account_id == Some(staff.user.account_id) {
         return Err(AppError::BadRequest {
             key: "privacy.erase.not_yourself",
             field: None,
         });
     }
     erase::erase(
-        &state.db,
+        &staff.state.db,
         &found,
         Eraser {
-            account_id: Some(user.account_id),
-            ip: &ip,
+            account_id: Some(staff.user.account_id),
+            ip: &staff.ip,
         },
     )
     .await?;
     Ok(redirect(&paths(&subject).1))
-}
-
-pub async fn erase_account(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-    StrictForm(form): StrictForm<EraseForm>,
-) -> Result<Response> {
-    run(state, shell, user, ip, Subject::Account(id), form).await
-}
-
-pub async fn erase_person(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-    StrictForm(form): StrictForm<EraseForm>,
-) -> Result<Response> {
-    run(state, shell, user, ip, Subject::Person(id), form).await
 }

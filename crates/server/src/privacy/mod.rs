@@ -17,6 +17,8 @@ pub mod export;
 mod pages;
 /// Retention periods, applied by the daily housekeeping.
 pub mod retention;
+/// The SQL of all of the above.
+pub mod store;
 /// Whose data: finding a person by email, account or coordination record.
 pub mod subject;
 
@@ -25,6 +27,7 @@ use axum::{
     routing::{get, post},
 };
 
+use self::pages::{ByAccount, ByPerson};
 use crate::{
     access::{self, Access, Route},
     coordination::COORDINATORS,
@@ -54,73 +57,73 @@ pub fn routes() -> Vec<Route> {
             Method::GET,
             "/admin/people/{id}/privacy",
             access::ADMIN,
-            get(pages::account_page),
+            get(pages::show::<ByAccount>),
         ),
         Route::new(
             Method::POST,
             "/admin/people/{id}/consents",
             access::ADMIN,
-            post(pages::account_consent),
+            post(pages::record::<ByAccount>),
         ),
         Route::new(
             Method::GET,
             "/admin/people/{id}/export.json",
             access::ADMIN,
-            get(pages::account_export_json),
+            get(pages::export_json::<ByAccount>),
         ),
         Route::new(
             Method::GET,
             "/admin/people/{id}/export",
             access::ADMIN,
-            get(pages::account_export_page),
+            get(pages::export_page::<ByAccount>),
         ),
         Route::new(
             Method::GET,
             "/coordination/people/{id}/privacy",
             COORDINATORS,
-            get(pages::person_page),
+            get(pages::show::<ByPerson>),
         ),
         Route::new(
             Method::POST,
             "/coordination/people/{id}/consents",
             COORDINATORS,
-            post(pages::person_consent),
+            post(pages::record::<ByPerson>),
         ),
         Route::new(
             Method::GET,
             "/coordination/people/{id}/export.json",
             COORDINATORS,
-            get(pages::person_export_json),
+            get(pages::export_json::<ByPerson>),
         ),
         Route::new(
             Method::GET,
             "/coordination/people/{id}/export",
             COORDINATORS,
-            get(pages::person_export_page),
+            get(pages::export_page::<ByPerson>),
         ),
         Route::new(
             Method::GET,
             "/admin/people/{id}/erase",
             access::ADMIN,
-            get(erase_pages::confirm_account),
+            get(erase_pages::confirm::<ByAccount>),
         ),
         Route::new(
             Method::POST,
             "/admin/people/{id}/erase",
             access::ADMIN,
-            post(erase_pages::erase_account),
+            post(erase_pages::erase::<ByAccount>),
         ),
         Route::new(
             Method::GET,
             "/admin/coordination-people/{id}/erase",
             access::ADMIN,
-            get(erase_pages::confirm_person),
+            get(erase_pages::confirm::<ByPerson>),
         ),
         Route::new(
             Method::POST,
             "/admin/coordination-people/{id}/erase",
             access::ADMIN,
-            post(erase_pages::erase_person),
+            post(erase_pages::erase::<ByPerson>),
         ),
     ]
 }

@@ -1,8 +1,8 @@
 use askama::Template;
 use axum::{
     Extension, Json,
-    extract::{Path, State},
-    http::{StatusCode, header},
+    extract::{FromRequestParts, Path, State},
+    http::{StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use coprod_engine::people::LineOfText;
@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::{
     consent::{self, Consent, LawfulBasis, NewConsent, RecordKind, Withdrawn},
     export::{self, Requester},
+    store::consents as consent_store,
     subject::{self, Found, Subject},
 };
 use crate::{
@@ -25,7 +26,8 @@ use crate::{
     web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status},
 };
 
-async fn find(state: &AppState, subject: &Subject) -> Result<Found> {
+/// The person `subject` names, or 404.
+pub(super) async fn find(state: &AppState, subject: &Subject) -> Result<Found> {
     let mut conn = state.db.pool().acquire().await?;
     subject::resolve(&mut conn, subject)
         .await?
@@ -38,15 +40,6 @@ fn base(subject: &Subject) -> String {
         Subject::Person(id) => format!("/coordination/people/{id}"),
         Subject::Account(id) => format!("/admin/people/{id}"),
         Subject::Email(_) => "/admin/people".to_owned(),
-    }
-}
-
-/// The audit event's subject for a person.
-fn about<'a>(event: Event<'a>, found: &Found) -> Event<'a> {
-    match (found.account_id, found.person_id) {
-        (Some(account), _) => event.subject("account", account),
-        (None, Some(person)) => event.subject("coordination_person", person),
-        (None, None) => event,
     }
 }
 
@@ -116,12 +109,8 @@ async fn coordinates_for(
     let Some(person) = person else {
         return Ok(false);
     };
-    let holder: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT organisation_id FROM coordination_people WHERE id = $1")
-            .bind(person)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(holder.is_some_and(|(organisation,)| user.may(COORDINATING_ROLES, organisation)))
+    let holder = crate::coordination::store::people::find(conn, person).await?;
+    Ok(holder.is_some_and(|p| user.may(COORDINATING_ROLES, p.organisation_id)))
 }
 
 /// Withdraws a consent: the person's own (online), or, recorded by staff,
@@ -138,16 +127,9 @@ pub async fn withdraw(
         .await?
         .ok_or(AppError::NotFound)?;
     let me = subject::resolve(&mut tx, &Subject::Account(user.account_id)).await?;
-    let own_star = if held.record_kind == RecordKind::PersonalStar.as_str() {
-        let person: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT person_account_id FROM star_person_stars WHERE id = $1")
-                .bind(held.record_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        person.and_then(|(a,)| a) == Some(user.account_id)
-    } else {
-        false
-    };
+    let own_star = held.record_kind == RecordKind::PersonalStar.as_str()
+        && consent_store::star_person_account(&mut tx, held.record_id).await?
+            == Some(user.account_id);
     let own = own_star
         || held.account_id == Some(user.account_id)
         || (held.coordination_person_id.is_some()
@@ -214,124 +196,176 @@ struct StaffPage {
     erase_link: String,
 }
 
-async fn staff_page(
-    state: &AppState,
-    shell: Shell,
-    user: &CurrentUser,
-    ip: &str,
-    subject: &Subject,
-    form: ConsentForm,
-    errors: FieldErrors,
-) -> Result<StaffPage> {
-    let found = find(state, subject).await?;
-    let mut tx = state.db.begin_write().await?;
-    let consents = consent::for_person(&mut tx, found.account_id, found.person_id).await?;
-    audit::record_in(
-        &mut tx,
-        about(
-            Event::new(Action::PersonRead, Some(user.account_id), ip),
-            &found,
+/// Everything a staff page about a person takes from the request.
+pub struct Staff {
+    pub(super) state: AppState,
+    pub(super) shell: Shell,
+    pub(super) user: CurrentUser,
+    pub(super) ip: String,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let Extension(user) = Extension::<CurrentUser>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let Ok(shell) = Shell::from_request_parts(parts, state).await;
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        Ok(Staff {
+            state: state.clone(),
+            shell,
+            user,
+            ip,
+        })
+    }
+}
+
+/// How a staff route names the person in its `{id}`: administrators'
+/// routes by account, coordinators' by co-delivery record.
+pub trait Named {
+    /// How downloads are named: `account-7.json`.
+    const KIND: &'static str;
+    fn subject(id: i64) -> Subject;
+}
+
+/// `/admin/people/{id}/…`: an account.
+pub enum ByAccount {}
+
+impl Named for ByAccount {
+    const KIND: &'static str = "account";
+    fn subject(id: i64) -> Subject {
+        Subject::Account(id)
+    }
+}
+
+/// `/coordination/people/{id}/…` and `/admin/coordination-people/{id}/…`:
+/// a co-delivery record.
+pub enum ByPerson {}
+
+impl Named for ByPerson {
+    const KIND: &'static str = "person";
+    fn subject(id: i64) -> Subject {
+        Subject::Person(id)
+    }
+}
+
+impl Staff {
+    /// The person a route names, refused (404) when it is a co-delivery
+    /// record that the user does not coordinate for.
+    async fn open<N: Named>(&self, id: i64) -> Result<Subject> {
+        let subject = N::subject(id);
+        if let Subject::Person(id) = subject {
+            let mut conn = self.state.db.pool().acquire().await?;
+            crate::coordination::held_person(&mut conn, &self.user, id).await?;
+        }
+        Ok(subject)
+    }
+
+    /// The privacy page of `subject`, its reading recorded in the audit log.
+    async fn page(
+        self,
+        subject: &Subject,
+        form: ConsentForm,
+        errors: FieldErrors,
+    ) -> Result<StaffPage> {
+        let Staff {
+            state,
+            shell,
+            user,
+            ip,
+        } = self;
+        let found = find(&state, subject).await?;
+        let mut tx = state.db.begin_write().await?;
+        let consents = consent::for_person(&mut tx, found.account_id, found.person_id).await?;
+        audit::record_in(
+            &mut tx,
+            found
+                .audit_subject(Event::new(Action::PersonRead, Some(user.account_id), &ip))
+                .detail("privacy page"),
         )
-        .detail("privacy page"),
-    )
-    .await?;
-    tx.commit().await?;
-    let erase_link = match subject {
-        Subject::Person(id) => format!("/admin/coordination-people/{id}/erase"),
-        _ => format!("{}/erase", base(subject)),
-    };
-    Ok(StaffPage {
-        kinds: RecordKind::ALL
+        .await?;
+        tx.commit().await?;
+        let erase_link = match subject {
+            Subject::Person(id) => format!("/admin/coordination-people/{id}/erase"),
+            _ => format!("{}/erase", base(subject)),
+        };
+        let kinds = RecordKind::ALL
             .into_iter()
             .filter(|k| *k != RecordKind::PersonalStar)
-            .map(|k| {
-                (
-                    k.as_str().to_owned(),
-                    shell.t(&format!("privacy.kind.{}", k.as_str())),
-                )
-            })
-            .collect(),
-        bases: LawfulBasis::ALL
-            .into_iter()
-            .map(|b| {
-                (
-                    b.as_str().to_owned(),
-                    shell.t(&format!("privacy.basis.{}", b.as_str())),
-                )
-            })
-            .collect(),
-        channels: Channel::ON_BEHALF
-            .into_iter()
-            .map(|c| {
-                (
-                    c.as_str().to_owned(),
-                    shell.t(&format!("privacy.channel.{}", c.as_str())),
-                )
-            })
-            .collect(),
-        may_erase: user.is_admin(),
-        erase_link,
-        base: base(subject),
-        shell,
-        found,
-        consents,
-        form,
-        errors,
-    })
-}
-
-async fn show(
-    state: AppState,
-    shell: Shell,
-    user: CurrentUser,
-    ip: String,
-    subject: Subject,
-) -> Result<Response> {
-    page(
-        &staff_page(
-            &state,
+            .map(RecordKind::as_str);
+        Ok(StaffPage {
+            kinds: options(&shell, "privacy.kind", kinds),
+            bases: options(
+                &shell,
+                "privacy.basis",
+                LawfulBasis::ALL.map(LawfulBasis::as_str),
+            ),
+            channels: options(
+                &shell,
+                "privacy.channel",
+                Channel::ON_BEHALF.map(Channel::as_str),
+            ),
+            may_erase: user.is_admin(),
+            erase_link,
+            base: base(subject),
             shell,
-            &user,
-            &ip,
-            &subject,
-            ConsentForm::default(),
-            FieldErrors::default(),
+            found,
+            consents,
+            form,
+            errors,
+        })
+    }
+
+    /// Everything held about `subject`, the export recorded in the audit log.
+    async fn export(&self, subject: &Subject) -> Result<(Found, Value)> {
+        let found = find(&self.state, subject).await?;
+        let document = export::export(
+            &self.state.db,
+            &found,
+            Requester {
+                account_id: Some(self.user.account_id),
+                ip: &self.ip,
+                channel: "staff page",
+            },
         )
-        .await?,
-    )
+        .await?;
+        Ok((found, document))
+    }
 }
 
-pub async fn account_page(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    show(state, shell, user, ip, Subject::Account(id)).await
+/// The choices of a select: each value with its label, the catalogue's
+/// `{prefix}.{value}`.
+fn options(
+    shell: &Shell,
+    prefix: &str,
+    values: impl IntoIterator<Item = &'static str>,
+) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .map(|value| (value.to_owned(), shell.t(&format!("{prefix}.{value}"))))
+        .collect()
 }
 
-pub async fn person_page(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    held(&state, &user, id).await?;
-    show(state, shell, user, ip, Subject::Person(id)).await
+/// The privacy page of a person: their consents, and a form to record one.
+pub async fn show<N: Named>(staff: Staff, Path(id): Path<i64>) -> Result<Response> {
+    let subject = staff.open::<N>(id).await?;
+    let shown = staff
+        .page(&subject, ConsentForm::default(), FieldErrors::default())
+        .await?;
+    page(&shown)
 }
 
 /// Staff record a consent a person gave by phone, on paper or in person.
-async fn record(
-    state: AppState,
-    shell: Shell,
-    user: CurrentUser,
-    ip: String,
-    subject: Subject,
-    form: ConsentForm,
+pub async fn record<N: Named>(
+    staff: Staff,
+    Path(id): Path<i64>,
+    StrictForm(form): StrictForm<ConsentForm>,
 ) -> Result<Response> {
-    let found = find(&state, &subject).await?;
+    let subject = staff.open::<N>(id).await?;
+    let found = find(&staff.state, &subject).await?;
+    let shell = &staff.shell;
     let mut errors = FieldErrors::default();
     let kind = RecordKind::parse(&form.record_kind).filter(|k| *k != RecordKind::PersonalStar);
     if kind.is_none() {
@@ -350,10 +384,11 @@ async fn record(
         .ok();
     let (Some(kind), Some(basis), Some(channel), Some(purpose)) = (kind, basis, channel, purpose)
     else {
-        let page = staff_page(&state, shell, &user, &ip, &subject, form, errors).await?;
+        let page = staff.page(&subject, form, errors).await?;
         return page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let mut tx = state.db.begin_write().await?;
+    let account = staff.user.account_id;
+    let mut tx = staff.state.db.begin_write().await?;
     consent::give(
         &mut tx,
         &NewConsent {
@@ -363,7 +398,7 @@ async fn record(
             record_id: None,
             purpose: purpose.as_str(),
             lawful_basis: basis,
-            given_by: Some(user.account_id),
+            given_by: Some(account),
             channel,
         },
         db::now(),
@@ -371,79 +406,20 @@ async fn record(
     .await?;
     audit::record_in(
         &mut tx,
-        about(
-            Event::new(Action::ConsentGiven, Some(user.account_id), &ip),
-            &found,
-        )
-        .detail(format!("{} by {}", kind.as_str(), channel.as_str())),
+        found
+            .audit_subject(Event::new(Action::ConsentGiven, Some(account), &staff.ip))
+            .detail(format!("{} by {}", kind.as_str(), channel.as_str())),
     )
     .await?;
     tx.commit().await?;
     Ok(redirect(&format!("{}/privacy", base(&subject))))
 }
 
-pub async fn account_consent(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-    StrictForm(form): StrictForm<ConsentForm>,
-) -> Result<Response> {
-    record(state, shell, user, ip, Subject::Account(id), form).await
-}
-
-pub async fn person_consent(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-    StrictForm(form): StrictForm<ConsentForm>,
-) -> Result<Response> {
-    held(&state, &user, id).await?;
-    record(state, shell, user, ip, Subject::Person(id), form).await
-}
-
-async fn staff_export(
-    state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    subject: &Subject,
-) -> Result<(Found, Value)> {
-    let found = find(state, subject).await?;
-    let document = export::export(
-        &state.db,
-        &found,
-        Requester {
-            account_id: Some(user.account_id),
-            ip,
-            channel: "staff page",
-        },
-    )
-    .await?;
-    Ok((found, document))
-}
-
-pub async fn account_export_json(
-    State(state): State<AppState>,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    let (_, document) = staff_export(&state, &user, &ip, &Subject::Account(id)).await?;
-    Ok(json_download(&document, &format!("account-{id}.json")))
-}
-
-pub async fn person_export_json(
-    State(state): State<AppState>,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    held(&state, &user, id).await?;
-    let (_, document) = staff_export(&state, &user, &ip, &Subject::Person(id)).await?;
-    Ok(json_download(&document, &format!("person-{id}.json")))
+/// Everything held about a person, as a JSON download.
+pub async fn export_json<N: Named>(staff: Staff, Path(id): Path<i64>) -> Result<Response> {
+    let subject = staff.open::<N>(id).await?;
+    let (_, document) = staff.export(&subject).await?;
+    Ok(json_download(&document, &format!("{}-{id}.json", N::KIND)))
 }
 
 /// One kind of record in the readable export: each record as label–value
@@ -499,47 +475,15 @@ struct ExportPage {
     sections: Vec<Section>,
 }
 
-async fn export_page(
-    state: AppState,
-    shell: Shell,
-    user: CurrentUser,
-    ip: String,
-    subject: Subject,
-) -> Result<Response> {
-    let (found, document) = staff_export(&state, &user, &ip, &subject).await?;
+/// Everything held about a person, as a page.
+pub async fn export_page<N: Named>(staff: Staff, Path(id): Path<i64>) -> Result<Response> {
+    let subject = staff.open::<N>(id).await?;
+    let (found, document) = staff.export(&subject).await?;
+    let shell = staff.shell;
     page(&ExportPage {
         sections: sections(&shell, &document),
         produced_at: as_text(&document["produced_at"]),
         shell,
         found,
     })
-}
-
-pub async fn account_export_page(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    export_page(state, shell, user, ip, Subject::Account(id)).await
-}
-
-pub async fn person_export_page(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    held(&state, &user, id).await?;
-    export_page(state, shell, user, ip, Subject::Person(id)).await
-}
-
-/// Refuses a co-delivery person's record unless `user` coordinates for the
-/// organisation holding it.
-async fn held(state: &AppState, user: &CurrentUser, id: i64) -> Result<()> {
-    let mut conn = state.db.pool().acquire().await?;
-    crate::coordination::held_person(&mut conn, user, id).await?;
-    Ok(())
 }

@@ -4,6 +4,9 @@
 
 use sqlx::AnyConnection;
 
+use super::store::subjects as store;
+use crate::{audit::Event, db::StoreResult};
+
 /// How an operator or a page names a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
@@ -34,50 +37,32 @@ pub struct Found {
     pub name: String,
 }
 
+impl Found {
+    /// The audit event's subject: the account, else the co-delivery record.
+    pub fn audit_subject<'a>(&self, event: Event<'a>) -> Event<'a> {
+        match (self.account_id, self.person_id) {
+            (Some(account), _) => event.subject("account", account),
+            (None, Some(person)) => event.subject("coordination_person", person),
+            (None, None) => event,
+        }
+    }
+}
+
 /// Finds the person a [`Subject`] names, or `None`.
-pub async fn resolve(
-    conn: &mut AnyConnection,
-    subject: &Subject,
-) -> Result<Option<Found>, sqlx::Error> {
-    let account: Option<(i64, String)> = match subject {
+pub async fn resolve(conn: &mut AnyConnection, subject: &Subject) -> StoreResult<Option<Found>> {
+    let account = match subject {
         Subject::Email(email) => {
-            sqlx::query_as("SELECT id, display_name FROM accounts WHERE email = $1")
-                .bind(email.trim().to_lowercase())
-                .fetch_optional(&mut *conn)
-                .await?
+            store::account_by_email(&mut *conn, &email.trim().to_lowercase()).await?
         }
-        Subject::Account(id) => {
-            sqlx::query_as("SELECT id, display_name FROM accounts WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
+        Subject::Account(id) => store::account(&mut *conn, *id).await?,
         Subject::Person(_) => None,
     };
-    let person: Option<(i64, Option<i64>, String)> = match (subject, &account) {
-        (_, Some((account_id, _))) => sqlx::query_as(
-            "SELECT id, account_id, display_name FROM coordination_people WHERE account_id = $1",
-        )
-        .bind(account_id)
-        .fetch_optional(&mut *conn)
-        .await?,
+    let person = match (subject, &account) {
+        (_, Some((account_id, _))) => store::person_of_account(&mut *conn, *account_id).await?,
         (Subject::Email(email), None) => {
-            sqlx::query_as(
-                "SELECT id, account_id, display_name FROM coordination_people \
-                 WHERE LOWER(email) = $1 ORDER BY id LIMIT 1",
-            )
-            .bind(email.trim().to_lowercase())
-            .fetch_optional(&mut *conn)
-            .await?
+            store::person_by_email(&mut *conn, &email.trim().to_lowercase()).await?
         }
-        (Subject::Person(id), None) => {
-            sqlx::query_as(
-                "SELECT id, account_id, display_name FROM coordination_people WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-        }
+        (Subject::Person(id), None) => store::person(&mut *conn, *id).await?,
         (Subject::Account(_), None) => None,
     };
     Ok(match (account, person) {

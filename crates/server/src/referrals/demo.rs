@@ -246,23 +246,7 @@ pub async fn seed(db: &Db, referrer: i64) -> anyhow::Result<usize> {
         }
         // Spread the referral and its steps over the weeks since it was made.
         let start = made.unix_midnight() + 10 * 3600;
-        sqlx::query("UPDATE referrals SET referred_at = $1 WHERE id = $2")
-            .bind(start)
-            .bind(id)
-            .execute(db.pool())
-            .await?;
-        let events: Vec<(i64,)> =
-            sqlx::query_as("SELECT id FROM referral_events WHERE referral_id = $1 ORDER BY id")
-                .bind(id)
-                .fetch_all(db.pool())
-                .await?;
-        for (step, (event,)) in events.iter().enumerate() {
-            sqlx::query("UPDATE referral_events SET occurred_at = $1 WHERE id = $2")
-                .bind(start + i64::try_from(step)? * 3 * 86_400 / 2)
-                .bind(event)
-                .execute(db.pool())
-                .await?;
-        }
+        store::demo::backdate(db, id, start).await?;
     }
     Ok(total)
 }

@@ -15,6 +15,8 @@ use super::model::{
 };
 use crate::{access::Reach, people::reach::Caseloads};
 
+/// The demo data's dating of referrals back in time.
+pub mod demo;
 /// The SQL of the referrals sweep: escalations and reminders.
 pub mod reminders;
 

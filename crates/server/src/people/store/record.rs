@@ -243,7 +243,7 @@ pub async fn personal_stars(
     sqlx::query_as(&format!(
         "SELECT p.id, p.organisation_id FROM star_person_stars p \
          WHERE (p.person_id = $1 OR p.person_account_id = $2) AND {} ORDER BY p.id",
-        crate::privacy::consent::PERSONAL_STAR_CONSENT_STANDS
+        crate::privacy::store::consents::PERSONAL_STAR_CONSENT_STANDS
     ))
     .bind(person_id)
     .bind(account_id)

@@ -54,7 +54,7 @@ const SELECT: &str = "SELECT p.id, p.organisation_id, p.person_name, p.person_ac
 
 /// Only stars whose consent stands are read: withdrawing it hides the star
 /// from everyone and stops new ratings (see `privacy::consent::withdraw`).
-const CONSENTED: &str = crate::privacy::consent::PERSONAL_STAR_CONSENT_STANDS;
+const CONSENTED: &str = crate::privacy::store::consents::PERSONAL_STAR_CONSENT_STANDS;
 
 /// Creates the record with its consent in the register and the creating
 /// worker as its first worker, in one transaction.
