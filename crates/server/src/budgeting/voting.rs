@@ -124,7 +124,7 @@ async fn vote_page(
     page_with_status(
         status,
         &VotePage {
-            area: area_label(&shell, &process),
+            area: area_label(&state, &shell, &process).await?,
             shell,
             process,
             open,
@@ -221,7 +221,7 @@ pub async fn check_eligibility(
                             "postcode",
                             shell.t1(
                                 "budgeting.eligibility.error.area",
-                                &area_label(&shell, &process),
+                                &area_label(&state, &shell, &process).await?,
                             ),
                         );
                     }

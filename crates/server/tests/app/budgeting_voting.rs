@@ -81,6 +81,15 @@ async fn only_residents_old_enough_may_vote(backend: Backend) {
             .body
             .contains("Your postcode is outside that area")
     );
+    // The area by its name, never its code.
+    assert!(
+        elsewhere
+            .body
+            .contains("This vote is for people who live in Ardnaveen."),
+        "{}",
+        elsewhere.body
+    );
+    assert!(!elsewhere.body.contains(DEMO_COUNCIL));
     assert!(elsewhere.body.contains("href=\"#postcode\""));
     let unknown = voter
         .post(

@@ -466,6 +466,9 @@ async fn a_personal_star_is_seen_only_by_the_person_their_carer_and_workers(back
     let page = agnes.get(&format!("/star/people/{star}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Bakes for the cafe"));
+    // The history's dates read as the rest of the site's do.
+    assert!(page.body.contains("<th scope=\"row\">1 December 2026</th>"), "{}", page.body);
+    assert!(!page.body.contains("2026-12-01"));
     let mut stranger = app.as_role(Role::Coordinator).await;
     assert_eq!(
         stranger.get(&format!("/star/people/{star}")).await.status,
