@@ -135,7 +135,8 @@ async fn an_initiative_is_mapped_costed_rated_and_chartered(backend: Backend) {
     // happen nowhere.
     assert!(page.body.contains("5 gaps"), "{}", page.body);
     assert!(page.body.contains("Happening (1)"));
-    assert!(page.body.contains("Planned (1)"));
+    assert!(page.body.contains("Proposed (1)"));
+    assert!(!page.body.contains("Planned"));
     assert!(
         page.body
             .contains("No service does this yet: Co-commissioning, Co-assessment.")
@@ -227,13 +228,13 @@ async fn an_initiative_is_mapped_costed_rated_and_chartered(backend: Backend) {
 
     let page = manager.get(&format!("/star/rounds/{round}")).await;
     assert!(
-        page.body.contains("People see 1 statements differently."),
+        page.body.contains("People see 1 statement differently."),
         "{}",
         page.body
     );
     assert!(
         page.body
-            .contains("Person who uses the service rate it lower than Manager by 3.0 points"),
+            .contains("Ratings by people who use the service are lower than ratings by managers, by 3.0 points"),
         "{}",
         page.body
     );
