@@ -58,24 +58,24 @@ pub const PASSWORD: &str = "coprod-demo-pass";
 
 /// One sign-in per role, printed when the demo starts.
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
-    ("admin@demo.example", "Alasdair Admin", Role::Admin),
-    ("manager@demo.example", "Morven Manager", Role::Manager),
+    ("admin@demo.example", "Alasdair Nicolson", Role::Admin),
+    ("manager@demo.example", "Morven Campbell", Role::Manager),
     (
         "coordinator@demo.example",
-        "Catriona Coordinator",
+        "Catriona Urquhart",
         Role::Coordinator,
     ),
     (
         "linkworker@demo.example",
-        "Lachlan Linkworker",
+        "Lachlan Stewart",
         Role::LinkWorker,
     ),
     (
         "volunteer@demo.example",
-        "Valerie Volunteer",
+        "Valerie Murray",
         Role::Volunteer,
     ),
-    ("citizen@demo.example", "Calum Citizen", Role::Citizen),
+    ("citizen@demo.example", "Calum MacDonald", Role::Citizen),
 ];
 
 const LOCALITIES: &[&str] = &["Ardnaveen Coast", "Ardnaveen Glens"];
@@ -121,16 +121,16 @@ const ORGANISATIONS: &[(&str, Sector, usize)] = &[
 /// Extra people so lists and searches have something in them:
 /// (name, role, organisation index or none for partnership-wide).
 const PEOPLE: &[(&str, Role, Option<usize>)] = &[
-    ("Iona Example", Role::Citizen, None),
-    ("Ruaridh Sample", Role::Citizen, None),
-    ("Effie Placeholder", Role::Citizen, None),
-    ("Tormod Fictional", Role::Volunteer, Some(8)),
-    ("Kirsty Madeup", Role::Volunteer, Some(9)),
-    ("Angus Invented", Role::Volunteer, Some(11)),
-    ("Shona Testperson", Role::Coordinator, Some(8)),
-    ("Fraser Notreal", Role::Coordinator, Some(10)),
-    ("Eilidh Imaginary", Role::LinkWorker, Some(3)),
-    ("Hamish Pretend", Role::Manager, Some(1)),
+    ("Iona Robertson", Role::Citizen, None),
+    ("Ruaridh Grant", Role::Citizen, None),
+    ("Effie MacKay", Role::Citizen, None),
+    ("Tormod MacIver", Role::Volunteer, Some(8)),
+    ("Kirsty Paterson", Role::Volunteer, Some(9)),
+    ("Angus Munro", Role::Volunteer, Some(11)),
+    ("Shona Sinclair", Role::Coordinator, Some(8)),
+    ("Fraser Ross", Role::Coordinator, Some(10)),
+    ("Eilidh Drummond", Role::LinkWorker, Some(3)),
+    ("Hamish Buchanan", Role::Manager, Some(1)),
 ];
 
 /// What was seeded.

@@ -377,11 +377,11 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let desk = coordinator.get("/coordination").await;
     assert_eq!(desk.status, StatusCode::OK, "{}", desk.body);
     for expected in [
-        "Agnes Example",
-        "Dolina Madeup",
-        "Jessie Placeholder",
-        "waiting for Tormod Fictional",
-        "Kirsty Madeup",
+        "Agnes Ferguson",
+        "Dolina Matheson",
+        "Jessie Cameron",
+        "waiting for Tormod MacIver",
+        "Kirsty Paterson",
         "Find cover",
     ] {
         assert!(desk.body.contains(expected), "{expected}: {}", desk.body);
@@ -390,7 +390,7 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let link = desk
         .body
         .split("href=\"/coordination/requests/")
-        .find(|piece| piece.contains("Dolina Madeup"))
+        .find(|piece| piece.contains("Dolina Matheson"))
         .unwrap()
         .split('"')
         .next()
@@ -399,7 +399,7 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let page = coordinator
         .get(&format!("/coordination/requests/{link}"))
         .await;
-    assert!(page.body.contains("Valerie Volunteer"), "{}", page.body);
+    assert!(page.body.contains("Valerie Murray"), "{}", page.body);
     assert!(
         page.body
             .contains("no PVG check recorded, and the person is a vulnerable adult"),
@@ -428,7 +428,7 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let hours = volunteer.get("/help/hours").await;
     assert!(hours.body.contains("Balance: 5 h"), "{}", hours.body);
     let round = volunteer.get("/help/round").await;
-    assert!(round.body.contains("Agnes Example"), "{}", round.body);
+    assert!(round.body.contains("Agnes Ferguson"), "{}", round.body);
 }
 
 /// No "does not offer" followed by an id (hex and dashes) in place of a

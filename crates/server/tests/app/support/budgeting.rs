@@ -119,6 +119,9 @@ pub async fn propose(client: &mut Client, process: i64, title: &str, cost: &str)
                 ("description", "It would help people who walk here."),
                 ("location", "The shore path"),
                 ("estimated_cost", cost),
+                // Asked only where the process is for one area or age.
+                ("postcode", "AV1 1AB"),
+                ("date_of_birth", "01/01/1990"),
             ],
         )
         .await;
