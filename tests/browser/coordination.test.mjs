@@ -60,7 +60,7 @@ test('a phone request is matched, agreed, logged and paid', { timeout: TEST_TIME
     await signIn(page, 'coordinator@demo.example', DEMO_PASSWORD);
     await page.goto('/coordination');
     await noViolations(page, 'the coordination desk');
-    assert.match(await page.locator('main').innerText(), /Agnes Example/);
+    assert.match(await page.locator('main').innerText(), /Agnes Ferguson/);
 
     await submit(page, page.getByRole('link', { name: 'Record someone who got in touch' }).first());
     assert.equal(currentPath(page), '/coordination/people/new');
@@ -104,13 +104,13 @@ test('a phone request is matched, agreed, logged and paid', { timeout: TEST_TIME
 
     const main = await page.locator('main').innerText();
     assert.match(main, /Candidates, best first/);
-    assert.match(main, /Valerie Volunteer/);
+    assert.match(main, /Valerie Murray/);
     assert.match(main, /PVG valid to/);
     // Tormod is not free in the afternoon: the why-not list says so.
     await page.locator('summary', { hasText: 'Why not the others?' }).click();
-    assert.match(await page.locator('.ds_details__text').innerText(), /Tormod Fictional: .*not free at any time/);
+    assert.match(await page.locator('.ds_details__text').innerText(), /Tormod MacIver: .*not free at any time/);
 
-    const propose = page.getByRole('button', { name: /^Propose Valerie Volunteer/ }).first();
+    const propose = page.getByRole('button', { name: /^Propose Valerie Murray/ }).first();
     await submit(page, propose);
     matchPath = currentPath(page);
     assert.match(matchPath, /^\/help\/matches\/\d+$/);
@@ -156,7 +156,7 @@ test('a phone request is matched, agreed, logged and paid', { timeout: TEST_TIME
     await signIn(page, 'coordinator@demo.example', DEMO_PASSWORD);
     await page.goto(`${personPath}/hours`);
     await noViolations(page, 'the person’s statement');
-    const row = page.locator('#statement tr', { hasText: 'Valerie Volunteer' });
+    const row = page.locator('#statement tr', { hasText: 'Valerie Murray' });
     assert.match(await row.innerText(), /-1 h/);
     assert.match(await page.locator('main').innerText(), /Balance: -1 h/);
   });

@@ -61,7 +61,7 @@ test('a team member hands a person over to a colleague', { timeout: TEST_TIMEOUT
     await page.getByRole('link', { name: 'Morag Campbell', exact: true }).first().click();
     await page.waitForURL(/\/teams\/\d+\/caseload\/\d+$/);
     entryPath = currentPath(page);
-    assert.equal((await page.locator('#current-lead').textContent()).trim(), 'Lachlan Linkworker');
+    assert.equal((await page.locator('#current-lead').textContent()).trim(), 'Lachlan Stewart');
     await noViolations(page, "the person's place on the caseload");
 
     // The note forgotten: the form says so beside the field.
@@ -77,7 +77,7 @@ test('a team member hands a person over to a colleague', { timeout: TEST_TIMEOUT
     assert.equal((await page.locator('#current-lead').textContent()).trim(), 'Ailsa Munro');
     const newest = page.locator('table tbody tr').first();
     assert.ok((await newest.textContent()).includes(note), 'the handover is first in the history');
-    assert.ok((await newest.textContent()).includes('Lachlan Linkworker'));
+    assert.ok((await newest.textContent()).includes('Lachlan Stewart'));
     await noViolations(page, 'the caseload entry after the handover');
 
     await page.getByRole('link', { name: /Their record/ }).click();

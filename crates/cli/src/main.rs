@@ -506,13 +506,14 @@ async fn import_postcodes(common: &Common, file: &Path) -> anyhow::Result<()> {
     let settings = settings(common, false)?;
     let db = Db::connect(&settings.database_url()).await?;
     db.migrate().await?;
-    let stored = places::store::import(&db, &parsed.records).await?;
+    let stored = places::store::import_with_names(&db, &parsed.records, &parsed.names).await?;
     let total = places::store::count(&db).await?;
     db.close().await;
     println!(
-        "Imported {stored} postcodes from {} ({} terminated postcodes skipped); the directory now holds {total}.",
+        "Imported {stored} postcodes from {} ({} terminated postcodes skipped; {} area names); the directory now holds {total}.",
         file.display(),
-        parsed.terminated
+        parsed.terminated,
+        parsed.names.len()
     );
     Ok(())
 }

@@ -20,29 +20,62 @@ pub const PARTNERSHIP_NAME: &str = "Ardnaveen Health and Social Care Partnership
 /// The GSS code the demo uses for its one council area (an unassigned one).
 pub const COUNCIL_AREA: &str = "S12099001";
 
+/// The council area's name.
+pub const COUNCIL_AREA_NAME: &str = "Ardnaveen";
+
+/// The health board the demo's area lies in, and its name.
+pub const HEALTH_BOARD: (&str, &str) = ("S08099001", "NHS Ardnaveen");
+
+/// The two electoral wards: the coast (districts AV1 and AV2) and the glens
+/// (AV3 and AV4).
+pub const WARDS: [(&str, &str); 2] = [
+    ("S13099001", "Ardnaveen Coast"),
+    ("S13099002", "Ardnaveen Glens"),
+];
+
+/// The names of the sixteen data zones, S01099001 to S01099016, in order.
+pub const DATA_ZONE_NAMES: [&str; 16] = [
+    "Harbour and Pier",
+    "Shore Road",
+    "Kilbride Bay",
+    "Lighthouse Point",
+    "Portnacroish North",
+    "Portnacroish South",
+    "Castle Brae",
+    "Ferry Brae",
+    "Glen Arnish",
+    "Inverarnish",
+    "Strathbeg West",
+    "Strathbeg East",
+    "Balnagown",
+    "Achnacraig",
+    "Dalmore",
+    "Glenfalloch Head",
+];
+
 /// The password of every demo account.
 pub const PASSWORD: &str = "coprod-demo-pass";
 
 /// One sign-in per role, printed when the demo starts.
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
-    ("admin@demo.example", "Alasdair Admin", Role::Admin),
-    ("manager@demo.example", "Morven Manager", Role::Manager),
+    ("admin@demo.example", "Alasdair Nicolson", Role::Admin),
+    ("manager@demo.example", "Morven Campbell", Role::Manager),
     (
         "coordinator@demo.example",
-        "Catriona Coordinator",
+        "Catriona Urquhart",
         Role::Coordinator,
     ),
     (
         "linkworker@demo.example",
-        "Lachlan Linkworker",
+        "Lachlan Stewart",
         Role::LinkWorker,
     ),
     (
         "volunteer@demo.example",
-        "Valerie Volunteer",
+        "Valerie Murray",
         Role::Volunteer,
     ),
-    ("citizen@demo.example", "Calum Citizen", Role::Citizen),
+    ("citizen@demo.example", "Calum MacDonald", Role::Citizen),
 ];
 
 const LOCALITIES: &[&str] = &["Ardnaveen Coast", "Ardnaveen Glens"];
@@ -88,16 +121,16 @@ const ORGANISATIONS: &[(&str, Sector, usize)] = &[
 /// Extra people so lists and searches have something in them:
 /// (name, role, organisation index or none for partnership-wide).
 const PEOPLE: &[(&str, Role, Option<usize>)] = &[
-    ("Iona Example", Role::Citizen, None),
-    ("Ruaridh Sample", Role::Citizen, None),
-    ("Effie Placeholder", Role::Citizen, None),
-    ("Tormod Fictional", Role::Volunteer, Some(8)),
-    ("Kirsty Madeup", Role::Volunteer, Some(9)),
-    ("Angus Invented", Role::Volunteer, Some(11)),
-    ("Shona Testperson", Role::Coordinator, Some(8)),
-    ("Fraser Notreal", Role::Coordinator, Some(10)),
-    ("Eilidh Imaginary", Role::LinkWorker, Some(3)),
-    ("Hamish Pretend", Role::Manager, Some(1)),
+    ("Iona Robertson", Role::Citizen, None),
+    ("Ruaridh Grant", Role::Citizen, None),
+    ("Effie MacKay", Role::Citizen, None),
+    ("Tormod MacIver", Role::Volunteer, Some(8)),
+    ("Kirsty Paterson", Role::Volunteer, Some(9)),
+    ("Angus Munro", Role::Volunteer, Some(11)),
+    ("Shona Sinclair", Role::Coordinator, Some(8)),
+    ("Fraser Ross", Role::Coordinator, Some(10)),
+    ("Eilidh Drummond", Role::LinkWorker, Some(3)),
+    ("Hamish Buchanan", Role::Manager, Some(1)),
 ];
 
 /// What was seeded.
@@ -128,8 +161,12 @@ pub struct Seeded {
 /// data zone and council codes are in unassigned ranges for the same reason.
 /// Districts AV1 and AV2 lie on the coast, AV3 and AV4 in the glens.
 pub fn postcode_directory() -> String {
-    let mut csv =
-        String::from("Postcode,Latitude,Longitude,DataZone2011Code,CouncilArea2019Code\n");
+    let mut csv = String::from(
+        "Postcode,Latitude,Longitude,DataZone2011Code,DataZone2011Name,CouncilArea2019Code,\
+         CouncilArea2019Name,ElectoralWard2022Code,ElectoralWard2022Name,\
+         HealthBoardArea2019Code,HealthBoardArea2019Name\n",
+    );
+    let (board, board_name) = HEALTH_BOARD;
     let units = ["AB", "AD", "BA", "BE", "DA", "DE", "EA", "EB"];
     for district in 1..=4_u32 {
         let (base_lat, base_lon) = if district <= 2 {
@@ -145,10 +182,14 @@ pub fn postcode_directory() -> String {
                     + f64::from(sector) * 0.006
                     + f64::from(n) * 0.0007;
                 let longitude = base_lon + f64::from(sector) * 0.011 - f64::from(n) * 0.0009;
-                let data_zone = 99_000 + (district - 1) * 4 + sector;
+                let zone = (district - 1) * 4 + sector;
+                let data_zone = 99_000 + zone;
+                let zone_name = DATA_ZONE_NAMES[usize::try_from(zone - 1).unwrap_or(0)];
+                let (ward, ward_name) = WARDS[usize::from(district > 2)];
                 let _ = writeln!(
                     csv,
-                    "AV{district} {sector}{unit},{latitude:.5},{longitude:.5},S01{data_zone:06},{COUNCIL_AREA}"
+                    "AV{district} {sector}{unit},{latitude:.5},{longitude:.5},S01{data_zone:06},{zone_name},\
+                     {COUNCIL_AREA},{COUNCIL_AREA_NAME},{ward},{ward_name},{board},{board_name}"
                 );
             }
         }
@@ -223,7 +264,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         created += 1;
     }
     let directory = postcode_import::parse(postcode_directory().as_bytes())?;
-    let postcodes = postcodes::import(db, &directory.records).await?;
+    let postcodes =
+        postcodes::import_with_names(db, &directory.records, &directory.names).await?;
     let services = crate::asset_map::demo_data::seed(db, &organisation_ids).await?;
     let manager = accounts::find_by_email(db, "manager@demo.example")
         .await?

@@ -12,7 +12,7 @@ use super::reasons::{Reason, SlotFit, Unmet, one_line};
 use super::request::Request;
 use super::rules::MatchingRules;
 use super::score::{Score, ScoreInputs, score};
-use super::vocabulary::{OfferId, PersonId};
+use super::vocabulary::{CategoryId, OfferId, PersonId};
 use crate::schedule::Date;
 
 /// An offer that meets every hard constraint, with its score and reasons.
@@ -50,6 +50,19 @@ impl Exclusion {
     /// The answer to "why not Jean?" on one line.
     pub fn plain_english(&self) -> String {
         one_line(&self.unmet)
+    }
+
+    /// The same line with each category named by `name` ("does not offer
+    /// Transport and lifts"), for pages that know the taxonomy's names.
+    pub fn plain_english_named(&self, name: impl Fn(&CategoryId) -> String) -> String {
+        self.unmet
+            .iter()
+            .map(|unmet| match unmet {
+                Unmet::Category { wanted } => format!("does not offer {}", name(wanted)),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 }
 
@@ -147,10 +160,17 @@ impl<'a> Matcher<'a> {
             limit: offer.capacity.limit,
         });
         reasons.extend(fit.facts);
+        // An agreed match counts from its first day, which may be after
+        // today: say so rather than name a day to come as the past.
         if let Some(last) = last_helped {
-            reasons.push(Reason::HelpedBefore { last });
+            reasons.push(if last > self.today {
+                Reason::HelpingFrom { first: last }
+            } else {
+                Reason::HelpedBefore { last }
+            });
         }
         reasons.push(match last_matched {
+            Some(on) if on > self.today => Reason::MatchStarting { on },
             Some(on) => Reason::LastMatched { on },
             None => Reason::NotMatchedYet,
         });
@@ -200,6 +220,41 @@ mod tests {
              PVG valid to 14 March 2028 · helped this person before (last on 10 February 2026) · \
              last matched on 10 February 2026"
         );
+    }
+
+    #[test]
+    fn a_match_still_to_start_is_not_called_the_last() {
+        let rules = MatchingRules::default();
+        let later = date("2026-03-10");
+        let history: History = [PastMatch {
+            requester: "ann".into(),
+            helper: "jean".into(),
+            on: later,
+        }]
+        .iter()
+        .collect();
+        let matcher = Matcher::new(&rules, &history, today());
+        assert!(later > today());
+        let ranking = matcher.rank(&shopping("r1", "ann"), [&volunteer("jean")]);
+        let line = ranking.candidates[0].plain_english();
+        assert!(!line.contains("last matched"), "{line}");
+        assert!(line.contains("already matched, starting 10 March 2026"), "{line}");
+        assert!(line.contains("agreed to help this person from 10 March 2026"), "{line}");
+    }
+
+    #[test]
+    fn an_exclusion_names_the_category() {
+        let rules = MatchingRules::default();
+        let history = History::new();
+        let matcher = Matcher::new(&rules, &history, today());
+        let mut request = shopping("r1", "ann");
+        request.category = CategoryId("52b19e22".into());
+        let ranking = matcher.rank(&request, [&volunteer("jean")]);
+        let why = ranking.excluded[0].plain_english_named(|id| {
+            if id.0 == "52b19e22" { "Transport and lifts".into() } else { id.0.clone() }
+        });
+        assert!(why.contains("does not offer Transport and lifts"), "{why}");
+        assert!(!why.contains("52b19e22"), "{why}");
     }
 
     #[test]

@@ -53,6 +53,14 @@ pub enum Reason {
     LastMatched {
         on: Date,
     },
+    /// The helper's latest match is agreed but starts after today.
+    MatchStarting {
+        on: Date,
+    },
+    /// The helper has agreed to help this person, starting after today.
+    HelpingFrom {
+        first: Date,
+    },
     NotMatchedYet,
     /// A caution: the helper is away during weekly help, so someone must
     /// cover those weeks.
@@ -104,6 +112,14 @@ impl fmt::Display for Reason {
                 )
             }
             Reason::LastMatched { on } => write!(f, "last matched on {}", plain::date(*on)),
+            Reason::MatchStarting { on } => {
+                write!(f, "already matched, starting {}", plain::date(*on))
+            }
+            Reason::HelpingFrom { first } => write!(
+                f,
+                "agreed to help this person from {}",
+                plain::date(*first)
+            ),
             Reason::NotMatchedYet => f.write_str("not matched with anyone yet"),
             Reason::AwayDuring { dates } => write!(
                 f,

@@ -11,7 +11,7 @@ use crate::{
     app::AppState,
     audit::{self, Action, Event},
     error::{AppError, Result},
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
+    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, when},
 };
 use askama::Template;
 use axum::{
@@ -179,7 +179,7 @@ async fn pending(State(state): State<AppState>, shell: Shell) -> Result<Response
             service_name: row.service_name,
             organisation: row.organisation,
             requested_by: row.requested_by,
-            requested: utc_time(row.requested_at),
+            requested: when(row.requested_at),
             note: row.note,
         })
         .collect();

@@ -12,7 +12,7 @@ use crate::{
     accounts::CurrentUser,
     app::AppState,
     error::{AppError, Result},
-    web::{FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
+    web::{FieldErrors, Shell, StrictForm, page, page_with_status, when},
 };
 use askama::Template;
 use axum::{
@@ -210,7 +210,7 @@ async fn open_reports(state: &AppState, user: &CurrentUser) -> Result<Vec<OpenRe
                 kind: row.kind,
                 details: row.details,
                 reporter_email: row.reporter_email.unwrap_or_default(),
-                reported: utc_time(row.reported_at),
+                reported: when(row.reported_at),
             });
         }
     }

@@ -392,7 +392,7 @@ pub async fn seed(db: &Db, reviewer: i64) -> anyhow::Result<usize> {
             description: "Young people aged 11 to 25 decide how £10,000 is spent on things for \
                 young people in the glens."
                 .into(),
-            area_code: None,
+            area_code: Some(demo::WARDS[1].0.into()),
             budget_pence: 1_000_000,
             currency: "GBP".into(),
             minimum_age: Some(11),

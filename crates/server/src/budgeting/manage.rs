@@ -189,7 +189,7 @@ pub(super) async fn dashboard_page(
     page_with_status(
         status,
         &Dashboard {
-            area: area_label(&shell, &process),
+            area: area_label(&state, &shell, &process).await?,
             steps: timeline(&shell, &process),
             turnout: ballot_box::turnout(&state.db, id).await?,
             counted: counting::is_counted(&state.db, id).await?,

@@ -53,12 +53,18 @@ pub async fn runs(state: &AppState, user: Option<&CurrentUser>, id: i64) -> Resu
         .is_some_and(|organisation| user.may(super::ORGANISER_ROLES, organisation)))
 }
 
-/// The area a process is for, as people read it.
-pub fn area_label(shell: &Shell, process: &Process) -> String {
-    match &process.settings.area_code {
-        Some(code) => shell.t1("budgeting.area.code", code),
-        None => shell.t("budgeting.area.whole"),
-    }
+/// The area a process is for, as people read it: by its name where the
+/// postcode directory names it, else by its code.
+pub async fn area_label(state: &AppState, shell: &Shell, process: &Process) -> Result<String> {
+    let Some(code) = &process.settings.area_code else {
+        return Ok(shell.t("budgeting.area.whole"));
+    };
+    Ok(
+        match crate::places::store::area_name(&state.db, code).await? {
+            Some(name) => shell.t1("budgeting.area.named", &name),
+            None => shell.t1("budgeting.area.code", code),
+        },
+    )
 }
 
 #[derive(Template)]
@@ -213,7 +219,7 @@ pub async fn show(
         .collect();
     let counted = super::counting::is_counted(&state.db, id).await?;
     page(&ProcessPage {
-        area: area_label(&shell, &process),
+        area: area_label(&state, &shell, &process).await?,
         steps: timeline(&shell, &process),
         organiser: runs(&state, shell.user.as_ref(), id).await?,
         shell,

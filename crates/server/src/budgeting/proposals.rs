@@ -18,6 +18,7 @@ use super::{
     pages::{existing, existing_proposal},
     process_form::MAX_DESCRIPTION_CHARS,
     store::{self, Category, Decision, NewProposal, Process, Proposal, STAFF_CHANNELS},
+    voting::{EligibilityForm, Taking, eligibility_errors},
 };
 use crate::{
     access::redirect,
@@ -39,6 +40,11 @@ pub struct ProposalForm {
     pub category_id: String,
     pub estimated_cost: String,
     pub channel: String,
+    /// Asked of a person proposing for themselves when the process is for
+    /// one area or a minimum age, and checked as a voter's would be; not
+    /// stored.
+    pub postcode: String,
+    pub date_of_birth: String,
 }
 
 impl ProposalForm {
@@ -114,6 +120,9 @@ impl ProposalForm {
 struct ProposePage {
     shell: Shell,
     process: Process,
+    /// The process limits who may take part: ask where and, if it sets
+    /// an age, when the person was born.
+    rules: bool,
     categories: Vec<(String, String)>,
     form: ProposalForm,
     errors: FieldErrors,
@@ -139,6 +148,11 @@ impl ProposePage {
     }
 }
 
+/// Whether the process is for one area or sets a minimum age.
+fn has_rules(process: &Process) -> bool {
+    process.settings.area_code.is_some() || process.settings.minimum_age.is_some()
+}
+
 fn category_options(categories: &[Category]) -> Vec<(String, String)> {
     categories
         .iter()
@@ -151,6 +165,7 @@ async fn form_page(state: &AppState, shell: Shell, id: i64, staff: bool) -> Resu
     let categories = store::categories(&state.db, id).await?;
     page(&ProposePage {
         shell,
+        rules: has_rules(&process),
         open: process.takes_proposals(staff),
         process,
         categories: category_options(&categories),
@@ -178,7 +193,16 @@ async fn save(
         });
     }
     let categories = store::categories(&state.db, id).await?;
-    let mut errors = FieldErrors::default();
+    // A person proposing for themselves must meet the rules a voter must.
+    let mut errors = if !staff && has_rules(&process) {
+        let answers = EligibilityForm {
+            postcode: form.postcode.clone(),
+            date_of_birth: form.date_of_birth.clone(),
+        };
+        eligibility_errors(state, &shell, &process, &answers, Taking::Proposal).await?
+    } else {
+        FieldErrors::default()
+    };
     let checked = form.check(
         &shell,
         id,
@@ -191,6 +215,7 @@ async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ProposePage {
                 shell,
+                rules: has_rules(&process),
                 open: true,
                 process,
                 categories: category_options(&categories),

@@ -124,7 +124,7 @@ async fn vote_page(
     page_with_status(
         status,
         &VotePage {
-            area: area_label(&shell, &process),
+            area: area_label(&state, &shell, &process).await?,
             shell,
             process,
             open,
@@ -192,19 +192,44 @@ fn parse_birth_date(raw: &str) -> Option<i64> {
     (date.year <= 9999).then(|| date.unix_midnight())
 }
 
-/// Checks where the person lives and, if the process sets one, their age.
-/// Neither answer is stored: only that the person may vote.
-pub async fn check_eligibility(
-    State(state): State<AppState>,
-    shell: Shell,
-    Extension(user): Extension<CurrentUser>,
-    Path(id): Path<i64>,
-    StrictForm(form): StrictForm<EligibilityForm>,
-) -> Result<Response> {
-    let process = existing(&state, id).await?;
-    open_ballot(&state, &process).await?;
+/// What a person is checked for: voting, or sending a proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taking {
+    Vote,
+    Proposal,
+}
+
+impl Taking {
+    fn area_key(self) -> &'static str {
+        match self {
+            Taking::Vote => "budgeting.eligibility.error.area",
+            Taking::Proposal => "budgeting.eligibility.error.area_propose",
+        }
+    }
+
+    fn age_key(self) -> &'static str {
+        match self {
+            Taking::Vote => "budgeting.eligibility.error.age",
+            Taking::Proposal => "budgeting.eligibility.error.age_propose",
+        }
+    }
+}
+
+/// The process's rules on where people live and how old they are, applied
+/// to a postcode and a date of birth: the same for a vote and a proposal.
+pub async fn eligibility_errors(
+    state: &AppState,
+    shell: &Shell,
+    process: &Process,
+    form: &EligibilityForm,
+    taking: Taking,
+) -> Result<FieldErrors> {
     let mut errors = FieldErrors::default();
+    // A proposal asks where the person lives only when the process is for
+    // one area; a vote always does.
+    let ask_where = taking == Taking::Vote || process.settings.area_code.is_some();
     match Postcode::parse(&form.postcode) {
+        _ if !ask_where => {}
         Err(e) => errors.add("postcode", shell.t(e.key)),
         Ok(postcode) => match places::lookup(&state.db, &postcode).await? {
             None => errors.add("postcode", shell.t("error.postcode.unknown")),
@@ -220,8 +245,8 @@ pub async fn check_eligibility(
                         errors.add(
                             "postcode",
                             shell.t1(
-                                "budgeting.eligibility.error.area",
-                                &area_label(&shell, &process),
+                                taking.area_key(),
+                                &area_label(state, shell, process).await?,
                             ),
                         );
                     }
@@ -241,11 +266,26 @@ pub async fn check_eligibility(
             ),
             Some(age) if age < minimum => errors.add(
                 "date_of_birth",
-                shell.t1("budgeting.eligibility.error.age", &minimum.to_string()),
+                shell.t1(taking.age_key(), &minimum.to_string()),
             ),
             Some(_) => {}
         }
     }
+    Ok(errors)
+}
+
+/// Checks where the person lives and, if the process sets one, their age.
+/// Neither answer is stored: only that the person may vote.
+pub async fn check_eligibility(
+    State(state): State<AppState>,
+    shell: Shell,
+    Extension(user): Extension<CurrentUser>,
+    Path(id): Path<i64>,
+    StrictForm(form): StrictForm<EligibilityForm>,
+) -> Result<Response> {
+    let process = existing(&state, id).await?;
+    open_ballot(&state, &process).await?;
+    let errors = eligibility_errors(&state, &shell, &process, &form, Taking::Vote).await?;
     if !errors.is_empty() {
         return vote_page(
             &state,

@@ -337,7 +337,7 @@ async fn people_and_offers(s: &Seeder<'_>) -> anyhow::Result<Cast> {
 
     let valerie = s
         .person(
-            "Valerie Volunteer",
+            "Valerie Murray",
             Some("volunteer@demo.example"),
             "01632 960201",
             Channel::Online,
@@ -345,47 +345,47 @@ async fn people_and_offers(s: &Seeder<'_>) -> anyhow::Result<Cast> {
         .await?;
     let tormod = s
         .person(
-            "Tormod Fictional",
-            Some("tormod.fictional@people.example"),
+            "Tormod MacIver",
+            Some("tormod.maciver@people.example"),
             "01632 960202",
             Channel::Online,
         )
         .await?;
     let kirsty = s
         .person(
-            "Kirsty Madeup",
-            Some("kirsty.madeup@people.example"),
+            "Kirsty Paterson",
+            Some("kirsty.paterson@people.example"),
             "01632 960203",
             Channel::Online,
         )
         .await?;
     let angus = s
         .person(
-            "Angus Invented",
-            Some("angus.invented@people.example"),
+            "Angus Munro",
+            Some("angus.munro@people.example"),
             "01632 960204",
             Channel::Online,
         )
         .await?;
     let calum = s
         .person(
-            "Calum Citizen",
+            "Calum MacDonald",
             Some("citizen@demo.example"),
             "",
             Channel::Online,
         )
         .await?;
     let agnes = s
-        .person("Agnes Example", None, "01632 960301", Channel::Phone)
+        .person("Agnes Ferguson", None, "01632 960301", Channel::Phone)
         .await?;
     let hector = s
-        .person("Hector Sample", None, "01632 960302", Channel::Paper)
+        .person("Hector Gillies", None, "01632 960302", Channel::Paper)
         .await?;
     let jessie = s
-        .person("Jessie Placeholder", None, "", Channel::InPerson)
+        .person("Jessie Cameron", None, "", Channel::InPerson)
         .await?;
     let dolina = s
-        .person("Dolina Madeup", None, "01632 960304", Channel::Phone)
+        .person("Dolina Matheson", None, "01632 960304", Channel::Phone)
         .await?;
 
     s.pvg(valerie, 1_000).await?;

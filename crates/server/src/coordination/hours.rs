@@ -112,7 +112,11 @@ fn signed(minutes: i64) -> String {
 /// One area's hours, in words.
 #[derive(Debug, Clone)]
 pub struct AreaLine {
+    /// The area's name where known, else its code.
     pub area: String,
+    /// The GSS code, shown beside a name for staff; empty when the name is
+    /// the code or no area is known.
+    pub code: String,
     pub given: String,
     pub received: String,
     pub gifted: String,
@@ -125,14 +129,32 @@ pub async fn by_area(
     period: DateRange,
 ) -> Result<Vec<AreaLine>, PostError> {
     let ledger = store::ledger::load(conn).await?;
-    Ok(ledger
-        .area_report(period)
+    let report = ledger.area_report(period);
+    let codes: Vec<String> = report
+        .iter()
+        .filter_map(|totals| Some(totals.area.as_ref()?.as_str().to_owned()))
+        .collect();
+    let names = crate::places::store::area_names_in(conn, &codes)
+        .await
+        .map_err(|e| PostError::from(sqlx::Error::from(e)))?;
+    Ok(report
         .into_iter()
-        .map(|totals| AreaLine {
-            area: totals.area.map_or_else(
-                || shell.t("coordination.hours.area_unknown"),
-                |a| a.as_str().to_owned(),
-            ),
+        .map(|totals| {
+            let code = totals
+                .area
+                .as_ref()
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default();
+            let (area, code) = match names.get(&code) {
+                Some(name) => (name.clone(), code),
+                None if code.is_empty() => (shell.t("coordination.hours.area_unknown"), code),
+                None => (code, String::new()),
+            };
+            (totals, area, code)
+        })
+        .map(|(totals, area, code)| AreaLine {
+            area,
+            code,
             given: plain::minutes(totals.given_minutes),
             received: plain::minutes(totals.received_minutes),
             gifted: plain::minutes(totals.gifted_minutes),

@@ -34,6 +34,38 @@ const COUNCIL_AREA: &[&str] = &[
 ];
 const ELECTORAL_WARD: &[&str] = &["electoralward2022code", "electoral_ward", "osward"];
 const HEALTH_BOARD: &[&str] = &["healthboardarea2019code", "health_board", "hlthau", "nhser"];
+/// Names that may stand beside the codes, in the same order as the codes
+/// (the data zone lookups and the ONS directory's name files use these).
+const DATA_ZONE_NAME: &[&str] = &[
+    "datazone2022name",
+    "datazone2011name",
+    "datazonename",
+    "data_zone_name",
+    "dz_name",
+    "dzname",
+    "lsoa21nm",
+    "lsoa11nm",
+];
+const COUNCIL_AREA_NAME: &[&str] = &[
+    "councilarea2019name",
+    "council_area_name",
+    "la_name",
+    "lad25nm",
+    "lad24nm",
+    "lad23nm",
+];
+const ELECTORAL_WARD_NAME: &[&str] = &[
+    "electoralward2022name",
+    "electoral_ward_name",
+    "mmward_name",
+    "wardname",
+];
+const HEALTH_BOARD_NAME: &[&str] = &[
+    "healthboardarea2019name",
+    "health_board_name",
+    "hb_name",
+    "healthboardname",
+];
 /// A date in one of these means the postcode is no longer in use.
 const TERMINATED: &[&str] = &["dateofdeletion", "doterm"];
 
@@ -62,6 +94,8 @@ impl std::fmt::Display for RowError {
 pub struct Parsed {
     pub records: Vec<PostcodeRecord>,
     pub terminated: u64,
+    /// The names of the areas, by GSS code, where the file names them.
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 /// Why a file could not be read at all, or which rows were wrong.
@@ -101,12 +135,15 @@ struct Columns {
     longitude: usize,
     /// Data zone, council area, electoral ward, health board.
     areas: [Option<usize>; 4],
+    /// The names of the same four, where the file has them.
+    names: [Option<usize>; 4],
     terminated: Option<usize>,
 }
 
 /// What one row turned out to be.
 enum Row {
-    Record(PostcodeRecord),
+    /// The record and the (code, name) pairs the row names.
+    Record(PostcodeRecord, Vec<(String, String)>),
     Terminated,
     Faulty,
 }
@@ -122,6 +159,12 @@ impl Columns {
                 find(&headers, COUNCIL_AREA),
                 find(&headers, ELECTORAL_WARD),
                 find(&headers, HEALTH_BOARD),
+            ],
+            names: [
+                find(&headers, DATA_ZONE_NAME),
+                find(&headers, COUNCIL_AREA_NAME),
+                find(&headers, ELECTORAL_WARD_NAME),
+                find(&headers, HEALTH_BOARD_NAME),
             ],
             terminated: find(&headers, TERMINATED),
             headers,
@@ -192,8 +235,17 @@ impl Columns {
         }
         // The ONS directory puts English and Welsh LSOAs in the same column
         // as Scottish data zones; only S01 codes are data zones.
+        let names = codes
+            .iter()
+            .zip(self.names)
+            .filter_map(|(code, at)| {
+                let name = cell(at?);
+                let code = code.as_ref()?;
+                (!name.is_empty()).then(|| (code.clone(), name.to_owned()))
+            })
+            .collect();
         let [data_zone, council_area, electoral_ward, health_board] = codes;
-        Row::Record(PostcodeRecord {
+        let record = PostcodeRecord {
             postcode,
             latitude: coordinates.latitude,
             longitude: coordinates.longitude,
@@ -201,7 +253,8 @@ impl Columns {
             council_area,
             electoral_ward,
             health_board,
-        })
+        };
+        Row::Record(record, names)
     }
 }
 
@@ -227,7 +280,7 @@ pub fn parse(reader: impl Read) -> Result<Parsed, ImportError> {
             }
         };
         match columns.read(&row, &mut errors) {
-            Row::Record(record) if !seen.insert(record.postcode.clone()) => errors.push(RowError {
+            Row::Record(record, _) if !seen.insert(record.postcode.clone()) => errors.push(RowError {
                 line: row.position().map_or(0, csv::Position::line),
                 column: columns
                     .headers
@@ -236,7 +289,10 @@ pub fn parse(reader: impl Read) -> Result<Parsed, ImportError> {
                     .to_owned(),
                 problem: format!("{} appears more than once", record.postcode),
             }),
-            Row::Record(record) => parsed.records.push(record),
+            Row::Record(record, names) => {
+                parsed.records.push(record);
+                parsed.names.extend(names);
+            }
             Row::Terminated => parsed.terminated += 1,
             Row::Faulty => {}
         }
@@ -312,6 +368,22 @@ mod tests {
             "{}",
             shown[4]
         );
+    }
+
+    #[test]
+    fn keeps_the_names_of_areas_beside_their_codes() {
+        let file = "Postcode,Latitude,Longitude,DataZone2011Code,DataZone2011Name,\
+                    CouncilArea2019Code,CouncilArea2019Name,ElectoralWard2022Code\n\
+                    AV1 1AA,56.41,-5.47,S01099001,Ardnaveen Harbour,S12099001,Ardnaveen,S13099001\n\
+                    AV1 2AB,56.42,-5.48,S01099002,,S12099001,Ardnaveen,\n";
+        let parsed = parse(file.as_bytes()).unwrap();
+        assert_eq!(
+            parsed.names.get("S01099001").map(String::as_str),
+            Some("Ardnaveen Harbour")
+        );
+        assert_eq!(parsed.names.get("S12099001").map(String::as_str), Some("Ardnaveen"));
+        assert!(!parsed.names.contains_key("S01099002"));
+        assert!(!parsed.names.contains_key("S13099001"));
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct SimdRecord {
     pub rank: i64,
     pub decile: Option<u8>,
     pub quintile: u8,
+    /// The data zone's name, where the file has a name column.
+    pub name: Option<String>,
 }
 
 /// Why a file could not be read at all, or which rows were wrong.
@@ -61,6 +63,13 @@ fn names_overall(header: &str, measure: &str) -> bool {
             .is_some_and(|edition| edition.chars().all(|c| c.is_ascii_digit() || c == 'v'))
 }
 
+fn names_data_zone_name(header: &str) -> bool {
+    matches!(
+        normalised(header).as_str(),
+        "dzname" | "datazonename" | "datazone2011name" | "datazone2022name"
+    )
+}
+
 fn names_data_zone(header: &str) -> bool {
     matches!(
         normalised(header).as_str(),
@@ -81,6 +90,7 @@ struct Columns {
     rank: usize,
     decile: Option<usize>,
     quintile: Option<usize>,
+    name: Option<usize>,
 }
 
 impl Columns {
@@ -93,8 +103,10 @@ impl Columns {
         if decile.is_none() && quintile.is_none() {
             return Err(SimdError::NoDecileOrQuintile);
         }
+        let name = find(&names_data_zone_name);
         Ok(Self {
             headers,
+            name,
             zone,
             rank,
             decile,
@@ -170,6 +182,10 @@ impl Columns {
             rank: rank?,
             decile,
             quintile,
+            name: self
+                .name
+                .map(|at| cell(at).to_owned())
+                .filter(|name| !name.is_empty()),
         })
     }
 }

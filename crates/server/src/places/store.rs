@@ -1,6 +1,8 @@
 use coprod_engine::place::{Coordinates, Postcode};
 use serde::Serialize;
-use sqlx::{Acquire, Row};
+use std::collections::{BTreeMap, HashMap};
+
+use sqlx::{Acquire, AnyConnection, Row};
 
 use super::simd::SimdRecord;
 use crate::db::{self, Db, StoreResult};
@@ -38,9 +40,20 @@ const BATCH: usize = 500;
 /// Adds or replaces every record in one transaction: either all of them
 /// are stored or, on any failure, none.
 pub async fn import(db: &Db, records: &[PostcodeRecord]) -> StoreResult<u64> {
+    import_with_names(db, records, &BTreeMap::new()).await
+}
+
+/// Adds or replaces every record, and the areas' names, in one
+/// transaction.
+pub async fn import_with_names(
+    db: &Db,
+    records: &[PostcodeRecord],
+    names: &BTreeMap<String, String>,
+) -> StoreResult<u64> {
     let mut conn = db.pool().acquire().await?;
     let mut tx = conn.begin().await?;
     let now = db::now();
+    store_names(&mut tx, names, now).await?;
     for chunk in records.chunks(BATCH) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -116,6 +129,11 @@ pub async fn count(db: &Db) -> StoreResult<i64> {
 pub async fn simd_import(db: &Db, records: &[SimdRecord]) -> StoreResult<u64> {
     let now = db::now();
     let mut tx = db.pool().begin().await?;
+    let names: BTreeMap<String, String> = records
+        .iter()
+        .filter_map(|r| Some((r.data_zone.as_str().to_owned(), r.name.clone()?)))
+        .collect();
+    store_names(&mut tx, &names, now).await?;
     for chunk in records.chunks(BATCH) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -157,4 +175,56 @@ pub async fn simd_count(db: &Db) -> StoreResult<i64> {
         .fetch_one(db.pool())
         .await?;
     Ok(n)
+}
+
+/// Adds or replaces the names of areas, by GSS code.
+async fn store_names(
+    conn: &mut AnyConnection,
+    names: &BTreeMap<String, String>,
+    now: i64,
+) -> StoreResult<()> {
+    for (code, name) in names {
+        sqlx::query(
+            "INSERT INTO area_names (code, name, imported_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, imported_at = excluded.imported_at",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The names known for these GSS codes; codes without one are left out.
+pub async fn area_names_in(
+    conn: &mut AnyConnection,
+    codes: &[String],
+) -> StoreResult<HashMap<String, String>> {
+    let mut names = HashMap::new();
+    for chunk in codes.chunks(BATCH) {
+        let within: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT code, name FROM area_names WHERE code IN ({})",
+            within.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+        for code in chunk {
+            query = query.bind(code);
+        }
+        names.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(names)
+}
+
+/// [`area_names_in`] on a connection of its own.
+pub async fn area_names(db: &Db, codes: &[String]) -> StoreResult<HashMap<String, String>> {
+    let mut conn = db.pool().acquire().await?;
+    area_names_in(&mut conn, codes).await
+}
+
+/// One area's name, if known.
+pub async fn area_name(db: &Db, code: &str) -> StoreResult<Option<String>> {
+    Ok(area_names(db, &[code.to_owned()]).await?.remove(code))
 }

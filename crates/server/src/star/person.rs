@@ -358,7 +358,7 @@ pub async fn show(
 ) -> Result<Response> {
     let mut tx = state.db.begin_write().await?;
     let star = visible(&mut tx, &user, &ip, id).await?;
-    let ratings = people::ratings(&mut tx, id).await?;
+    let ratings = dated(people::ratings(&mut tx, id).await?);
     tx.commit().await?;
     page(&person_page(
         shell,
@@ -432,10 +432,19 @@ pub async fn rate(
         tx.commit().await?;
         return Ok(redirect(&format!("/star/people/{id}#history")));
     }
-    let ratings = people::ratings(&mut tx, id).await?;
+    let ratings = dated(people::ratings(&mut tx, id).await?);
     tx.commit().await?;
     page_with_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &person_page(shell, star, ratings, form, errors),
     )
+}
+
+/// The ratings with their days in words, as the rest of the site shows
+/// dates ("1 October 2026").
+fn dated(mut ratings: Vec<PersonRating>) -> Vec<PersonRating> {
+    for rating in &mut ratings {
+        rating.rated_on = crate::web::day_text(&rating.rated_on);
+    }
+    ratings
 }

@@ -246,8 +246,8 @@ fn statement_views(
                 shell.tn(
                     "star.round.roles_disagree",
                     &[
-                        &role_label(shell, gap.lower),
-                        &role_label(shell, gap.higher),
+                        &shell.t(&format!("star.roles.{}", gap.lower.key())),
+                        &shell.t(&format!("star.roles.{}", gap.higher.key())),
                         &format!("{:.1}", gap.gap),
                     ],
                 )

@@ -154,7 +154,13 @@ pub struct ResultsView {
 }
 
 /// Works out every result of one version's responses.
-pub fn results(shell: &Shell, survey: &Survey, responses: &[Response]) -> ResultsView {
+/// `area_names` names the data zones by code, where known.
+pub fn results(
+    shell: &Shell,
+    survey: &Survey,
+    responses: &[Response],
+    area_names: &std::collections::HashMap<String, String>,
+) -> ResultsView {
     let groups = by_audience(shell, survey, responses);
     ResultsView {
         total: responses.len(),
@@ -173,7 +179,7 @@ pub fn results(shell: &Shell, survey: &Survey, responses: &[Response]) -> Result
         index: index_view(shell, survey, &groups),
         willingness: willingness_views(shell, survey, &groups),
         gaps: gaps(shell, survey, responses),
-        breakdowns: breakdowns(shell, survey, &groups),
+        breakdowns: breakdowns(shell, survey, &groups, area_names),
         measures: measure_views(shell, survey, &groups),
     }
 }

@@ -3,6 +3,8 @@
 //! citizens' responses by deprivation quintile, area and age, with any
 //! group of fewer than five withheld by the engine.
 
+use std::collections::HashMap;
+
 use coprod_engine::surveys::{
     Audience, QuestionKind, Response, Survey,
     breakdown::{Cell, GroupCell, GroupKey, Grouping, MIN_CELL_RESPONDENTS, breakdown},
@@ -136,14 +138,19 @@ pub struct BreakdownView {
     pub rows: Vec<ResultRow>,
 }
 
-fn group_label(shell: &Shell, group: &GroupKey) -> String {
+/// A group's label; a data zone by its name, with its code after it for
+/// staff who work with the codes.
+fn group_label(shell: &Shell, group: &GroupKey, area_names: &HashMap<String, String>) -> String {
     match group {
         GroupKey::SimdQuintile(q) => match q.get() {
             1 => shell.t("survey.results.quintile_most"),
             5 => shell.t("survey.results.quintile_least"),
             n => shell.t1("survey.results.quintile", &n.to_string()),
         },
-        GroupKey::Area(code) => code.as_str().to_owned(),
+        GroupKey::Area(code) => match area_names.get(code.as_str()) {
+            Some(name) => format!("{name} ({})", code.as_str()),
+            None => code.as_str().to_owned(),
+        },
         GroupKey::AgeBand(band) => shell.t(&format!("survey.age_band.{}", band.key())),
         GroupKey::NotKnown => shell.t("survey.results.not_known"),
     }
@@ -160,7 +167,12 @@ fn cell_text<S>(shell: &Shell, cell: Option<&Cell<S>>, show: impl Fn(&S) -> Stri
 /// Citizens' responses by quintile, area and age band: how many, and the
 /// co-production index per domain. A grouping nobody gave facts for is
 /// left out.
-pub fn breakdowns(shell: &Shell, survey: &Survey, groups: &[ByAudience<'_>]) -> Vec<BreakdownView> {
+pub fn breakdowns(
+    shell: &Shell,
+    survey: &Survey,
+    groups: &[ByAudience<'_>],
+    area_names: &HashMap<String, String>,
+) -> Vec<BreakdownView> {
     let Some(citizens) = groups.iter().find(|g| g.audience == Audience::Citizens) else {
         return Vec::new();
     };
@@ -209,7 +221,7 @@ pub fn breakdowns(shell: &Shell, survey: &Survey, groups: &[ByAudience<'_>]) -> 
                     }));
                 }
                 ResultRow {
-                    label: group_label(shell, &cell.group),
+                    label: group_label(shell, &cell.group, area_names),
                     cells,
                 }
             })

@@ -25,6 +25,8 @@ pub mod demo_data;
 mod flow;
 /// One-time links emailed to a list of people.
 mod invitations;
+/// The open surveys anyone may answer.
+mod open;
 /// The builder's home page: a survey at a glance with its questions.
 mod overview;
 /// Paper responses typed in by staff.
@@ -246,6 +248,7 @@ fn answering_routes() -> Vec<Route> {
             "/surveys/{id}/paper/{audience}",
             post(paper::save),
         ),
+        public(Method::GET, "/surveys/open", get(open::list)),
         public(Method::GET, "/s/{key}/{audience}", get(respond::start_link)),
         public(
             Method::GET,

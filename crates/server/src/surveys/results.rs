@@ -107,8 +107,16 @@ async fn show(
         &mut *state.db.pool().acquire().await?,
     )
     .await?;
+    let zones: Vec<String> = loaded
+        .responses
+        .iter()
+        .filter_map(|r| Some(r.facts.area.as_ref()?.as_str().to_owned()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let names = crate::places::store::area_names(&state.db, &zones).await?;
     page(&ResultsPage {
-        results: results(&shell, &loaded.checked, &loaded.responses),
+        results: results(&shell, &loaded.checked, &loaded.responses, &names),
         shell,
         survey: loaded.survey,
         version: loaded.number,

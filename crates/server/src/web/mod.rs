@@ -29,4 +29,4 @@ pub use render::{page, page_with_status};
 /// Long lists a page at a time, and times as people read them.
 pub mod paging;
 
-pub use paging::{Paging, utc_time};
+pub use paging::{Paging, day_text, utc_time, when};

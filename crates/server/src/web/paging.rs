@@ -57,6 +57,40 @@ pub fn utc_time(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A time from storage as people read it: the day in words and the clock
+/// time in the United Kingdom (British Summer Time from 01:00 UTC on the
+/// last Sunday of March to 01:00 UTC on the last Sunday of October), e.g.
+/// "7 December 2026 at 14:05".
+pub fn when(seconds: i64) -> String {
+    use coprod_engine::schedule::Date;
+    let utc = Date::of_unix_seconds(seconds);
+    let last_sunday = |month: u8| {
+        let last = Date::new(utc.year, month, coprod_engine::schedule::days_in_month(utc.year, month))
+            .unwrap_or(utc);
+        // 1 January 1970 was a Thursday: days since then, plus four, count
+        // from a Sunday.
+        let back = (last.days_since_epoch() + 4).rem_euclid(7);
+        last.add_days(-back).unix_midnight() + 3_600
+    };
+    let summer = (last_sunday(3)..last_sunday(10)).contains(&seconds);
+    let local = seconds + if summer { 3_600 } else { 0 };
+    let day = Date::of_unix_seconds(local);
+    let minute = local.rem_euclid(86_400) / 60;
+    format!(
+        "{} at {:02}:{:02}",
+        coprod_engine::plain::date(day),
+        minute / 60,
+        minute % 60
+    )
+}
+
+/// A stored day ("2026-10-01") as people read it ("1 October 2026"); text
+/// that is not a date is shown as it is.
+pub fn day_text(raw: &str) -> String {
+    coprod_engine::schedule::Date::parse(raw)
+        .map_or_else(|_| raw.to_owned(), coprod_engine::plain::date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +102,11 @@ mod tests {
         assert_eq!(Paging::requested(3, 50).of(0).pages, 1);
         assert_eq!(Paging::requested(3, 50).offset(), 100);
         assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
+        // 7 December 2026 14:05 UTC is 14:05 in Scotland; 1 July 2026
+        // 11:30 UTC is 12:30 British Summer Time.
+        assert_eq!(when(1_796_652_300), "7 December 2026 at 14:05");
+        assert_eq!(when(1_782_905_400), "1 July 2026 at 12:30");
+        assert_eq!(day_text("2026-10-01"), "1 October 2026");
         let far = Paging::requested(i64::MAX, 50);
         assert_eq!(far.page, LAST_POSSIBLE_PAGE);
         assert_eq!(far.offset(), (LAST_POSSIBLE_PAGE - 1) * 50);

@@ -37,28 +37,35 @@ pub struct Shell {
 /// Later capabilities add their sections here.
 const SECTIONS: &[(&str, &str, Access)] = &[
     ("/", "nav.home", Access::Public),
-    ("/services", "nav.services", Access::Public),
-    ("/budgeting", "nav.budgeting", Access::Public),
-    ("/help", "nav.help", Access::SignedIn),
+    // Staff's own work first, so a coordinator or link worker finds it at
+    // the start of the menu.
     (
         "/coordination",
         "nav.coordination",
         crate::coordination::COORDINATORS,
     ),
+    ("/referrals", "nav.referrals", access::STAFF),
     ("/people", "nav.people", crate::people::PEOPLE),
-    ("/account", "nav.account", Access::SignedIn),
+    ("/teams", "nav.teams", access::STAFF),
+    ("/checkins", "nav.checkins", crate::checkins::CALLERS),
+    ("/concerns", "nav.concerns", crate::people::PEOPLE),
     (
         "/listings",
         "nav.listings",
         crate::asset_map::listings::KEEPERS,
     ),
-    ("/referrals", "nav.referrals", access::STAFF),
-    ("/teams", "nav.teams", access::STAFF),
-    ("/checkins", "nav.checkins", crate::checkins::CALLERS),
-    ("/concerns", "nav.concerns", crate::people::PEOPLE),
     ("/surveys", "nav.surveys", access::STAFF),
     ("/star", "nav.star", access::STAFF),
     ("/admin", "nav.admin", access::ADMIN),
+    // Every page a citizen may use.
+    ("/services", "nav.services", Access::Public),
+    ("/help", "nav.help", Access::SignedIn),
+    ("/budgeting", "nav.budgeting", Access::Public),
+    ("/surveys/open", "nav.open_surveys", Access::Public),
+    ("/charters", "nav.charters", Access::Public),
+    ("/my-star", "nav.my_star", Access::SignedIn),
+    ("/my-referrals", "nav.my_referrals", Access::SignedIn),
+    ("/account", "nav.account", Access::SignedIn),
 ];
 
 impl Shell {
@@ -77,6 +84,9 @@ impl Shell {
                 label: catalogue.text(key),
                 current: if *href == "/" {
                     path == "/"
+                } else if *href == "/surveys" {
+                    // The builder's pages, not the citizens' open list.
+                    path.starts_with(href) && !path.starts_with("/surveys/open")
                 } else {
                     path.starts_with(href)
                 },

@@ -443,7 +443,48 @@ async fn return_to_never_leaves_the_site(backend: Backend) {
     assert_eq!(reply.location(), "/account/password");
 }
 
+/// The home page's four ways in go somewhere for the reader, and every page
+/// a citizen may use is in their menu; a link worker's menu starts with
+/// their work.
+async fn ways_in_lead_somewhere(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let visitor = app.client().get("/").await;
+    for href in ["/budgeting", "/surveys/open", "/services", "/charters"] {
+        assert!(
+            visitor.body.contains(&format!("<li><a href=\"{href}\">")),
+            "{href}: {}",
+            visitor.body
+        );
+    }
+    let mut citizen = app.as_role(Role::Citizen).await;
+    let home = citizen.get("/").await;
+    assert!(home.body.contains("<li><a href=\"/help\">"), "{}", home.body);
+    for href in [
+        "/help",
+        "/my-star",
+        "/charters",
+        "/surveys/open",
+        "/budgeting",
+        "/my-referrals",
+    ] {
+        assert!(
+            home.body.contains(&format!("href=\"{href}\"")),
+            "{href} missing from the menu"
+        );
+        let page = citizen.get(href).await;
+        assert_eq!(page.status, StatusCode::OK, "{href}: {}", page.body);
+    }
+    let open = citizen.get("/surveys/open").await;
+    assert!(open.body.contains("Have your say"), "{}", open.body);
+    let mut link_worker = app.as_role(Role::LinkWorker).await;
+    let home = link_worker.get("/").await;
+    let referrals = home.body.find("href=\"/referrals\"").unwrap();
+    let services = home.body.find("href=\"/services\"").unwrap();
+    assert!(referrals < services, "their work comes first in the menu");
+}
+
 on_both_backends!(
+    ways_in_lead_somewhere,
     sign_up_then_out_then_in,
     sign_up_errors_are_explained_and_store_nothing,
     an_email_has_one_account,

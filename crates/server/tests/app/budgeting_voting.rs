@@ -81,6 +81,15 @@ async fn only_residents_old_enough_may_vote(backend: Backend) {
             .body
             .contains("Your postcode is outside that area")
     );
+    // The area by its name, never its code.
+    assert!(
+        elsewhere
+            .body
+            .contains("This vote is for people who live in Ardnaveen."),
+        "{}",
+        elsewhere.body
+    );
+    assert!(!elsewhere.body.contains(DEMO_COUNCIL));
     assert!(elsewhere.body.contains("href=\"#postcode\""));
     let unknown = voter
         .post(
@@ -579,7 +588,53 @@ async fn cumulative_ballots_share_out_their_points(backend: Backend) {
     assert_eq!(points, [(benches, 7), (lights, 3)]);
 }
 
+/// Proposals follow the process's rules on area and age, as votes do.
+async fn only_residents_old_enough_may_propose(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    with_postcodes(&app).await;
+    let mut organiser = app.as_role(Role::Manager).await;
+    let process = crate::support::budgeting::create_process(
+        &mut organiser,
+        &[("area_code", "S13099002"), ("minimum_age", "11")],
+    )
+    .await;
+    let mut citizen = citizen(&app, "morag@example.org").await;
+    let path = format!("/budgeting/{process}/propose");
+    let form = citizen.get(&path).await;
+    assert!(form.body.contains("id=\"postcode\""), "{}", form.body);
+    assert!(form.body.contains("id=\"date_of_birth\""));
+    let proposal = |postcode: &'static str, born: &'static str| {
+        vec![
+            ("title", "A skate ramp"),
+            ("description", "Ramps for Friday evenings."),
+            ("estimated_cost", "400"),
+            ("postcode", postcode),
+            ("date_of_birth", born),
+        ]
+    };
+    // AV1 is on the coast, outside the glens ward.
+    let elsewhere = citizen.post(&path, &proposal("AV1 1AB", "01/01/2010")).await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        elsewhere
+            .body
+            .contains("This process is for people who live in Ardnaveen Glens."),
+        "{}",
+        elsewhere.body
+    );
+    let young = time::OffsetDateTime::now_utc().year() - 9;
+    let born = Box::leak(format!("01/01/{young}").into_boxed_str());
+    let too_young = citizen.post(&path, &proposal("AV3 1AB", born)).await;
+    assert_eq!(too_young.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_young.body.contains("You need to be 11 or over to send a proposal"));
+    assert_eq!(app.count("pb_proposals").await, 0);
+    let sent = citizen.post(&path, &proposal("AV3 1AB", "01/01/2010")).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(app.count("pb_proposals").await, 1);
+}
+
 on_both_backends!(
+    only_residents_old_enough_may_propose,
     only_residents_old_enough_may_vote,
     each_resident_votes_once_and_can_change_until_close,
     a_code_votes_once_even_when_tried_at_the_same_time,

@@ -377,11 +377,11 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let desk = coordinator.get("/coordination").await;
     assert_eq!(desk.status, StatusCode::OK, "{}", desk.body);
     for expected in [
-        "Agnes Example",
-        "Dolina Madeup",
-        "Jessie Placeholder",
-        "waiting for Tormod Fictional",
-        "Kirsty Madeup",
+        "Agnes Ferguson",
+        "Dolina Matheson",
+        "Jessie Cameron",
+        "waiting for Tormod MacIver",
+        "Kirsty Paterson",
         "Find cover",
     ] {
         assert!(desk.body.contains(expected), "{expected}: {}", desk.body);
@@ -390,7 +390,7 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let link = desk
         .body
         .split("href=\"/coordination/requests/")
-        .find(|piece| piece.contains("Dolina Madeup"))
+        .find(|piece| piece.contains("Dolina Matheson"))
         .unwrap()
         .split('"')
         .next()
@@ -399,12 +399,26 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let page = coordinator
         .get(&format!("/coordination/requests/{link}"))
         .await;
-    assert!(page.body.contains("Valerie Volunteer"), "{}", page.body);
+    assert!(page.body.contains("Valerie Murray"), "{}", page.body);
     assert!(
         page.body
             .contains("no PVG check recorded, and the person is a vulnerable adult"),
         "{}",
         page.body
+    );
+    // Reasons name categories, never their ids, and say nothing of a
+    // match "last" made on a day still to come.
+    assert_names_not_codes(&page.body);
+    assert_no_future_last_match(&page.body);
+    // The time bank names the data zones, the code beside the name.
+    let bank = coordinator.get("/coordination/timebank").await;
+    assert_eq!(bank.status, StatusCode::OK, "{}", bank.body);
+    assert!(
+        demo::DATA_ZONE_NAMES
+            .iter()
+            .any(|name| bank.body.contains(&format!("<td>{name} <span class=\"ds_hint-text\">S01"))),
+        "{}",
+        bank.body
     );
     // Hours were paid for the weeks already done.
     let mut volunteer = app.client();
@@ -414,7 +428,29 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let hours = volunteer.get("/help/hours").await;
     assert!(hours.body.contains("Balance: 5 h"), "{}", hours.body);
     let round = volunteer.get("/help/round").await;
-    assert!(round.body.contains("Agnes Example"), "{}", round.body);
+    assert!(round.body.contains("Agnes Ferguson"), "{}", round.body);
+}
+
+/// No "does not offer" followed by an id (hex and dashes) in place of a
+/// category's name.
+fn assert_names_not_codes(body: &str) {
+    for (_, rest) in body.match_indices("does not offer ").map(|(i, _)| body.split_at(i + 15)) {
+        let word: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '<').collect();
+        let hexish = word.len() >= 8 && word.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        assert!(!hexish, "a category shown by its id: {word}");
+    }
+}
+
+/// Every "last matched on" date is today or before.
+fn assert_no_future_last_match(body: &str) {
+    let today = today();
+    for date in (0..60).map(|n| today.add_days(n + 1)) {
+        let words = coprod_server::coprod_engine::plain::date(date);
+        assert!(
+            !body.contains(&format!("last matched on {words}")),
+            "a match on {words}, still to come, called the last"
+        );
+    }
 }
 
 on_both_backends!(

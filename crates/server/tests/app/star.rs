@@ -135,7 +135,8 @@ async fn an_initiative_is_mapped_costed_rated_and_chartered(backend: Backend) {
     // happen nowhere.
     assert!(page.body.contains("5 gaps"), "{}", page.body);
     assert!(page.body.contains("Happening (1)"));
-    assert!(page.body.contains("Planned (1)"));
+    assert!(page.body.contains("Proposed (1)"));
+    assert!(!page.body.contains("Planned"));
     assert!(
         page.body
             .contains("No service does this yet: Co-commissioning, Co-assessment.")
@@ -237,13 +238,13 @@ async fn an_initiative_is_mapped_costed_rated_and_chartered(backend: Backend) {
 
     let page = manager.get(&format!("/star/rounds/{round}")).await;
     assert!(
-        page.body.contains("People see 1 statements differently."),
+        page.body.contains("People see 1 statement differently."),
         "{}",
         page.body
     );
     assert!(
         page.body
-            .contains("Person who uses the service rate it lower than Manager by 3.0 points"),
+            .contains("Ratings by people who use the service are lower than ratings by managers, by 3.0 points"),
         "{}",
         page.body
     );
@@ -476,6 +477,9 @@ async fn a_personal_star_is_seen_only_by_the_person_their_carer_and_workers(back
     let page = agnes.get(&format!("/star/people/{star}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Bakes for the cafe"));
+    // The history's dates read as the rest of the site's do.
+    assert!(page.body.contains("<th scope=\"row\">1 December 2026</th>"), "{}", page.body);
+    assert!(!page.body.contains("2026-12-01"));
     let mut stranger = app.as_role(Role::Coordinator).await;
     assert_eq!(
         stranger.get(&format!("/star/people/{star}")).await.status,

@@ -27,7 +27,7 @@ use crate::{
     coordination::model::today,
     db,
     error::Result,
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
+    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, when},
 };
 
 /// One call as a line of the list.
@@ -153,7 +153,7 @@ fn call_page(shell: Shell, call: &Call, form: LogForm, errors: FieldErrors) -> C
     CallPage {
         call: line(&shell, call, day),
         logged: call.outcome.is_some(),
-        logged_at: call.logged_at.map(utc_time).unwrap_or_default(),
+        logged_at: call.logged_at.map(when).unwrap_or_default(),
         note: call.note.clone(),
         channel: call
             .channel

@@ -30,7 +30,7 @@ use crate::{
     coordination::model::today,
     db,
     error::Result,
-    web::{ClientIp, FieldErrors, NoFields, Shell, StrictForm, page, page_with_status, utc_time},
+    web::{ClientIp, FieldErrors, NoFields, Shell, StrictForm, page, page_with_status, when},
 };
 
 /// A concern as a line of the alert list.
@@ -152,8 +152,8 @@ fn concern_page(
 ) -> ConcernPage {
     let (done, problem) = flash.messages(&shell);
     let who_when = |name: &str, at: Option<i64>| match at {
-        Some(at) if name.is_empty() => utc_time(at),
-        Some(at) => shell.tn("checkins.concern.by_at", &[name, &utc_time(at)]),
+        Some(at) if name.is_empty() => when(at),
+        Some(at) => shell.tn("checkins.concern.by_at", &[name, &when(at)]),
         None => String::new(),
     };
     ConcernPage {
@@ -172,7 +172,7 @@ fn concern_page(
                 } else {
                     c.raised_by_name.clone()
                 },
-                &utc_time(c.raised_at),
+                &when(c.raised_at),
             ],
         ),
         urgency: shell.t(&format!("checkins.urgency.{}", c.urgency.key())),

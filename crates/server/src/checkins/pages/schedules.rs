@@ -36,7 +36,7 @@ use crate::{
     },
     coordination::{model::today, workflow::Actor},
     error::{AppError, Result},
-    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, utc_time},
+    web::{ClientIp, FieldErrors, Shell, StrictForm, page, page_with_status, when},
 };
 
 /// A plan in plain words.
@@ -148,7 +148,7 @@ fn call_line(shell: &Shell, c: &Call) -> CallLine {
 pub fn concern_line(shell: &Shell, c: &Concern) -> ConcernLine {
     ConcernLine {
         id: c.id,
-        raised: utc_time(c.raised_at),
+        raised: when(c.raised_at),
         urgency: shell.t(&format!("checkins.urgency.{}", c.urgency.key())),
         urgency_tag: urgency_tag(c.urgency),
         status: shell.t(&format!("checkins.status.{}", c.status.key())),

@@ -206,6 +206,7 @@ fn points(millipoints: u64) -> f64 {
 fn ranking_views(
     shell: &Shell,
     names: &HashMap<i64, String>,
+    terms: &HashMap<String, String>,
     ranking: &Ranking,
 ) -> (Vec<CandidateView>, Vec<ExclusionView>) {
     let candidates = ranking
@@ -224,7 +225,7 @@ fn ranking_views(
                 .ok()
                 .and_then(|id| names.get(&id).cloned())
                 .unwrap_or_default(),
-            why: e.plain_english(),
+            why: e.plain_english_named(|id| views::category(terms, id.as_str())),
         })
         .collect();
     (candidates, excluded)
@@ -270,7 +271,12 @@ pub async fn request_page(
     let live = history.iter().any(|m| m.status.is_live() && !m.is_cover);
     let (candidates, excluded) = if record.is_open() && !live {
         let pool = Pool::load(&mut conn, None).await?;
-        ranking_views(&shell, &names, &pool.rank(&pool.request(&record), today()))
+        ranking_views(
+            &shell,
+            &names,
+            &terms,
+            &pool.rank(&pool.request(&record), today()),
+        )
     } else {
         (Vec::new(), Vec::new())
     };
@@ -500,9 +506,14 @@ pub async fn cover_page(
         .ok_or(AppError::NotFound)?;
     let names = store::people::names(&mut conn).await?;
     let pool = Pool::load(&mut conn, None).await?;
+    let terms = views::term_names(&mut conn).await?;
     let one_day = workflow::cover_request(&record, &held, day.on_date);
-    let (candidates, excluded) =
-        ranking_views(&shell, &names, &pool.rank(&pool.request(&one_day), today()));
+    let (candidates, excluded) = ranking_views(
+        &shell,
+        &names,
+        &terms,
+        &pool.rank(&pool.request(&one_day), today()),
+    );
     let (_, problem) = flash.messages(&shell);
     conn.commit().await?;
     page(&CoverPage {

@@ -31,7 +31,7 @@ use crate::{
         store,
         workflow::{self, Moving, ReferralError},
     },
-    web::{ClientIp, Shell, StrictForm, page, utc_time},
+    web::{ClientIp, Shell, StrictForm, page, when},
 };
 
 /// One fact about the person, or that it was not shared.
@@ -203,7 +203,7 @@ pub async fn show(
     for event in &seen.events {
         steps.push(StepLine {
             status: shell.t(&status_label(event.step.status)),
-            when: utc_time(event.step.at),
+            when: when(event.step.at),
             who: who(&mut conn, event.step.actor).await?,
             channel: shell.t(&format!("referrals.channel.{}", event.step.channel.key())),
             note: event.step.note.clone(),
@@ -260,7 +260,7 @@ pub async fn show(
         .map(|o| OutcomeLine {
             instrument: shell.t(&format!("referrals.instrument.{}", o.measure.key())),
             stage: shell.t(&format!("referrals.stage.{}", o.stage.key())),
-            when: utc_time(o.recorded_at),
+            when: when(o.recorded_at),
             items: o
                 .items
                 .iter()

@@ -317,6 +317,17 @@ pub async fn find(db: &Db, id: i64) -> StoreResult<Option<SurveyRecord>> {
     row.as_ref().map(survey_from).transpose()
 }
 
+/// Surveys open to anyone, or to anyone signed in, with their latest
+/// version: what a citizen may answer without an invitation.
+pub async fn open_to_all(db: &Db) -> StoreResult<Vec<SurveyRecord>> {
+    let rows = sqlx::query(&format!(
+        "{SURVEY_SELECT} WHERE s.status = 'open' AND s.access IN ('public', 'signed_in') ORDER BY s.id DESC"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(survey_from).collect()
+}
+
 /// The survey a respondent's link names.
 pub async fn find_by_key(db: &Db, key: &str) -> StoreResult<Option<SurveyRecord>> {
     let row = sqlx::query(&format!("{SURVEY_SELECT} WHERE s.public_key = $1"))

@@ -14,10 +14,11 @@ use super::{Client, PASSWORD, Reply, TestApp};
 /// The council area of every demo postcode.
 pub const DEMO_COUNCIL: &str = "S12099001";
 
-/// Loads the demo postcode directory (council area S12099001).
+/// Loads the demo postcode directory (council area S12099001, named
+/// Ardnaveen, with its wards, health board and data zones named too).
 pub async fn with_postcodes(app: &TestApp) {
     let directory = postcode_import::parse(demo::postcode_directory().as_bytes()).unwrap();
-    postcodes::import(&app.state.db, &directory.records)
+    postcodes::import_with_names(&app.state.db, &directory.records, &directory.names)
         .await
         .unwrap();
 }
@@ -118,6 +119,9 @@ pub async fn propose(client: &mut Client, process: i64, title: &str, cost: &str)
                 ("description", "It would help people who walk here."),
                 ("location", "The shore path"),
                 ("estimated_cost", cost),
+                // Asked only where the process is for one area or age.
+                ("postcode", "AV1 1AB"),
+                ("date_of_birth", "01/01/1990"),
             ],
         )
         .await;
