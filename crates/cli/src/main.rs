@@ -3,6 +3,8 @@
 
 /// `coprod bench matching`: a synthetic city and the matcher's speed.
 mod bench;
+/// `coprod feedback due-date`: complaint due dates, with no database.
+mod feedback;
 mod simd;
 /// Results on standard output, ending quietly when the reader has gone.
 mod standard_output;
@@ -97,6 +99,11 @@ enum Command {
     Survey {
         #[command(subcommand)]
         action: survey::SurveyAction,
+    },
+    /// Complaints: the model complaints procedure's due dates.
+    Feedback {
+        #[command(subcommand)]
+        action: feedback::FeedbackCommand,
     },
     /// Write a consistent snapshot of the database.
     Backup {
@@ -275,6 +282,7 @@ fn main() -> anyhow::Result<()> {
             action: pb::PbCommand::Count { file, rule, json },
         } => pb::count_file(&file, &rule, json),
         Command::Survey { action } => survey::run(action),
+        Command::Feedback { action } => feedback::run(action),
         command => tokio::runtime::Runtime::new()?.block_on(run(Cli { command, ..cli })),
     }
 }
@@ -369,6 +377,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             what: ImportWhat::Simd { file },
         } => simd::import(&cli.common, &file).await,
         Command::Survey { action } => survey::run(action),
+        Command::Feedback { action } => feedback::run(action),
         Command::Export {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,
