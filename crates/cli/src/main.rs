@@ -322,8 +322,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
                      {} budgets, {} survey responses, {} requests for help and {} co-production \
-                     initiatives ({} with a business case), {} referrals, and {} teams sharing a \
-                     caseload of {} people.",
+                     initiatives ({} with a business case), {} referrals, {} teams sharing a \
+                     caseload of {} people, and {} items of feedback ({} complaints at every stage).",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
@@ -336,7 +336,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     seeded.business_cases,
                     seeded.referrals,
                     seeded.teams,
-                    seeded.caseload
+                    seeded.caseload,
+                    seeded.feedback,
+                    seeded.complaints
                 );
             }
             println!(

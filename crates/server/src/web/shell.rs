@@ -56,6 +56,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
     ("/teams", "nav.teams", access::STAFF),
     ("/checkins", "nav.checkins", crate::checkins::CALLERS),
     ("/concerns", "nav.concerns", crate::people::PEOPLE),
+    ("/feedback", "nav.feedback", access::STAFF),
     ("/surveys", "nav.surveys", access::STAFF),
     ("/star", "nav.star", access::STAFF),
     ("/admin", "nav.admin", access::ADMIN),

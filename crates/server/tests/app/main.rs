@@ -23,6 +23,7 @@ mod budgeting_pabulib;
 mod budgeting_results;
 mod budgeting_voting;
 mod checkins;
+mod feedback;
 mod coordination_api;
 mod coordination_books;
 mod coordination_pages;
