@@ -3,6 +3,8 @@
 
 /// `coprod bench matching`: a synthetic city and the matcher's speed.
 mod bench;
+/// `coprod feedback due-date`: complaint due dates, with no database.
+mod feedback;
 mod simd;
 /// Results on standard output, ending quietly when the reader has gone.
 mod standard_output;
@@ -97,6 +99,11 @@ enum Command {
     Survey {
         #[command(subcommand)]
         action: survey::SurveyAction,
+    },
+    /// Complaints: the model complaints procedure's due dates.
+    Feedback {
+        #[command(subcommand)]
+        action: feedback::FeedbackCommand,
     },
     /// Write a consistent snapshot of the database.
     Backup {
@@ -275,6 +282,7 @@ fn main() -> anyhow::Result<()> {
             action: pb::PbCommand::Count { file, rule, json },
         } => pb::count_file(&file, &rule, json),
         Command::Survey { action } => survey::run(action),
+        Command::Feedback { action } => feedback::run(action),
         command => tokio::runtime::Runtime::new()?.block_on(run(Cli { command, ..cli })),
     }
 }
@@ -314,8 +322,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
                      {} budgets, {} survey responses, {} requests for help and {} co-production \
-                     initiatives ({} with a business case), {} referrals, and {} teams sharing a \
-                     caseload of {} people.",
+                     initiatives ({} with a business case), {} referrals, {} teams sharing a \
+                     caseload of {} people, and {} items of feedback ({} complaints at every stage).",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
@@ -328,7 +336,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     seeded.business_cases,
                     seeded.referrals,
                     seeded.teams,
-                    seeded.caseload
+                    seeded.caseload,
+                    seeded.feedback,
+                    seeded.complaints
                 );
             }
             println!(
@@ -369,6 +379,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             what: ImportWhat::Simd { file },
         } => simd::import(&cli.common, &file).await,
         Command::Survey { action } => survey::run(action),
+        Command::Feedback { action } => feedback::run(action),
         Command::Export {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,

@@ -11,6 +11,8 @@ pub mod business_case;
 pub mod checkins;
 /// The Explorer: services × Four Co's, with the gaps.
 pub mod explorer;
+/// Feedback, compliments and complaints: the model complaints procedure's clocks.
+pub mod feedback;
 /// Open Referral HSDS service documents: checks and search projection.
 pub mod hsds;
 /// Validation errors shared by every `parse` in this crate.
@@ -33,5 +35,7 @@ pub mod self_assessment;
 pub mod surveys;
 /// Time credits in a double-entry ledger.
 pub mod timebank;
+/// Working days: weekends and Scotland's bank holidays skipped.
+pub mod working_days;
 
 pub use invalid::Invalid;

@@ -93,6 +93,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::people::routes());
     routes.extend(crate::star::routes());
     routes.extend(crate::referrals::routes());
+    routes.extend(crate::feedback::routes());
     routes.extend(crate::teams::routes());
     routes.extend(crate::checkins::routes());
     routes.extend(admin::routes());

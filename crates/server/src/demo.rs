@@ -153,6 +153,9 @@ pub struct Seeded {
     /// Teams, and the people on their caseloads.
     pub teams: usize,
     pub caseload: usize,
+    /// Feedback, compliments and complaints, and how many are complaints.
+    pub feedback: usize,
+    pub complaints: usize,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -288,6 +291,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     let teams =
         crate::teams::demo::seed(db, &organisation_ids, &hash, link_worker, manager).await?;
     crate::checkins::demo::seed(db, organisation_ids[8], organisation_ids[0]).await?;
+    let (feedback, complaints) =
+        crate::feedback::demo::seed(db, organisation_ids[0], Some(manager)).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
     Ok(Seeded {
@@ -295,6 +300,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         referrals,
         teams: teams.teams,
         caseload: teams.people,
+        feedback,
+        complaints,
         star_initiatives,
         business_cases,
         already_present: false,

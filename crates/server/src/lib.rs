@@ -47,6 +47,8 @@ pub mod places;
 pub mod privacy;
 /// Social prescribing: referrals, their life-cycle, outcomes and the uptake funnel.
 pub mod referrals;
+/// Feedback, compliments and complaints on the model complaints procedure.
+pub mod feedback;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The Co-Production Star toolkit: map, focus, people, market, grow.

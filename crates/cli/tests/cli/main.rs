@@ -7,6 +7,7 @@
 )]
 
 mod cli;
+mod feedback;
 mod jobs;
 mod pb;
 mod pb_import_export;

@@ -10,8 +10,11 @@
 //! carries who took it, when, and through which channel, so the history
 //! can always answer "who said so, and when".
 
-/// Working days, bank holidays and due dates.
-pub mod calendar;
+/// Working days, bank holidays and due dates: the shared
+/// [`crate::working_days`], under the name referrals first gave it.
+pub mod calendar {
+    pub use crate::working_days::*;
+}
 /// Referred → accepted → attended → completed, by group, with small cells withheld.
 pub mod funnel;
 /// Change in measured wellbeing between the start and a review.

@@ -166,7 +166,7 @@ impl Modify for CommonRefusals {
         crate::asset_map::hsds_api::organizations, crate::asset_map::hsds_api::organization,
         crate::asset_map::hsds_api::taxonomies, crate::asset_map::hsds_api::taxonomy,
         crate::asset_map::hsds_api::taxonomy_terms, crate::asset_map::hsds_api::taxonomy_term,
-        document),
+        crate::feedback::api::list, document),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens, &CommonRefusals),
 )]

@@ -106,6 +106,14 @@ pub enum Action {
     ConcernRaised,
     /// A concern was acknowledged, acted on or closed.
     ConcernMoved,
+    /// Feedback, a compliment or a complaint was received (or entered for someone).
+    FeedbackReceived,
+    /// Staff were shown an item of feedback with the person's details.
+    FeedbackRead,
+    /// A step of the complaints procedure was taken.
+    ComplaintStepTaken,
+    /// An item was published with a public response, or withdrawn.
+    FeedbackPublished,
 }
 
 impl Action {
@@ -178,6 +186,10 @@ impl Action {
             Action::CheckinCallLogged => "checkin_call_logged",
             Action::ConcernRaised => "concern_raised",
             Action::ConcernMoved => "concern_moved",
+            Action::FeedbackReceived => "feedback_received",
+            Action::FeedbackRead => "feedback_read",
+            Action::ComplaintStepTaken => "complaint_step_taken",
+            Action::FeedbackPublished => "feedback_published",
         }
     }
 }

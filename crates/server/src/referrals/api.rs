@@ -39,7 +39,7 @@ pub const MAX_PER_PAGE: i64 = 200;
 pub const DEFAULT_PER_PAGE: i64 = 50;
 
 /// A time as RFC 3339, in UTC.
-fn rfc3339(seconds: i64) -> String {
+pub(crate) fn rfc3339(seconds: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(seconds)
         .ok()
         .and_then(|t| {
@@ -129,7 +129,8 @@ pub struct ReferralPageQuery {
     pub per_page: Option<String>,
 }
 
-fn whole(raw: Option<&str>, field: &'static str, default: i64, max: i64) -> Result<i64> {
+/// A whole number query parameter within 1..=max, or a 400 naming the field.
+pub(crate) fn whole(raw: Option<&str>, field: &'static str, default: i64, max: i64) -> Result<i64> {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(default);
     };

@@ -49,6 +49,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
     ("/teams", "nav.teams", access::STAFF),
     ("/checkins", "nav.checkins", crate::checkins::CALLERS),
     ("/concerns", "nav.concerns", crate::people::PEOPLE),
+    ("/feedback", "nav.feedback", access::STAFF),
     (
         "/listings",
         "nav.listings",

@@ -57,6 +57,8 @@ enum Kind {
     Call,
     Schedule,
     Concern,
+    /// Feedback or a complaint, handled by the organisation it is about.
+    Feedback,
 }
 
 /// What a route's path names, and so who besides the route's rule decides.
@@ -237,6 +239,13 @@ fn table() -> BTreeMap<&'static str, Names> {
         ("/concerns/{id}", Held(Concern)),
         ("/concerns/{id}/acknowledge", Held(Concern)),
         ("/concerns/{id}/act", Held(Concern)),
+        // Feedback and complaints, handled by the organisation they are
+        // about; a reference and a published item are open to anyone.
+        ("/feedback/{id}", Held(Feedback)),
+        ("/feedback/{id}/steps", Held(Feedback)),
+        ("/feedback/{id}/publish", Held(Feedback)),
+        ("/feedback/track/{reference}", Nothing),
+        ("/feedback/published/{id}/report", Nothing),
         // The person's record, plan and circle of support.
         ("/people/{id}", Held(Person)),
         ("/people/{id}/edit", Held(Person)),
@@ -348,6 +357,8 @@ struct Records {
     schedule: i64,
     call: i64,
     concern: i64,
+    /// A complaint at its frontline stage.
+    feedback: i64,
     /// What the records looked like before the walk, put back after every
     /// admitted change so that one visitor's change never decides what the
     /// next one meets.
@@ -521,6 +532,11 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         schedule,
         call,
         concern,
+        feedback: one(
+            app,
+            "SELECT MIN(id) FROM feedback WHERE kind = 'complaint' AND status = 'frontline'",
+        )
+        .await,
         org,
         people: [asker, helper],
         request,
@@ -823,6 +839,10 @@ impl Records {
                 "UPDATE teams SET organisation_id = {org} WHERE id = {}",
                 self.team
             ),
+            format!(
+                "UPDATE feedback SET organisation_id = {org} WHERE id = {}",
+                self.feedback
+            ),
         ];
         for sql in statements {
             sqlx::query(&sql)
@@ -864,6 +884,7 @@ impl Records {
                 "/checkins/calls/" => self.call.to_string(),
                 "/checkins/visits/" => self.day.to_string(),
                 "/concerns/" => self.concern.to_string(),
+                "/feedback/" | "/feedback/published/" => self.feedback.to_string(),
                 "/admin/people/" => self.account.to_string(),
                 "/admin/coordination-people/" => self.people[0].to_string(),
                 "/admin/organisations/" | "/api/v1/organisations/" | "/api/hsds/organizations/" => {
@@ -901,6 +922,7 @@ impl Records {
             .replace("{key}", &self.survey_key)
             .replace("{step}", "1")
             .replace("{token}", "no-such-token")
+            .replace("{reference}", "FB-NONE-SUCH-00")
             .replace("{postcode}", "AV1%201AB")
             .replace("{*path}", "css/design-system.min.css")
     }

@@ -24,6 +24,7 @@ mod budgeting_results;
 mod budgeting_voting;
 mod caseloads;
 mod checkins;
+mod feedback;
 mod coordination_api;
 mod coordination_books;
 mod coordination_pages;

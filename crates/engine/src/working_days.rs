@@ -1,6 +1,7 @@
 //! Working days: Monday to Friday, except the holidays the partnership
-//! keeps. A receiving organisation answers a referral within so many
-//! working days of it being made; the due date is counted here.
+//! keeps. Every clock counted in working days is counted here: a
+//! receiving organisation's answer to a referral, a check-in call's retry,
+//! and the stages of a complaint.
 //!
 //! The default holidays are Scotland's bank holidays, as published for
 //! 2025 to 2028 (with the substitute days when a holiday falls at a
