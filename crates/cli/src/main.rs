@@ -314,8 +314,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
                      {} budgets, {} survey responses, {} requests for help and {} co-production \
-                     initiatives ({} with a business case), {} referrals, and {} teams sharing a \
-                     caseload of {} people.",
+                     initiatives ({} with a business case), {} referrals, {} teams sharing a \
+                     caseload of {} people, and {} community plans with {} indicator figures and \
+                     {} \"you said, we did\" entries ({} signed off).",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
@@ -328,7 +329,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     seeded.business_cases,
                     seeded.referrals,
                     seeded.teams,
-                    seeded.caseload
+                    seeded.caseload,
+                    seeded.planning.plans,
+                    seeded.planning.figures,
+                    seeded.planning.entries,
+                    seeded.planning.signed_off
                 );
             }
             println!(

@@ -120,6 +120,8 @@ pub struct Seeded {
     /// Teams, and the people on their caseloads.
     pub teams: usize,
     pub caseload: usize,
+    /// Community plans, their indicators' figures, and "you said, we did".
+    pub planning: crate::planning::demo::Seeded,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -248,7 +250,17 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     crate::checkins::demo::seed(db, organisation_ids[8], organisation_ids[0]).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
+    // The partnership keeps its LOIP; the council keeps the coast's plan.
+    let planning = crate::planning::demo::seed(
+        db,
+        organisation_ids[0],
+        organisation_ids[1],
+        locality_ids[0],
+        manager,
+    )
+    .await?;
     Ok(Seeded {
+        planning,
         help_requests: help.requests,
         referrals,
         teams: teams.teams,

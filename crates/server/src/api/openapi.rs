@@ -158,7 +158,8 @@ impl Modify for CommonRefusals {
         crate::coordination::api::gaps, crate::coordination::api::log_day,
         crate::coordination::api::statement, crate::coordination::api::areas,
         crate::star::api::report, crate::star::api::initiatives, crate::star::api::create_initiative,
-        crate::referrals::api::list, crate::referrals::api::summary),
+        crate::referrals::api::list, crate::referrals::api::summary,
+        crate::planning::api::plans, crate::planning::api::plan),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens, &CommonRefusals),
 )]

@@ -106,6 +106,18 @@ pub enum Action {
     ConcernRaised,
     /// A concern was acknowledged, acted on or closed.
     ConcernMoved,
+    /// A community plan was set up, or its details changed.
+    PlanSaved,
+    /// An outcome, priority or indicator was added to a plan.
+    PlanPartAdded,
+    /// An indicator's figure was recorded or corrected.
+    PlanFigureRecorded,
+    /// Something was linked to a plan's outcome, or unlinked.
+    PlanLinkChanged,
+    /// A "you said, we did" entry was drafted or changed, or its evidence.
+    YouSaidSaved,
+    /// A "you said, we did" entry was signed off, and so made public.
+    YouSaidSignedOff,
 }
 
 impl Action {
@@ -178,6 +190,12 @@ impl Action {
             Action::CheckinCallLogged => "checkin_call_logged",
             Action::ConcernRaised => "concern_raised",
             Action::ConcernMoved => "concern_moved",
+            Action::PlanSaved => "plan_saved",
+            Action::PlanPartAdded => "plan_part_added",
+            Action::PlanFigureRecorded => "plan_figure_recorded",
+            Action::PlanLinkChanged => "plan_link_changed",
+            Action::YouSaidSaved => "you_said_saved",
+            Action::YouSaidSignedOff => "you_said_signed_off",
         }
     }
 }

@@ -21,6 +21,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("en", include_str!("../../locales/en/jobs.toml")),
     ("en", include_str!("../../locales/en/teams.toml")),
     ("en", include_str!("../../locales/en/checkins.toml")),
+    ("en", include_str!("../../locales/en/planning.toml")),
 ];
 
 /// One language's messages, flattened to dotted keys (`nav.home`).

@@ -39,6 +39,8 @@ const SECTIONS: &[(&str, &str, Access)] = &[
     ("/", "nav.home", Access::Public),
     ("/services", "nav.services", Access::Public),
     ("/budgeting", "nav.budgeting", Access::Public),
+    ("/plans", "nav.plans", Access::Public),
+    ("/you-said-we-did", "nav.you_said", Access::Public),
     ("/help", "nav.help", Access::SignedIn),
     (
         "/coordination",
@@ -58,6 +60,7 @@ const SECTIONS: &[(&str, &str, Access)] = &[
     ("/concerns", "nav.concerns", crate::people::PEOPLE),
     ("/surveys", "nav.surveys", access::STAFF),
     ("/star", "nav.star", access::STAFF),
+    ("/planning", "nav.planning", crate::planning::MANAGERS),
     ("/admin", "nav.admin", access::ADMIN),
 ];
 
