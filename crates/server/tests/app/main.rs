@@ -36,6 +36,7 @@ mod listings_api;
 mod organisation_access;
 mod people;
 mod places;
+mod planning;
 mod privacy;
 mod referrals;
 mod schema_parity;
