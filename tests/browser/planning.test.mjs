@@ -103,6 +103,7 @@ test('a manager records progress and signs off what changed', { timeout: TEST_TI
     await noViolations(page, 'a draft entry');
 
     await page.locator('#evidence_kind').selectOption({ label: 'Theme from feedback and complaints' });
+    await page.locator('#evidence_reference').fill('7');
     await page.locator('#evidence_label').fill('Feedback theme: finding the fridge');
     await submit(page, button(page, 'Add the evidence'));
     assert.ok((await page.locator('[role=status]').textContent()).includes('The evidence is added'));
