@@ -52,6 +52,17 @@ pub const MANAGING_ROLES: &[Role] = &[Role::Manager, Role::Admin];
 /// The staff pages.
 pub const MANAGERS: Access = Access::AnyRole(MANAGING_ROLES);
 
+/// The published plans' outcomes `kind`/`target` serves, for that
+/// record's own page ("part of the local plan").
+pub async fn outcomes_served_by(
+    db: &crate::db::Db,
+    kind: coprod_engine::planning::LinkKind,
+    target: &str,
+) -> crate::db::StoreResult<Vec<model::Served>> {
+    let mut conn = db.pool().acquire().await?;
+    store::links::served_by(&mut conn, kind, target).await
+}
+
 /// Whether `user` keeps `plan`.
 pub fn keeps(user: &CurrentUser, plan: &Plan) -> bool {
     user.may(MANAGING_ROLES, plan.organisation_id)

@@ -503,6 +503,15 @@ async fn the_demo_has_plans_entries_and_an_api(backend: Backend) {
     let plans = visitor.get("/plans").await;
     assert!(plans.body.contains("Ardnaveen Local Outcomes Improvement Plan"));
     assert!(plans.body.contains("Ardnaveen Coast locality plan"));
+    // A service that serves an outcome says so on its own page.
+    let (service,): (String,) = sqlx::query_as(
+        "SELECT MIN(target) FROM plan_outcome_links WHERE kind = 'service'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let page = visitor.get(&format!("/services/{service}")).await;
+    assert!(page.body.contains("Part of the local plans"), "{service}");
     let nav = visitor.get("/").await;
     assert!(nav.body.contains("href=\"/plans\""));
     assert!(nav.body.contains("href=\"/you-said-we-did\""));
