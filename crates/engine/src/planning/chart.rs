@@ -76,7 +76,7 @@ pub fn layout(figures: &[Figure], target: Option<f64>) -> Chart {
         .enumerate()
         .map(|(i, figure)| Point {
             x: round(if sorted.len() == 1 {
-                (left + right) / 2.0
+                f64::midpoint(left, right)
             } else {
                 left + step * count(i)
             }),
@@ -90,7 +90,7 @@ pub fn layout(figures: &[Figure], target: Option<f64>) -> Chart {
         .map(|p| format!("{},{}", p.x, p.y))
         .collect::<Vec<_>>()
         .join(" ");
-    let marks = [low, (low + high) / 2.0, high]
+    let marks = [low, f64::midpoint(low, high), high]
         .into_iter()
         .map(|value| Mark {
             y: y_of(value),

@@ -236,7 +236,7 @@ pub async fn seed(
                         evidence.push((EvidenceKind::Survey, s.target.clone(), s.name.clone()));
                     }
                 }
-                (true, 1) | (false, 1) => {
+                (_, 1) => {
                     if let Some(p) = pick("budgeting_process") {
                         evidence.push((EvidenceKind::BudgetingProcess, p.target.clone(), format!("Results of {}", p.name)));
                     }
@@ -269,10 +269,6 @@ pub async fn seed(
     Ok(seeded)
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the plan's parts, written in the caller's transaction"
-)]
 async fn add_outcomes(
     conn: &mut AnyConnection,
     plan: i64,

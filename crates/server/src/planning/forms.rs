@@ -341,12 +341,11 @@ impl EntryForm {
     pub fn check(&self, shell: &Shell, errors: &mut FieldErrors) -> EntryText {
         let said = text(shell, &self.said, "said", true, errors);
         let did = text(shell, &self.did, "did", true, errors);
-        let happened_on = match Date::parse(&self.happened_on) {
-            Ok(day) => day.unix_midnight(),
-            Err(_) => {
-                errors.add("happened_on", shell.t("planning.error.date"));
-                0
-            }
+        let happened_on = if let Ok(day) = Date::parse(&self.happened_on) {
+            day.unix_midnight()
+        } else {
+            errors.add("happened_on", shell.t("planning.error.date"));
+            0
         };
         EntryText {
             said,

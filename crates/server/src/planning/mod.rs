@@ -71,6 +71,7 @@ pub fn keeps(user: &CurrentUser, plan: &Plan) -> bool {
 pub fn routes() -> Vec<Route> {
     let public = |path, handler| Route::new(Method::GET, path, Access::Public, handler);
     let manage = |method, path, handler| Route::new(method, path, MANAGERS, handler);
+    let api = |path, handler| Route::new(Method::GET, path, Access::ApiToken, handler);
     vec![
         public("/plans", get(pages::public::list)),
         public("/plans/{id}", get(pages::public::plan)),
@@ -157,17 +158,7 @@ pub fn routes() -> Vec<Route> {
             "/planning/entries/{id}/sign-off",
             post(pages::entries::sign_off),
         ),
-        Route::new(
-            Method::GET,
-            "/api/v1/plans",
-            Access::ApiToken,
-            get(api::plans),
-        ),
-        Route::new(
-            Method::GET,
-            "/api/v1/plans/{id}",
-            Access::ApiToken,
-            get(api::plan),
-        ),
+        api("/api/v1/plans", get(api::plans)),
+        api("/api/v1/plans/{id}", get(api::plan)),
     ]
 }

@@ -218,6 +218,10 @@ async fn offered(conn: &mut AnyConnection, user: &CurrentUser) -> Result<Vec<Lin
     Ok(links::linkable(conn, &user.reach(MANAGING_ROLES)).await?)
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the page's parts, read in the caller's transaction"
+)]
 async fn render_plan(
     conn: &mut AnyConnection,
     shell: Shell,
