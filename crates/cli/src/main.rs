@@ -323,7 +323,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "Seeded {} with {} organisations, {} people, {} postcodes, {} services, \
                      {} budgets, {} survey responses, {} requests for help and {} co-production \
                      initiatives ({} with a business case), {} referrals, {} teams sharing a \
-                     caseload of {} people, and {} items of feedback ({} complaints at every stage).",
+                     caseload of {} people, {} items of feedback ({} complaints at every stage), \
+                     and {} community plans with {} indicator figures and \
+                     {} \"you said, we did\" entries ({} signed off).",
                     demo::PARTNERSHIP_NAME,
                     seeded.organisations,
                     seeded.accounts,
@@ -338,7 +340,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     seeded.teams,
                     seeded.caseload,
                     seeded.feedback,
-                    seeded.complaints
+                    seeded.complaints,
+                    seeded.planning.plans,
+                    seeded.planning.figures,
+                    seeded.planning.entries,
+                    seeded.planning.signed_off
                 );
             }
             println!(

@@ -21,6 +21,8 @@ pub mod invalid;
 pub mod matching;
 /// People, organisations and the roles that join them.
 pub mod people;
+/// Community planning: plans' indicators, their trend and progress, and charts.
+pub mod planning;
 /// Postcodes, coordinates, distances and GSS area codes.
 pub mod place;
 /// Plain English for dates, lengths of time and distances.

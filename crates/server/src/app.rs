@@ -96,6 +96,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::feedback::routes());
     routes.extend(crate::teams::routes());
     routes.extend(crate::checkins::routes());
+    routes.extend(crate::planning::routes());
     routes.extend(admin::routes());
     routes.extend(crate::privacy::routes());
     routes.extend(audit::routes());

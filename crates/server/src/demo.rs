@@ -156,6 +156,8 @@ pub struct Seeded {
     /// Feedback, compliments and complaints, and how many are complaints.
     pub feedback: usize,
     pub complaints: usize,
+    /// Community plans, their indicators' figures, and "you said, we did".
+    pub planning: crate::planning::demo::Seeded,
 }
 
 /// The fictional area's postcode directory, in the NRS file layout so the
@@ -202,6 +204,10 @@ pub fn postcode_directory() -> String {
 
 /// Fills an empty database with the demo partnership. Run again, it changes
 /// nothing.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one step per capability, in the order they depend on each other"
+)]
 pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
     if accounts::find_by_email(db, ACCOUNTS[0].0).await?.is_some() {
         return Ok(Seeded {
@@ -295,7 +301,17 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         crate::feedback::demo::seed(db, organisation_ids[0], Some(manager)).await?;
     let (star_initiatives, business_cases, _) =
         crate::star::demo_data::seed(db, &organisation_ids, manager).await?;
+    // The partnership keeps its LOIP; the council keeps the coast's plan.
+    let planning = crate::planning::demo::seed(
+        db,
+        organisation_ids[0],
+        organisation_ids[1],
+        locality_ids[0],
+        manager,
+    )
+    .await?;
     Ok(Seeded {
+        planning,
         help_requests: help.requests,
         referrals,
         teams: teams.teams,

@@ -43,6 +43,8 @@ pub mod pages;
 pub mod people;
 /// The postcode directory: from a postcode to a place and its areas.
 pub mod places;
+/// Community planning: the LOIP, locality plans and "you said, we did".
+pub mod planning;
 /// People's rights over their data: consents, subject access, erasure, retention.
 pub mod privacy;
 /// Social prescribing: referrals, their life-cycle, outcomes and the uptake funnel.

@@ -166,7 +166,8 @@ impl Modify for CommonRefusals {
         crate::asset_map::hsds_api::organizations, crate::asset_map::hsds_api::organization,
         crate::asset_map::hsds_api::taxonomies, crate::asset_map::hsds_api::taxonomy,
         crate::asset_map::hsds_api::taxonomy_terms, crate::asset_map::hsds_api::taxonomy_term,
-        crate::feedback::api::list, document),
+        crate::feedback::api::list, crate::planning::api::plans, crate::planning::api::plan,
+        document),
     components(schemas(ErrorEnvelope, ErrorItem)),
     modifiers(&BearerTokens, &CommonRefusals),
 )]

@@ -114,6 +114,18 @@ pub enum Action {
     ComplaintStepTaken,
     /// An item was published with a public response, or withdrawn.
     FeedbackPublished,
+    /// A community plan was set up, or its details changed.
+    PlanSaved,
+    /// An outcome, priority or indicator was added to a plan.
+    PlanPartAdded,
+    /// An indicator's figure was recorded or corrected.
+    PlanFigureRecorded,
+    /// Something was linked to a plan's outcome, or unlinked.
+    PlanLinkChanged,
+    /// A "you said, we did" entry was drafted or changed, or its evidence.
+    YouSaidSaved,
+    /// A "you said, we did" entry was signed off, and so made public.
+    YouSaidSignedOff,
 }
 
 impl Action {
@@ -190,6 +202,12 @@ impl Action {
             Action::FeedbackRead => "feedback_read",
             Action::ComplaintStepTaken => "complaint_step_taken",
             Action::FeedbackPublished => "feedback_published",
+            Action::PlanSaved => "plan_saved",
+            Action::PlanPartAdded => "plan_part_added",
+            Action::PlanFigureRecorded => "plan_figure_recorded",
+            Action::PlanLinkChanged => "plan_link_changed",
+            Action::YouSaidSaved => "you_said_saved",
+            Action::YouSaidSignedOff => "you_said_signed_off",
         }
     }
 }

@@ -22,6 +22,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("en", include_str!("../../locales/en/teams.toml")),
     ("en", include_str!("../../locales/en/checkins.toml")),
     ("en", include_str!("../../locales/en/feedback.toml")),
+    ("en", include_str!("../../locales/en/planning.toml")),
 ];
 
 /// One language's messages, flattened to dotted keys (`nav.home`).

@@ -59,6 +59,9 @@ enum Kind {
     Concern,
     /// Feedback or a complaint, handled by the organisation it is about.
     Feedback,
+    /// A community plan, kept by an organisation, with its "you said, we
+    /// did" entries.
+    Plan,
 }
 
 /// What a route's path names, and so who besides the route's rule decides.
@@ -300,6 +303,28 @@ fn table() -> BTreeMap<&'static str, Names> {
         // (people), for its own tokens only.
         ("/api/v1/organisations/{id}", Nothing),
         ("/api/v1/organisations/{id}/members", Held(Organisation)),
+        // Community plans: public once published; kept by an organisation
+        // whose managers (and partnership-wide managers and
+        // administrators) work on them and their "you said, we did".
+        ("/plans/{id}", Nothing),
+        ("/plans/{id}/easy-read", Nothing),
+        ("/you-said-we-did/localities/{id}", Nothing),
+        ("/api/v1/plans/{id}", Nothing),
+        ("/planning/plans/{id}", Held(Plan)),
+        ("/planning/plans/{id}/outcomes", Held(Plan)),
+        ("/planning/plans/{id}/priorities", Held(Plan)),
+        ("/planning/plans/{id}/indicators", Held(Plan)),
+        ("/planning/plans/{id}/figures", Held(Plan)),
+        ("/planning/plans/{id}/links", Held(Plan)),
+        ("/planning/plans/{id}/links/{link}/remove", Held(Plan)),
+        ("/planning/plans/{id}/entries", Held(Plan)),
+        ("/planning/entries/{id}", Held(Plan)),
+        ("/planning/entries/{id}/evidence", Held(Plan)),
+        (
+            "/planning/entries/{id}/evidence/{evidence}/remove",
+            Held(Plan),
+        ),
+        ("/planning/entries/{id}/sign-off", Held(Plan)),
     ])
 }
 
@@ -359,6 +384,13 @@ struct Records {
     concern: i64,
     /// A complaint at its frontline stage.
     feedback: i64,
+    /// The demo's LOIP, one of its entries, links and pieces of evidence,
+    /// and a locality with a published plan.
+    plan: i64,
+    entry: i64,
+    link: i64,
+    evidence: i64,
+    locality: i64,
     /// What the records looked like before the walk, put back after every
     /// admitted change so that one visitor's change never decides what the
     /// next one meets.
@@ -501,6 +533,26 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
         "the people the record rows use are on no caseload"
     );
     let (schedule, call, concern) = checkins(app, asker).await;
+    let plan: i64 = one(app, "SELECT MIN(id) FROM plans WHERE locality_id IS NULL").await;
+    let entry: i64 = one(
+        app,
+        &format!("SELECT MIN(id) FROM you_said_entries WHERE plan_id = {plan}"),
+    )
+    .await;
+    let link: i64 = one(
+        app,
+        &format!(
+            "SELECT MIN(l.id) FROM plan_outcome_links l JOIN plan_outcomes o ON o.id = l.outcome_id \
+             WHERE o.plan_id = {plan}"
+        ),
+    )
+    .await;
+    let evidence: i64 = one(
+        app,
+        &format!("SELECT MIN(id) FROM you_said_evidence WHERE entry_id = {entry}"),
+    )
+    .await;
+    let locality: i64 = one(app, "SELECT MIN(locality_id) FROM plans").await;
     let mut restore = restore_statements(app, survey, matched, request, offer).await;
     restore.extend(team_restore(app, team, team_member, caseload_person).await);
     restore.push(format!(
@@ -524,6 +576,11 @@ async fn records(app: &TestApp, admin: &mut Client) -> Records {
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
     Records {
+        plan,
+        entry,
+        link,
+        evidence,
+        locality,
         restore,
         referral,
         team,
@@ -843,6 +900,10 @@ impl Records {
                 "UPDATE feedback SET organisation_id = {org} WHERE id = {}",
                 self.feedback
             ),
+            format!(
+                "UPDATE plans SET organisation_id = {org} WHERE id = {}",
+                self.plan
+            ),
         ];
         for sql in statements {
             sqlx::query(&sql)
@@ -885,6 +946,9 @@ impl Records {
                 "/checkins/visits/" => self.day.to_string(),
                 "/concerns/" => self.concern.to_string(),
                 "/feedback/" | "/feedback/published/" => self.feedback.to_string(),
+                "/plans/" | "/planning/plans/" | "/api/v1/plans/" => self.plan.to_string(),
+                "/planning/entries/" => self.entry.to_string(),
+                "/you-said-we-did/localities/" => self.locality.to_string(),
                 "/admin/people/" => self.account.to_string(),
                 "/admin/coordination-people/" => self.people[0].to_string(),
                 "/admin/organisations/" | "/api/v1/organisations/" | "/api/hsds/organizations/" => {
@@ -915,6 +979,8 @@ impl Records {
             .replace("{person_id}", &self.caseload_person.to_string())
             .replace("{tie_id}", &TIE.to_string())
             .replace("{schedule_id}", &self.schedule.to_string())
+            .replace("{link}", &self.link.to_string())
+            .replace("{evidence}", &self.evidence.to_string())
             .replace("{proposal}", &self.proposal.to_string())
             .replace("{section}", "1")
             .replace("{question}", &self.question)

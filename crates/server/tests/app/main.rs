@@ -39,6 +39,7 @@ mod organisation_access;
 mod page_weight;
 mod people;
 mod places;
+mod planning;
 mod privacy;
 mod referrals;
 mod schema_parity;

@@ -402,6 +402,8 @@ struct ServicePage {
     /// Where a person asks to be referred, when an organisation keeps the
     /// listing and so can receive referrals.
     refer_href: Option<String>,
+    /// The local plans' outcomes the service serves.
+    plans: Vec<crate::planning::model::Served>,
 }
 
 /// `GET /services/{id}`
@@ -423,6 +425,12 @@ pub(super) async fn service_page(
         let service: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
         format!("/my-referrals/new?service={service}")
     });
+    let plans = crate::planning::outcomes_served_by(
+        &state.db,
+        coprod_engine::planning::LinkKind::Service,
+        &id,
+    )
+    .await?;
     let claimed = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .any(|(key, value)| key == "claimed" && value == "1");
     page(&ServicePage {
@@ -432,6 +440,7 @@ pub(super) async fn service_page(
         claim_href,
         claimed,
         refer_href,
+        plans,
     })
 }
 
