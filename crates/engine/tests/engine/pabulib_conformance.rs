@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use coprod_engine::budgeting::{self, Counting, RuleChoice};
+use coprod_engine::budgeting::{self, Counting, Project, RuleChoice};
 
 fn elections_in(folder: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
@@ -55,7 +55,7 @@ fn check(files: &[PathBuf]) -> Checked {
             .filter(|p| p.funded_by_rule() == Some(true))
             .map(|p| p.id.as_str())
             .collect();
-        if election.projects.iter().any(|p| p.funded_outside_rule()) {
+        if election.projects.iter().any(Project::funded_outside_rule) {
             checked.outside_rule.push(name.clone());
         }
         let counting =

@@ -109,7 +109,6 @@ impl Shell {
 
     /// The address of a static file under `/assets/`, named by its
     /// content so that browsers keep it for a year.
-    #[expect(clippy::unused_self, reason = "templates reach helpers through the shell")]
     pub fn asset(&self, path: &str) -> String {
         super::assets::url(path)
     }
