@@ -41,17 +41,17 @@ fn parse_date(raw: &str) -> Result<Date, String> {
     Date::parse(raw).map_err(|_| format!("{raw:?} is not a date written YYYY-MM-DD"))
 }
 
-pub fn run(command: FeedbackCommand) -> anyhow::Result<()> {
+pub fn run(command: &FeedbackCommand) -> anyhow::Result<()> {
     let FeedbackCommand::DueDate {
         received,
         stage,
         extended,
     } = command;
-    let stage = match stage {
+    let stage = match *stage {
         StageArg::Frontline => Stage::Frontline,
         StageArg::Investigation => Stage::Investigation,
     };
-    let Ok(due) = feedback::due_date(&WorkingCalendar::scotland(), received, stage, extended)
+    let Ok(due) = feedback::due_date(&WorkingCalendar::scotland(), *received, stage, *extended)
     else {
         eprintln!(
             "error: --extended applies to the frontline stage only; an investigation is \

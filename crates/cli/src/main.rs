@@ -282,7 +282,7 @@ fn main() -> anyhow::Result<()> {
             action: pb::PbCommand::Count { file, rule, json },
         } => pb::count_file(&file, &rule, json),
         Command::Survey { action } => survey::run(action),
-        Command::Feedback { action } => feedback::run(action),
+        Command::Feedback { action } => feedback::run(&action),
         command => tokio::runtime::Runtime::new()?.block_on(run(Cli { command, ..cli })),
     }
 }
@@ -385,7 +385,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             what: ImportWhat::Simd { file },
         } => simd::import(&cli.common, &file).await,
         Command::Survey { action } => survey::run(action),
-        Command::Feedback { action } => feedback::run(action),
+        Command::Feedback { action } => feedback::run(&action),
         Command::Export {
             what: ExportWhat::Hsds { file },
         } => export_hsds(&cli.common, &file).await,

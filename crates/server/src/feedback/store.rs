@@ -3,7 +3,7 @@
 //! history and audit rows, commit together. Reach is applied here, in SQL,
 //! through [`Reach::sql_condition`] on the owning organisation.
 
-use coprod_engine::feedback::Case;
+use coprod_engine::feedback::{Case, Outcome};
 use sqlx::AnyConnection;
 
 use super::model::{Feedback, NewFeedback, Row, StepRow, Subject};
@@ -147,14 +147,14 @@ pub async fn save_case(
     .bind(text(f.map(|f| f.due)))
     .bind(i64::from(f.is_some_and(|f| f.extended)))
     .bind(text(f.and_then(|f| f.responded)))
-    .bind(f.and_then(|f| f.outcome).map(|o| o.key()))
+    .bind(f.and_then(|f| f.outcome).map(Outcome::key))
     .bind(text(i.map(|i| i.started)))
     .bind(text(i.map(|i| i.acknowledge_by)))
     .bind(text(i.and_then(|i| i.acknowledged)))
     .bind(text(i.map(|i| i.due)))
     .bind(i.map_or(0, |i| i64::from(i.extensions)))
     .bind(text(i.and_then(|i| i.decided)))
-    .bind(i.and_then(|i| i.outcome).map(|o| o.key()))
+    .bind(i.and_then(|i| i.outcome).map(Outcome::key))
     .bind(words.frontline_extension_reason)
     .bind(words.frontline_response)
     .bind(words.decision)

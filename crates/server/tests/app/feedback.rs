@@ -61,6 +61,10 @@ async fn step(staff: &mut Client, id: i64, fields: &[(&str, &str)]) -> crate::su
     staff.post(&format!("/feedback/{id}/steps"), fields).await
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one complaint through both stages, step by step"
+)]
 async fn a_complaint_by_phone_goes_through_both_stages(backend: Backend) {
     let app = TestApp::new(backend).await;
     let db = &app.state.db;

@@ -71,10 +71,13 @@ impl GivePage {
         form: GiveForm,
         errors: FieldErrors,
     ) -> Result<Self> {
-        let subjects = subjects(&state.db, &shell)
-            .await?
-            .into_iter()
-            .map(|(value, label, _)| (value, label))
+        let subjects = std::iter::once((String::new(), shell.t("feedback.give.about_empty")))
+            .chain(
+                subjects(&state.db, &shell)
+                    .await?
+                    .into_iter()
+                    .map(|(value, label, _)| (value, label)),
+            )
             .collect();
         Ok(Self {
             kinds: Kind::ALL

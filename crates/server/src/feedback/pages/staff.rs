@@ -10,7 +10,7 @@ use axum::{
     response::Response,
 };
 use coprod_engine::{
-    feedback::{Outcome, StepError},
+    feedback::{Case, Clock, Outcome, StepError},
     plain,
     schedule::Date,
 };
@@ -60,10 +60,10 @@ pub async fn queue(
     let mut items = store::list(&mut conn, &actor.reach, QUEUE_LIMIT, 0).await?;
     drop(conn);
     let today = today();
-    items.sort_by_key(|i| i.case.as_ref().and_then(|c| c.clock()).map(|c| c.due()));
+    items.sort_by_key(|i| i.case.as_ref().and_then(Case::clock).map(Clock::due));
     let (open, rest): (Vec<&Feedback>, Vec<&Feedback>) = items
         .iter()
-        .partition(|i| i.case.as_ref().and_then(|c| c.clock()).is_some());
+        .partition(|i| i.case.as_ref().and_then(Case::clock).is_some());
     let (overdue, open): (Vec<&Feedback>, Vec<&Feedback>) = open
         .into_iter()
         .partition(|i| i.case.as_ref().and_then(|c| c.overdue(today)).is_some());
