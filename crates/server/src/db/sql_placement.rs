@@ -24,8 +24,8 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
         "asset_map/search.rs",
         "run-time filters of the service search",
     ),
-    // Coordination is converted in a later pass, together
-    // with their error types (still built on sqlx::Error).
+    // Coordination is converted in a later pass, together with its
+    // error type (still built on sqlx::Error).
     ("coordination/days.rs", "later pass"),
     ("coordination/matcher.rs", "later pass"),
     ("coordination/notify.rs", "later pass"),
