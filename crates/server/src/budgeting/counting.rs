@@ -21,16 +21,19 @@ use coprod_engine::budgeting::{
     WhyNotFunded, exact::Fraction,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
+pub use super::store::counts::{Count, ProjectResult, funded_ids, is_counted, stored};
 use super::{
     ballot_box::{self, CountedBallot, Tally},
-    store::{self, Category, Process, Proposal},
+    store::{
+        self, Category, Process, Proposal,
+        counts::{self, NewCount, NewResult},
+    },
     ties,
 };
 use crate::{
     audit,
-    db::{self, Db, StoreError, StoreResult},
+    db::{self, Db},
 };
 use coprod_engine::budgeting::{
     ballot::{Choice, rank_points},
@@ -438,11 +441,7 @@ pub async fn count_and_publish(
         }
         let mut tx = db.begin_write().await?;
         ballot_box::lock_process(&mut tx, process.id).await?;
-        let (now_stored,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM pb_ballots WHERE process_id = $1")
-                .bind(process.id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let now_stored = counts::ballots_stored(&mut tx, process.id).await?;
         if usize::try_from(now_stored).ok() != Some(ballots.len()) {
             tx.rollback().await?;
             continue;
@@ -497,21 +496,19 @@ async fn store_count(
         projects,
         tallies,
     } = counted;
-    let summary = serde_json::to_string(pots)?;
-    let inserted = sqlx::query(
-        "INSERT INTO pb_counts (process_id, rule, counted_at, counted_by, ballots, summary) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (process_id) DO NOTHING",
+    let first = counts::insert_count(
+        &mut tx,
+        NewCount {
+            process_id: process.id,
+            rule: &process.settings.counting_rule,
+            counted_at: db::now(),
+            counted_by,
+            ballots: i64::try_from(ballots).unwrap_or(i64::MAX),
+            summary: serde_json::to_string(pots)?,
+        },
     )
-    .bind(process.id)
-    .bind(&process.settings.counting_rule)
-    .bind(db::now())
-    .bind(counted_by)
-    .bind(i64::try_from(ballots).unwrap_or(i64::MAX))
-    .bind(summary)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
+    .await?;
+    if !first {
         tx.rollback().await?;
         return Ok(false);
     }
@@ -530,19 +527,18 @@ async fn store_count(
             .iter()
             .find(|p| p.id == d.proposal_id)
             .map_or(0, Proposal::cost_pence);
-        sqlx::query(
-            "INSERT INTO pb_project_results (proposal_id, process_id, funded, funded_order, votes, score, cost_pence, explanation) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        counts::insert_result(
+            &mut tx,
+            NewResult {
+                proposal_id: d.proposal_id,
+                process_id: process.id,
+                funded: d.funded,
+                funded_order,
+                tally,
+                cost_pence: cost,
+                explanation: serde_json::to_string(&d.reasons)?,
+            },
         )
-        .bind(d.proposal_id)
-        .bind(process.id)
-        .bind(i64::from(d.funded))
-        .bind(funded_order)
-        .bind(tally.votes)
-        .bind(tally.score)
-        .bind(cost)
-        .bind(serde_json::to_string(&d.reasons)?)
-        .execute(&mut *tx)
         .await?;
     }
     if let Some(event) = audit {
@@ -550,102 +546,4 @@ async fn store_count(
     }
     tx.commit().await?;
     Ok(true)
-}
-
-/// Whether the process's vote has been counted.
-pub async fn is_counted(db: &Db, process_id: i64) -> StoreResult<bool> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pb_counts WHERE process_id = $1")
-        .bind(process_id)
-        .fetch_one(db.pool())
-        .await?;
-    Ok(n > 0)
-}
-
-/// The funded projects of a counted process, in funding order.
-pub async fn funded_ids(db: &Db, process_id: i64) -> StoreResult<Vec<i64>> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT proposal_id FROM pb_project_results WHERE process_id = $1 AND funded = 1 \
-         ORDER BY funded_order",
-    )
-    .bind(process_id)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-/// A stored count.
-#[derive(Debug, Clone)]
-pub struct Count {
-    pub rule: String,
-    pub counted_at: i64,
-    pub ballots: i64,
-    pub pots: Vec<Pot>,
-    pub projects: Vec<ProjectResult>,
-}
-
-/// One project's stored result.
-#[derive(Debug, Clone)]
-pub struct ProjectResult {
-    pub proposal_id: i64,
-    pub funded: bool,
-    pub funded_order: Option<i64>,
-    pub tally: Tally,
-    pub cost_pence: i64,
-    pub reasons: Vec<Reason>,
-}
-
-/// The stored count of a process, funded projects first in funding order,
-/// then the rest by score.
-pub async fn stored(db: &Db, process_id: i64) -> StoreResult<Option<Count>> {
-    let Some(row) = sqlx::query(
-        "SELECT rule, counted_at, ballots, summary FROM pb_counts WHERE process_id = $1",
-    )
-    .bind(process_id)
-    .fetch_optional(db.pool())
-    .await?
-    else {
-        return Ok(None);
-    };
-    let summary: String = row.try_get("summary")?;
-    let rows = sqlx::query(
-        "SELECT proposal_id, funded, funded_order, votes, score, cost_pence, explanation \
-         FROM pb_project_results WHERE process_id = $1",
-    )
-    .bind(process_id)
-    .fetch_all(db.pool())
-    .await?;
-    let mut projects = rows
-        .iter()
-        .map(|r| {
-            let explanation: String = r.try_get("explanation")?;
-            Ok(ProjectResult {
-                proposal_id: r.try_get("proposal_id")?,
-                funded: r.try_get::<i64, _>("funded")? != 0,
-                funded_order: r.try_get("funded_order")?,
-                tally: Tally {
-                    votes: r.try_get("votes")?,
-                    score: r.try_get("score")?,
-                },
-                cost_pence: r.try_get("cost_pence")?,
-                reasons: serde_json::from_str(&explanation)
-                    .map_err(|e| StoreError::invalid("pb_project_results.explanation", e))?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
-    projects.sort_by_key(|p| {
-        (
-            !p.funded,
-            p.funded_order.unwrap_or(i64::MAX),
-            -p.tally.score,
-            p.proposal_id,
-        )
-    });
-    Ok(Some(Count {
-        rule: row.try_get("rule")?,
-        counted_at: row.try_get("counted_at")?,
-        ballots: row.try_get("ballots")?,
-        pots: serde_json::from_str(&summary)
-            .map_err(|e| StoreError::invalid("pb_counts.summary", e))?,
-        projects,
-    }))
 }

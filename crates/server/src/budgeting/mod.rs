@@ -13,8 +13,6 @@
 
 /// Budgeting processes and results in coprod's JSON API.
 pub mod api_v1;
-/// Storing ballots and voting codes without linking them to people.
-pub mod ballot_box;
 /// The ballot as a form, and form errors named at run time.
 mod ballot_view;
 /// Counting a closed vote with the engine's rules; the stored result.
@@ -35,7 +33,8 @@ mod process_form;
 mod proposals;
 /// The results page: funded projects, spending, turnout, the chart and why.
 mod results;
-/// Storage of processes, categories, proposals and delivery updates.
+/// Storage of processes, categories, proposals and delivery updates; the
+/// ballot box; stored counts.
 pub mod store;
 /// How a process breaks ties.
 pub mod ties;
@@ -43,6 +42,10 @@ pub mod ties;
 mod voting;
 /// The counting engine's reasons in plain words.
 mod why;
+
+/// Storing ballots and voting codes without linking them to people (kept
+/// in the store, named here as the capability's one ballot box).
+pub use store::ballot_box;
 
 use std::collections::HashMap;
 

@@ -24,12 +24,8 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
         "asset_map/search.rs",
         "run-time filters of the service search",
     ),
-    // The ballot box and the count are the budgeting capability's storage
-    // in all but name; they move into `budgeting/store/` whole.
-    ("budgeting/ballot_box.rs", "ballots, voter keys and sealing"),
-    ("budgeting/counting.rs", "storing and reading a count"),
-    // Coordination is converted in a later pass, together
-    // with their error types (still built on sqlx::Error).
+    // Coordination is converted in a later pass, together with its
+    // error type (still built on sqlx::Error).
     ("coordination/days.rs", "later pass"),
     ("coordination/matcher.rs", "later pass"),
     ("coordination/notify.rs", "later pass"),

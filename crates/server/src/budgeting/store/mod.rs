@@ -1,6 +1,11 @@
 //! Storage of processes, their categories, proposals and the delivery
 //! trail. Ballots and codes are in `ballot_box`; counted results in
-//! `counting`.
+//! `counts`.
+
+/// Storing ballots and voting codes without linking them to people.
+pub mod ballot_box;
+/// Storing a count and reading it back.
+pub mod counts;
 
 use crate::db::{StoreError, StoreResult};
 use sqlx::{AnyConnection, Row, any::AnyRow};

@@ -46,7 +46,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::{
     crypto,
-    db::{self, Db},
+    db::{self, Db, StoreResult},
 };
 use coprod_engine::budgeting::ballot::{Choice, rank_points};
 
@@ -59,19 +59,19 @@ fn voter_key(salt: &str, account_id: i64) -> String {
 }
 
 /// The salt, or `None` once the vote is sealed.
-async fn salt(tx: &mut AnyConnection, process_id: i64) -> Result<Option<String>, sqlx::Error> {
+async fn salt(tx: &mut AnyConnection, process_id: i64) -> StoreResult<Option<String>> {
     let row = sqlx::query("SELECT ballot_salt FROM pb_processes WHERE id = $1")
         .bind(process_id)
         .fetch_optional(&mut *tx)
         .await?;
     match row {
-        Some(row) => row.try_get("ballot_salt"),
+        Some(row) => Ok(row.try_get("ballot_salt")?),
         None => Ok(None),
     }
 }
 
 /// Whether the person has confirmed they may vote in this process.
-pub async fn is_eligible(db: &Db, process_id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn is_eligible(db: &Db, process_id: i64, account_id: i64) -> StoreResult<bool> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM pb_eligible_voters WHERE process_id = $1 AND account_id = $2",
     )
@@ -83,11 +83,7 @@ pub async fn is_eligible(db: &Db, process_id: i64, account_id: i64) -> Result<bo
 }
 
 /// Remembers that the person's area and age were checked.
-pub async fn confirm_eligible(
-    db: &Db,
-    process_id: i64,
-    account_id: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn confirm_eligible(db: &Db, process_id: i64, account_id: i64) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO pb_eligible_voters (process_id, account_id) VALUES ($1, $2) \
          ON CONFLICT (process_id, account_id) DO NOTHING",
@@ -109,7 +105,7 @@ async fn insert_choices(
     tx: &mut AnyConnection,
     ballot_id: &str,
     choices: &[Choice],
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     for choice in choices {
         sqlx::query(
             "INSERT INTO pb_ballot_choices (ballot_id, proposal_id, points, position) VALUES ($1, $2, $3, $4)",
@@ -130,7 +126,7 @@ pub async fn own_ballot(
     db: &Db,
     process_id: i64,
     account_id: i64,
-) -> Result<Option<Vec<Choice>>, sqlx::Error> {
+) -> StoreResult<Option<Vec<Choice>>> {
     let mut tx = db.pool().begin().await?;
     let Some(salt) = salt(&mut tx, process_id).await? else {
         return Ok(None);
@@ -158,6 +154,7 @@ pub async fn own_ballot(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map(Some)
+        .map_err(Into::into)
 }
 
 /// What happened to an online ballot.
@@ -177,11 +174,11 @@ pub async fn cast_online(
     process_id: i64,
     account_id: i64,
     choices: &[Choice],
-) -> Result<Cast, sqlx::Error> {
+) -> StoreResult<Cast> {
     // Two first ballots from one person at once: the database lets one in
     // (the unique voter key); the other then finds it and replaces it.
     match try_cast_online(db, process_id, account_id, choices).await {
-        Err(error) if db::is_unique_violation(&error) => {
+        Err(error) if error.is_unique_violation() => {
             try_cast_online(db, process_id, account_id, choices).await
         }
         other => other,
@@ -193,7 +190,7 @@ async fn try_cast_online(
     process_id: i64,
     account_id: i64,
     choices: &[Choice],
-) -> Result<Cast, sqlx::Error> {
+) -> StoreResult<Cast> {
     let mut tx = db.begin_write().await?;
     // The seal takes this lock too: a ballot is stored wholly before the
     // seal (and rewritten by it) or finds the salt gone.
@@ -272,7 +269,7 @@ pub async fn issue_codes(
     process_id: i64,
     count: i64,
     issued_by: i64,
-) -> Result<Vec<String>, sqlx::Error> {
+) -> StoreResult<Vec<String>> {
     let mut codes = Vec::new();
     let now = db::now();
     for _ in 0..count {
@@ -293,7 +290,7 @@ pub async fn issue_codes(
 }
 
 /// Codes issued and used so far.
-pub async fn code_counts(db: &Db, process_id: i64) -> Result<(i64, i64), sqlx::Error> {
+pub async fn code_counts(db: &Db, process_id: i64) -> StoreResult<(i64, i64)> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS issued, COUNT(used_at) AS used FROM pb_voting_codes WHERE process_id = $1",
     )
@@ -317,7 +314,7 @@ pub enum CodeRefused {
 /// Takes the process's row lock for the rest of the transaction. Entering a
 /// ballot with a code and counting the vote both take it first, so a count
 /// sees every ballot entered before it and none can slip in beside it.
-pub async fn lock_process(tx: &mut AnyConnection, process_id: i64) -> Result<(), sqlx::Error> {
+pub async fn lock_process(tx: &mut AnyConnection, process_id: i64) -> StoreResult<()> {
     sqlx::query("UPDATE pb_processes SET sealed_at = sealed_at WHERE id = $1")
         .bind(process_id)
         .execute(&mut *tx)
@@ -326,7 +323,7 @@ pub async fn lock_process(tx: &mut AnyConnection, process_id: i64) -> Result<(),
 }
 
 /// Whether the vote has been counted, as the transaction sees it.
-pub async fn counted_in(tx: &mut AnyConnection, process_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn counted_in(tx: &mut AnyConnection, process_id: i64) -> StoreResult<bool> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pb_counts WHERE process_id = $1")
         .bind(process_id)
         .fetch_one(&mut *tx)
@@ -343,7 +340,7 @@ pub async fn cast_with_code(
     letters: &str,
     channel: &'static str,
     choices: &[Choice],
-) -> Result<Result<(), CodeRefused>, sqlx::Error> {
+) -> StoreResult<Result<(), CodeRefused>> {
     let mut tx = db.begin_write().await?;
     let cast = cast_with_code_in(&mut tx, process_id, letters, channel, choices).await?;
     if cast.is_ok() {
@@ -361,7 +358,7 @@ pub async fn cast_with_code_in(
     letters: &str,
     channel: &'static str,
     choices: &[Choice],
-) -> Result<Result<(), CodeRefused>, sqlx::Error> {
+) -> StoreResult<Result<(), CodeRefused>> {
     let hash = code_hash(process_id, letters);
     lock_process(conn, process_id).await?;
     if counted_in(conn, process_id).await? {
@@ -406,17 +403,17 @@ pub async fn cast_with_code_in(
 /// ([`rewrite_in_random_order`]), so no ballot can ever again be linked to
 /// a person, a time, a voting code or an audit row. Run once voting has
 /// closed; running it again changes nothing but the order of the rows.
-pub async fn seal(db: &Db, process_id: i64) -> Result<(), sqlx::Error> {
+pub async fn seal(db: &Db, process_id: i64) -> StoreResult<()> {
     let mut tx = db.begin_write().await?;
     seal_in(&mut tx, process_id).await?;
     tx.commit().await?;
-    db.scrub_freed_pages().await
+    Ok(db.scrub_freed_pages().await?)
 }
 
 /// [`seal`] in the caller's write transaction. After committing it the
 /// caller runs [`Db::scrub_freed_pages`], so the erased salt and keys
 /// leave the files too.
-pub async fn seal_in(conn: &mut AnyConnection, process_id: i64) -> Result<(), sqlx::Error> {
+pub async fn seal_in(conn: &mut AnyConnection, process_id: i64) -> StoreResult<()> {
     lock_process(conn, process_id).await?;
     rewrite_in_random_order(conn, process_id).await?;
     sqlx::query("DELETE FROM pb_eligible_voters WHERE process_id = $1")
@@ -440,10 +437,7 @@ pub async fn seal_in(conn: &mut AnyConnection, process_id: i64) -> Result<(), sq
 /// not: on `PostgreSQL` every row now carries this transaction's `xmin`
 /// and sits in the table in the shuffled order, on `SQLite` the rows are
 /// stored by their new ids.
-pub async fn rewrite_in_random_order(
-    tx: &mut AnyConnection,
-    process_id: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn rewrite_in_random_order(tx: &mut AnyConnection, process_id: i64) -> StoreResult<()> {
     let mut ballots = read_ballots(tx, process_id).await?;
     ballots.shuffle(&mut rand::rngs::OsRng);
     sqlx::query(
@@ -468,7 +462,7 @@ pub async fn rewrite_in_random_order(
 /// the seal took the process's lock, when a ballot being stored at the very
 /// moment of the seal could keep one (harmless without the salt, but there
 /// is no reason to keep it).
-pub async fn seal_closed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
+pub async fn seal_closed(db: &Db, now: i64) -> StoreResult<usize> {
     sqlx::query(
         "UPDATE pb_ballots SET voter_key = NULL WHERE voter_key IS NOT NULL \
          AND process_id IN (SELECT id FROM pb_processes WHERE sealed_at IS NOT NULL)",
@@ -489,7 +483,7 @@ pub async fn seal_closed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
 
 /// Ballots per channel, in the order of [`BALLOT_CHANNELS`]; channels with
 /// none are left out.
-pub async fn turnout(db: &Db, process_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn turnout(db: &Db, process_id: i64) -> StoreResult<Vec<(String, i64)>> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT channel, COUNT(*) FROM pb_ballots WHERE process_id = $1 GROUP BY channel",
     )
@@ -516,7 +510,7 @@ pub async fn tallies(
     db: &Db,
     process_id: i64,
     ranks: Option<i64>,
-) -> Result<BTreeMap<i64, Tally>, sqlx::Error> {
+) -> StoreResult<BTreeMap<i64, Tally>> {
     let rows = sqlx::query(
         "SELECT c.proposal_id, COUNT(*) AS votes, CAST(COALESCE(SUM(c.points), 0) AS BIGINT) AS points, \
          CAST(COALESCE(SUM(c.position), 0) AS BIGINT) AS positions \
@@ -552,17 +546,14 @@ pub struct CountedBallot {
 }
 
 /// Every ballot of a process, for the count and for export.
-pub async fn all_ballots(db: &Db, process_id: i64) -> Result<Vec<CountedBallot>, sqlx::Error> {
+pub async fn all_ballots(db: &Db, process_id: i64) -> StoreResult<Vec<CountedBallot>> {
     let mut tx = db.pool().begin().await?;
     let ballots = read_ballots(&mut tx, process_id).await?;
     tx.commit().await?;
     Ok(ballots)
 }
 
-async fn read_ballots(
-    tx: &mut AnyConnection,
-    process_id: i64,
-) -> Result<Vec<CountedBallot>, sqlx::Error> {
+async fn read_ballots(tx: &mut AnyConnection, process_id: i64) -> StoreResult<Vec<CountedBallot>> {
     let rows = sqlx::query(
         "SELECT b.id, b.channel, c.proposal_id, c.points, c.position FROM pb_ballots b \
          LEFT JOIN pb_ballot_choices c ON c.ballot_id = b.id WHERE b.process_id = $1 \
@@ -609,7 +600,7 @@ pub async fn insert_ballots(
     process_id: i64,
     channel: &'static str,
     ballots: &[Vec<Choice>],
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     let rows: Vec<(&str, &[Choice])> = ballots.iter().map(|b| (channel, b.as_slice())).collect();
     insert_rows(tx, process_id, &rows).await
 }
@@ -620,7 +611,7 @@ async fn insert_rows(
     tx: &mut AnyConnection,
     process_id: i64,
     ballots: &[(&str, &[Choice])],
-) -> Result<(), sqlx::Error> {
+) -> StoreResult<()> {
     for batch in ballots.chunks(BATCH) {
         let ids: Vec<String> = batch.iter().map(|_| ballot_id()).collect();
         let rows: Vec<String> = (0..batch.len())
