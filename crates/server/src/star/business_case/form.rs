@@ -52,7 +52,7 @@ pub(super) fn field_of(row: usize, part: usize) -> String {
 /// The form as typed.
 #[derive(Debug, Clone, Default)]
 pub struct CaseForm {
-    fields: BTreeMap<String, String>,
+    pub(super) fields: BTreeMap<String, String>,
     /// How many outcome rows to show.
     pub rows: usize,
 }
