@@ -146,6 +146,7 @@ impl Seeder<'_> {
             ),
             None => None,
         };
+        let joined = account.is_some();
         let mut conn = self.db.pool().acquire().await?;
         let mut tx = conn.begin().await?;
         let id = store::people::create(
@@ -157,7 +158,10 @@ impl Seeder<'_> {
                 phone: phone.into(),
                 email: account.map(|a| a.email),
                 gender: None,
-                pays_own_time: true,
+                // People who only receive help, entered by a coordinator,
+                // are outside the time bank: the organisation gives the
+                // volunteers' hours. Those with an account chose to join.
+                pays_own_time: joined,
                 channel,
             },
             self.coordinator,

@@ -420,6 +420,20 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
         "{}",
         bank.body
     );
+    // A person who only receives help is outside the time bank: no debt,
+    // no limit on what they may owe; the organisation gives the hours.
+    let (agnes,): (i64,) =
+        sqlx::query_as("SELECT id FROM coordination_people WHERE display_name = 'Agnes Ferguson'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let record = coordinator
+        .get(&format!("/coordination/people/{agnes}"))
+        .await;
+    assert_eq!(record.status, StatusCode::OK, "{}", record.body);
+    assert!(!record.body.contains("May owe up to"), "{}", record.body);
+    assert!(record.body.contains("The organisation pays for help this person receives."));
+    assert!(record.body.contains("Help they receive"));
     // Hours were paid for the weeks already done.
     let mut volunteer = app.client();
     volunteer
