@@ -114,7 +114,7 @@ test('an initiative is mapped, costed, rated by two people, chartered and drawn 
     await noViolations(page, 'the rating form');
     await rateRound(page, roundPath, 'Morven', 'Manager', '4', '5');
     await rateRound(page, roundPath, 'Iona', 'Person who uses the service', '3', '2');
-    await page.getByText('People see 1 statements differently.').waitFor();
+    await page.getByText('People see 1 statement differently.').waitFor();
     assert.ok(await page.locator('svg.coprod-radar').isVisible(), 'the star chart is drawn');
     await noViolations(page, 'the round with its star chart');
 

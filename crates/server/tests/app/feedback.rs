@@ -16,6 +16,11 @@ use coprod_server::{
     },
     db::{Backend, Db},
     organisations::store as organisations,
+    privacy::{
+        erase::{self, Eraser},
+        export::{self, Requester},
+        subject::Found,
+    },
 };
 use serde_json::Value;
 
@@ -448,7 +453,100 @@ async fn published_items_can_be_reported(backend: Backend) {
     );
 }
 
+/// What a person gave as feedback is in their subject access export, under
+/// their account or their email address, and erasure leaves the items
+/// counted and answered but naming nobody.
+async fn the_export_holds_feedback_and_erasure_names_nobody(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let db = &app.state.db;
+    let org = organisation(db, "Glen Council").await;
+    let about = format!("organisation:{org}");
+    let mut citizen = app.as_role(Role::Citizen).await;
+    let given = citizen
+        .post(
+            "/feedback/new",
+            &[
+                ("kind", "complaint"),
+                ("about", about.as_str()),
+                ("body", "Write to me at citizen@test.example: nobody rang back."),
+            ],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    // The same person, earlier, without signing in.
+    let mut anyone = app.client();
+    let given = anyone
+        .post(
+            "/feedback/new",
+            &[
+                ("kind", "feedback"),
+                ("about", about.as_str()),
+                ("body", "The new bus times suit me."),
+                ("name", "Ailsa Munro"),
+                ("email", "citizen@test.example"),
+                ("phone", "01555 010 999"),
+            ],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    // Someone else's item stays out of it.
+    by_phone(&mut app.as_role_in(Role::Coordinator, org).await, org, &[]).await;
+
+    let (account,): (i64,) =
+        sqlx::query_as("SELECT id FROM accounts WHERE email = 'citizen@test.example'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let found = Found {
+        account_id: Some(account),
+        person_id: None,
+        name: "citizen".into(),
+    };
+    let document = export::export(
+        db,
+        &found,
+        Requester {
+            account_id: None,
+            ip: "",
+            channel: "test",
+        },
+    )
+    .await
+    .unwrap();
+    let items = document["feedback"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.iter().any(|i| i["phone"] == "01555 010 999"));
+    assert!(!document["feedback_steps"].as_array().unwrap().is_empty());
+
+    erase::erase(
+        db,
+        &found,
+        Eraser {
+            account_id: None,
+            ip: "",
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.count("feedback").await, 3, "every item still counted");
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM feedback WHERE account_id IS NOT NULL OR email <> '' \
+             OR phone = '01555 010 999' OR name = 'Ailsa Munro' OR body LIKE '%citizen@test.example%'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM feedback WHERE name = 'Isla Campbell'").await,
+        1,
+        "someone else's item keeps its name"
+    );
+}
+
 on_both_backends!(
+    the_export_holds_feedback_and_erasure_names_nobody,
     a_complaint_by_phone_goes_through_both_stages,
     the_frontline_is_extended_once_only,
     another_organisation_is_told_nothing_is_there,

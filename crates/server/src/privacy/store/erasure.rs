@@ -5,6 +5,7 @@
 
 use sqlx::AnyConnection;
 
+use super::export::feedback_of;
 use crate::{db::StoreResult, privacy::subject::Found};
 
 /// The identifying values held about a person, read before they go.
@@ -81,6 +82,10 @@ const COUNTS: &[(&str, &str)] = &[
     (
         "outcome_measures",
         "SELECT COUNT(*) FROM outcome_measures WHERE person_id = $2 AND ($1 IS NULL OR TRUE)",
+    ),
+    (
+        "feedback",
+        concat!("SELECT COUNT(*) FROM feedback WHERE ", feedback_of!("feedback")),
     ),
     (
         "sessions",
@@ -281,6 +286,48 @@ pub async fn erase(
             .bind(account)
             .execute(&mut *conn)
             .await?;
+    }
+    // Feedback they gave stays counted and answered, but no longer says
+    // who gave it: name, email and phone go, and wherever the item or its
+    // steps name them the pseudonym takes their place. Found before the
+    // account's email changes below.
+    let given: Vec<(i64,)> = sqlx::query_as(concat!(
+        "SELECT id FROM feedback WHERE ",
+        feedback_of!("feedback")
+    ))
+    .bind(found.account_id)
+    .bind(found.person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id,) in given {
+        for value in who.values() {
+            sqlx::query(
+                "UPDATE feedback SET body = REPLACE(body, $1, $2), \
+                 frontline_response = REPLACE(frontline_response, $1, $2), \
+                 frontline_extension_reason = REPLACE(frontline_extension_reason, $1, $2), \
+                 decision = REPLACE(decision, $1, $2), learning = REPLACE(learning, $1, $2), \
+                 changes = REPLACE(changes, $1, $2), public_summary = REPLACE(public_summary, $1, $2), \
+                 public_response = REPLACE(public_response, $1, $2) WHERE id = $3",
+            )
+            .bind(&value)
+            .bind(pseudonym)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("UPDATE feedback_steps SET note = REPLACE(note, $1, $2) WHERE feedback_id = $3")
+                .bind(&value)
+                .bind(pseudonym)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query(
+            "UPDATE feedback SET name = $1, email = '', phone = '', account_id = NULL WHERE id = $2",
+        )
+        .bind(pseudonym)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     }
     for step in STEPS {
         run(&mut *conn, step, found, pseudonym, now).await?;

@@ -6,6 +6,21 @@ use sqlx::{AnyConnection, Column, Row, TypeInfo, ValueRef, any::AnyTypeInfoKind}
 
 use crate::db::StoreResult;
 
+/// The feedback a person gave: through their account, or under an email
+/// address of theirs (the account's, or their co-delivery record's), as a
+/// condition on the table aliased `$t` with `$1` the account id and `$2`
+/// the co-delivery person id.
+macro_rules! feedback_of {
+    ($t:literal) => {
+        concat!(
+            "(", $t, ".account_id = $1 OR (", $t, ".email <> '' AND LOWER(", $t, ".email) IN \
+             (SELECT LOWER(email) FROM accounts WHERE id = $1 \
+              UNION SELECT LOWER(email) FROM coordination_people WHERE id = $2 AND email IS NOT NULL)))"
+        )
+    };
+}
+pub(crate) use feedback_of;
+
 /// The queries, one per kind of record. `$1` is the account id and `$2`
 /// the coordination person id (either may be NULL, which matches nothing).
 const LISTS: &[(&str, &str)] = &[
@@ -139,6 +154,26 @@ const LISTS: &[(&str, &str)] = &[
         "wellbeing_concerns",
         "SELECT id, source, call_id, raised_at, urgency, noticed, status, acknowledged_at, closed_at, action_taken \
          FROM checkin_concerns WHERE person_id = $2 AND ($1 IS NULL OR TRUE) ORDER BY id",
+    ),
+    (
+        "feedback",
+        concat!(
+            "SELECT id, reference, kind, about_kind, about_name, channel, name, email, phone, body, \
+             received_on, status, frontline_due, frontline_responded_on, frontline_outcome, \
+             frontline_response, investigation_started, acknowledged_on, investigation_due, decided_on, \
+             outcome, decision, public_summary, public_response, published_at FROM feedback WHERE ",
+            feedback_of!("feedback"),
+            " ORDER BY id"
+        ),
+    ),
+    (
+        "feedback_steps",
+        concat!(
+            "SELECT s.feedback_id, s.step, s.on_date, s.note, s.new_date FROM feedback_steps s \
+             JOIN feedback f ON f.id = s.feedback_id WHERE ",
+            feedback_of!("f"),
+            " ORDER BY s.feedback_id, s.id"
+        ),
     ),
     (
         "audit_events",
