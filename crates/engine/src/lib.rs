@@ -21,12 +21,12 @@ pub mod invalid;
 pub mod matching;
 /// People, organisations and the roles that join them.
 pub mod people;
-/// Community planning: plans' indicators, their trend and progress, and charts.
-pub mod planning;
 /// Postcodes, coordinates, distances and GSS area codes.
 pub mod place;
 /// Plain English for dates, lengths of time and distances.
 pub mod plain;
+/// Community planning: plans' indicators, their trend and progress, and charts.
+pub mod planning;
 /// Social prescribing referrals: life-cycle, due dates, stalls, funnel, outcomes.
 pub mod referrals;
 /// Opening times: weekly rules, exceptions, and UK local time.

@@ -70,11 +70,7 @@ pub const ACCOUNTS: &[(&str, &str, Role)] = &[
         "Lachlan Stewart",
         Role::LinkWorker,
     ),
-    (
-        "volunteer@demo.example",
-        "Valerie Murray",
-        Role::Volunteer,
-    ),
+    ("volunteer@demo.example", "Valerie Murray", Role::Volunteer),
     ("citizen@demo.example", "Calum MacDonald", Role::Citizen),
 ];
 
@@ -273,8 +269,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<Seeded> {
         created += 1;
     }
     let directory = postcode_import::parse(postcode_directory().as_bytes())?;
-    let postcodes =
-        postcodes::import_with_names(db, &directory.records, &directory.names).await?;
+    let postcodes = postcodes::import_with_names(db, &directory.records, &directory.names).await?;
     let services = crate::asset_map::demo_data::seed(db, &organisation_ids).await?;
     let manager = accounts::find_by_email(db, "manager@demo.example")
         .await?

@@ -29,6 +29,8 @@ pub mod db;
 pub mod demo;
 /// The application's error type.
 pub mod error;
+/// Feedback, compliments and complaints on the model complaints procedure.
+pub mod feedback;
 /// Background work: the job queue every instance shares, and its workers.
 pub mod jobs;
 /// Outgoing mail.
@@ -49,8 +51,6 @@ pub mod planning;
 pub mod privacy;
 /// Social prescribing: referrals, their life-cycle, outcomes and the uptake funnel.
 pub mod referrals;
-/// Feedback, compliments and complaints on the model complaints procedure.
-pub mod feedback;
 /// Typed settings from defaults, file and environment.
 pub mod settings;
 /// The Co-Production Star toolkit: map, focus, people, market, grow.

@@ -30,7 +30,13 @@ fn prints_the_due_date_and_nothing_else() {
         "2027-01-05\n"
     );
     assert_eq!(
-        printed(&["--received", "2026-12-23", "--stage", "frontline", "--extended"]),
+        printed(&[
+            "--received",
+            "2026-12-23",
+            "--stage",
+            "frontline",
+            "--extended"
+        ]),
         "2027-01-12\n"
     );
     // Good Friday 2027 is skipped; Easter Monday is a working day in Scotland.
@@ -49,13 +55,19 @@ fn a_bad_date_or_an_unknown_stage_is_named_with_status_2() {
     let bad_date = due_date(&["--received", "2026-02-30", "--stage", "frontline"]);
     assert_eq!(bad_date.status.code(), Some(2));
     let said = String::from_utf8_lossy(&bad_date.stderr);
-    assert!(said.contains("--received") && said.contains("2026-02-30"), "{said}");
+    assert!(
+        said.contains("--received") && said.contains("2026-02-30"),
+        "{said}"
+    );
     assert!(bad_date.stdout.is_empty());
 
     let bad_stage = due_date(&["--received", "2026-12-07", "--stage", "stage3"]);
     assert_eq!(bad_stage.status.code(), Some(2));
     let said = String::from_utf8_lossy(&bad_stage.stderr);
-    assert!(said.contains("--stage") && said.contains("stage3"), "{said}");
+    assert!(
+        said.contains("--stage") && said.contains("stage3"),
+        "{said}"
+    );
 
     let extended = due_date(&[
         "--received",

@@ -93,11 +93,7 @@ fn project_fields(
     }
     fields.extend(project.other.iter().cloned());
     if has_selected {
-        fields.push(
-            project
-                .selected
-                .map_or_else(missing, |s| s.to_string()),
-        );
+        fields.push(project.selected.map_or_else(missing, |s| s.to_string()));
     }
     fields
 }

@@ -153,7 +153,10 @@ pub enum Step {
     /// Stage 2's decision put back to a new date, for a reason.
     ExtendInvestigation { reason_given: bool, new_due: Date },
     /// Stage 2 decided, with what was learned.
-    Decide { outcome: Outcome, learning_given: bool },
+    Decide {
+        outcome: Outcome,
+        learning_given: bool,
+    },
 }
 
 impl Step {

@@ -238,8 +238,14 @@ mod tests {
         let ranking = matcher.rank(&shopping("r1", "ann"), [&volunteer("jean")]);
         let line = ranking.candidates[0].plain_english();
         assert!(!line.contains("last matched"), "{line}");
-        assert!(line.contains("already matched, starting 10 March 2026"), "{line}");
-        assert!(line.contains("agreed to help this person from 10 March 2026"), "{line}");
+        assert!(
+            line.contains("already matched, starting 10 March 2026"),
+            "{line}"
+        );
+        assert!(
+            line.contains("agreed to help this person from 10 March 2026"),
+            "{line}"
+        );
     }
 
     #[test]
@@ -251,7 +257,11 @@ mod tests {
         request.category = CategoryId("52b19e22".into());
         let ranking = matcher.rank(&request, [&volunteer("jean")]);
         let why = ranking.excluded[0].plain_english_named(|id| {
-            if id.0 == "52b19e22" { "Transport and lifts".into() } else { id.0.clone() }
+            if id.0 == "52b19e22" {
+                "Transport and lifts".into()
+            } else {
+                id.0.clone()
+            }
         });
         assert!(why.contains("does not offer Transport and lifts"), "{why}");
         assert!(!why.contains("52b19e22"), "{why}");

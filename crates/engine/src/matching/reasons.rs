@@ -115,11 +115,9 @@ impl fmt::Display for Reason {
             Reason::MatchStarting { on } => {
                 write!(f, "already matched, starting {}", plain::date(*on))
             }
-            Reason::HelpingFrom { first } => write!(
-                f,
-                "agreed to help this person from {}",
-                plain::date(*first)
-            ),
+            Reason::HelpingFrom { first } => {
+                write!(f, "agreed to help this person from {}", plain::date(*first))
+            }
             Reason::NotMatchedYet => f.write_str("not matched with anyone yet"),
             Reason::AwayDuring { dates } => write!(
                 f,

@@ -17,7 +17,16 @@ fn periods_are_calendar_or_financial_years() {
     assert_eq!(Period::parse("2024").unwrap().to_string(), "2024");
     assert_eq!(Period::parse(" 2024/25 ").unwrap().to_string(), "2024/25");
     assert_eq!(Period::parse("1999/00").unwrap().to_string(), "1999/00");
-    for bad in ["", "24", "2024/26", "2024-25", "2024/2025", "twenty", "2024/5", "3000"] {
+    for bad in [
+        "",
+        "24",
+        "2024/26",
+        "2024-25",
+        "2024/2025",
+        "twenty",
+        "2024/5",
+        "3000",
+    ] {
         assert_eq!(
             Period::parse(bad).unwrap_err().key,
             "error.planning.period",
@@ -58,26 +67,41 @@ fn numbers_read_plainly() {
 
 #[test]
 fn the_trend_compares_the_last_two_figures_in_time_order() {
-    let figures = [figure("2024/25", 58.0), figure("2022/23", 50.0), figure("2023/24", 61.0)];
+    let figures = [
+        figure("2024/25", 58.0),
+        figure("2022/23", 50.0),
+        figure("2023/24", 61.0),
+    ];
     assert_eq!(trend(&figures, Direction::Up), Trend::Worsening);
     assert_eq!(trend(&figures, Direction::Down), Trend::Improving);
     assert_eq!(
         trend(&[figure("2023", 4.0), figure("2024", 4.001)], Direction::Up),
         Trend::Steady
     );
-    assert_eq!(trend(&[figure("2023", 4.0)], Direction::Up), Trend::TooFewFigures);
+    assert_eq!(
+        trend(&[figure("2023", 4.0)], Direction::Up),
+        Trend::TooFewFigures
+    );
     assert_eq!(trend(&[], Direction::Up), Trend::TooFewFigures);
 }
 
 #[test]
 fn a_corrected_figure_replaces_the_first_for_its_period() {
-    let figures = [figure("2023", 10.0), figure("2024", 5.0), figure("2024", 20.0)];
+    let figures = [
+        figure("2023", 10.0),
+        figure("2024", 5.0),
+        figure("2024", 20.0),
+    ];
     assert_eq!(trend(&figures, Direction::Up), Trend::Improving);
 }
 
 #[test]
 fn progress_runs_from_the_first_figure_to_the_target() {
-    let up = [figure("2021", 40.0), figure("2022", 45.0), figure("2023", 55.0)];
+    let up = [
+        figure("2021", 40.0),
+        figure("2022", 45.0),
+        figure("2023", 55.0),
+    ];
     let p = progress(&up, Some(60.0), Direction::Up).unwrap();
     assert_eq!((p.percent, p.met), (75, false));
     let p = progress(&up, Some(55.0), Direction::Up).unwrap();
@@ -88,7 +112,12 @@ fn progress_runs_from_the_first_figure_to_the_target() {
     assert_eq!((p.percent, p.met), (50, false));
     // Moving the wrong way is no progress at all.
     let worse = [figure("2021", 900.0), figure("2023", 950.0)];
-    assert_eq!(progress(&worse, Some(700.0), Direction::Down).unwrap().percent, 0);
+    assert_eq!(
+        progress(&worse, Some(700.0), Direction::Down)
+            .unwrap()
+            .percent,
+        0
+    );
     assert_eq!(progress(&up, None, Direction::Up), None);
     assert_eq!(progress(&[], Some(1.0), Direction::Up), None);
 }
@@ -99,7 +128,10 @@ fn the_chart_puts_the_first_period_left_and_the_highest_value_top() {
     assert_eq!(c.points.len(), 2);
     assert_eq!(c.points[0].period, "2022");
     assert!(c.points[0].x < c.points[1].x);
-    assert!(c.points[1].y < c.points[0].y, "higher values are drawn higher");
+    assert!(
+        c.points[1].y < c.points[0].y,
+        "higher values are drawn higher"
+    );
     let target = c.target_y.unwrap();
     assert!(target < c.points[1].y);
     assert_eq!(c.marks.first().unwrap().label, "0");

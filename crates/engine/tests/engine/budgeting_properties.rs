@@ -166,8 +166,7 @@ fn reference_mes(sketch: &Sketch, share: &BigRational) -> Vec<usize> {
             let better = match &best {
                 None => true,
                 Some((best_price, best_project)) => {
-                    price < *best_price
-                        || (price == *best_price && project < *best_project)
+                    price < *best_price || (price == *best_price && project < *best_project)
                 }
             };
             if better {

@@ -90,7 +90,11 @@ fn auto_reproduces_every_published_outcome() {
         shared.without_outcome,
         shared.outside_rule,
     );
-    assert!(shared.differences.is_empty(), "{}", shared.differences.join("\n"));
+    assert!(
+        shared.differences.is_empty(),
+        "{}",
+        shared.differences.join("\n")
+    );
     assert!(shared.reproduced > 0);
 }
 
@@ -98,8 +102,16 @@ fn auto_reproduces_every_published_outcome() {
 fn outcomes_funded_outside_the_rule_and_ties_decided_by_the_projects_order_are_reproduced() {
     let files = written_elections();
     let written = check(&files);
-    println!("{} of {} written outcomes reproduced", written.reproduced, files.len());
-    assert!(written.differences.is_empty(), "{}", written.differences.join("\n"));
+    println!(
+        "{} of {} written outcomes reproduced",
+        written.reproduced,
+        files.len()
+    );
+    assert!(
+        written.differences.is_empty(),
+        "{}",
+        written.differences.join("\n")
+    );
     assert_eq!(written.reproduced, files.len());
     assert_eq!(written.outside_rule, ["funded_outside_the_rule.pb"]);
 }
@@ -121,7 +133,10 @@ fn a_selected_value_above_one_is_kept_and_a_negative_one_is_refused() {
     assert_eq!(again.projects[2].selected, Some(2));
 
     for bad in ["-1", "1.5", "yes", "+2"] {
-        let broken = text.replace("3;10;2;Bulbs for the square;2", &format!("3;10;2;Bulbs for the square;{bad}"));
+        let broken = text.replace(
+            "3;10;2;Bulbs for the square;2",
+            &format!("3;10;2;Bulbs for the square;{bad}"),
+        );
         let error = budgeting::read(&broken).unwrap_err();
         assert!(error.problem.contains("selected"), "{bad}: {error}");
     }

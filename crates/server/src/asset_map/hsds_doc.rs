@@ -13,7 +13,6 @@
 
 use utoipa::{IntoParams, ToSchema};
 
-
 /// Which page of a list, and how long a page is.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -12,10 +12,10 @@ pub mod datapackage;
 pub mod demo_data;
 /// The HSDS read API under `/api/hsds/`.
 pub mod hsds_api;
-/// How the HSDS read API is described in the OpenAPI document.
-pub mod hsds_doc;
 /// HSDS answers kept in memory until the directory changes.
 pub mod hsds_cache;
+/// How the HSDS read API is described in the OpenAPI document.
+pub mod hsds_doc;
 /// Importing and exporting HSDS documents.
 pub mod interchange;
 /// The listing form, and turning it into an HSDS document and back.

@@ -95,17 +95,30 @@ mod tests {
     #[test]
     fn each_rule_orders_the_projects_its_own_way() {
         let projects = [proposal(3, 500), proposal(1, 900), proposal(2, 500)];
-        assert_eq!(ids(&in_tie_order(TieBreak::Listed, None, &projects)), [1, 2, 3]);
-        assert_eq!(ids(&in_tie_order(TieBreak::LowerCost, None, &projects)), [2, 3, 1]);
+        assert_eq!(
+            ids(&in_tie_order(TieBreak::Listed, None, &projects)),
+            [1, 2, 3]
+        );
+        assert_eq!(
+            ids(&in_tie_order(TieBreak::LowerCost, None, &projects)),
+            [2, 3, 1]
+        );
         let drawn = in_tie_order(TieBreak::Lot, Some("a published seed"), &projects);
         let again = in_tie_order(TieBreak::Lot, Some("a published seed"), &projects);
-        assert_eq!(ids(&drawn), ids(&again), "the same seed draws the same lots");
+        assert_eq!(
+            ids(&drawn),
+            ids(&again),
+            "the same seed draws the same lots"
+        );
         let mut lots: Vec<(String, i64)> = [1, 2, 3]
             .into_iter()
             .map(|id| (lot("a published seed", id), id))
             .collect();
         lots.sort();
-        assert_eq!(ids(&drawn), lots.iter().map(|(_, id)| *id).collect::<Vec<_>>());
+        assert_eq!(
+            ids(&drawn),
+            lots.iter().map(|(_, id)| *id).collect::<Vec<_>>()
+        );
         assert_eq!(lot("s", 7), hex::encode(Sha256::digest(b"s:7")));
     }
 

@@ -244,10 +244,7 @@ pub async fn eligibility_errors(
                     if !areas.iter().any(|a| a.as_deref() == Some(code.as_str())) {
                         errors.add(
                             "postcode",
-                            shell.t1(
-                                taking.area_key(),
-                                &area_label(state, shell, process).await?,
-                            ),
+                            shell.t1(taking.area_key(), &area_label(state, shell, process).await?),
                         );
                     }
                 }

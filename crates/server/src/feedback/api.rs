@@ -116,7 +116,9 @@ fn item_out(f: &Feedback, today: Date) -> FeedbackItem {
             case.and_then(|c| c.investigation.as_ref())
                 .and_then(|s| s.decided),
         ),
-        outcome: case.and_then(coprod_engine::feedback::Case::outcome).map(|o| o.key().to_owned()),
+        outcome: case
+            .and_then(coprod_engine::feedback::Case::outcome)
+            .map(|o| o.key().to_owned()),
         learning: f.learning.clone(),
         changes: f.changes.clone(),
         published: f.published_at.is_some(),

@@ -15,11 +15,7 @@ use super::{
     store,
     workflow::{self, Actor, StepInput},
 };
-use crate::{
-    access::Reach,
-    coordination::model::today,
-    db::Db,
-};
+use crate::{access::Reach, coordination::model::today, db::Db};
 
 /// One demo item: who, about what, what they said, and how far it went.
 struct Item {
@@ -75,9 +71,12 @@ const ITEMS: &[Item] = &[
         days_ago: 6,
         straight_to_investigation: false,
         body: "The opening times on the listing are wrong; I went on Saturday and it was shut.",
-        steps: &[(4, DemoStep::ExtendFrontline(
-            "The service manager is on leave until next week and must check the rota.",
-        ))],
+        steps: &[(
+            4,
+            DemoStep::ExtendFrontline(
+                "The service manager is on leave until next week and must check the rota.",
+            ),
+        )],
         published: None,
     },
     Item {
@@ -87,10 +86,13 @@ const ITEMS: &[Item] = &[
         days_ago: 22,
         straight_to_investigation: false,
         body: "The waiting room was too cold for older people.",
-        steps: &[(19, DemoStep::Respond(
-            Outcome::NotUpheld,
-            "We checked the heating log for that week; the room was kept at 20°C. We have put a blanket basket by the door all the same.",
-        ))],
+        steps: &[(
+            19,
+            DemoStep::Respond(
+                Outcome::NotUpheld,
+                "We checked the heating log for that week; the room was kept at 20°C. We have put a blanket basket by the door all the same.",
+            ),
+        )],
         published: None,
     },
     Item {
@@ -101,11 +103,19 @@ const ITEMS: &[Item] = &[
         straight_to_investigation: false,
         body: "My mother's befriending visits stopped without anyone telling us.",
         steps: &[
-            (22, DemoStep::Respond(
-                Outcome::PartlyUpheld,
-                "The volunteer moved away and the handover was missed. A new volunteer has been found.",
-            )),
-            (1, DemoStep::Escalate("Mr MacLeod wants to know why the gap was not noticed for six weeks.")),
+            (
+                22,
+                DemoStep::Respond(
+                    Outcome::PartlyUpheld,
+                    "The volunteer moved away and the handover was missed. A new volunteer has been found.",
+                ),
+            ),
+            (
+                1,
+                DemoStep::Escalate(
+                    "Mr MacLeod wants to know why the gap was not noticed for six weeks.",
+                ),
+            ),
         ],
         published: None,
     },
@@ -128,10 +138,13 @@ const ITEMS: &[Item] = &[
         body: "The community transport charges went up without any consultation.",
         steps: &[
             (38, DemoStep::Acknowledge),
-            (10, DemoStep::ExtendInvestigation(
+            (
                 10,
-                "We are waiting for the minutes of the board meeting that set the charges.",
-            )),
+                DemoStep::ExtendInvestigation(
+                    10,
+                    "We are waiting for the minutes of the board meeting that set the charges.",
+                ),
+            ),
         ],
         published: None,
     },
@@ -143,18 +156,27 @@ const ITEMS: &[Item] = &[
         straight_to_investigation: false,
         body: "Nobody told my neighbour her day centre place had ended; she waited for the bus for an hour.",
         steps: &[
-            (66, DemoStep::Respond(
-                Outcome::PartlyUpheld,
-                "We are sorry. The letter went to an old address.",
-            )),
-            (60, DemoStep::Escalate("The family want to know how many others were affected.")),
+            (
+                66,
+                DemoStep::Respond(
+                    Outcome::PartlyUpheld,
+                    "We are sorry. The letter went to an old address.",
+                ),
+            ),
+            (
+                60,
+                DemoStep::Escalate("The family want to know how many others were affected."),
+            ),
             (58, DemoStep::Acknowledge),
-            (35, DemoStep::Decide(
-                Outcome::Upheld,
-                "Eleven people were sent letters to old addresses after the records moved to the new system.",
-                "Changes to people's places were only told by letter, and nobody checked the letters arrived.",
-                "Anyone whose place changes now gets a phone call as well as a letter, and the transport team is told the same day.",
-            )),
+            (
+                35,
+                DemoStep::Decide(
+                    Outcome::Upheld,
+                    "Eleven people were sent letters to old addresses after the records moved to the new system.",
+                    "Changes to people's places were only told by letter, and nobody checked the letters arrived.",
+                    "Anyone whose place changes now gets a phone call as well as a letter, and the transport team is told the same day.",
+                ),
+            ),
         ],
         published: Some((
             "A person's day centre place ended and they were not told, so they waited for transport that did not come.",
@@ -224,7 +246,11 @@ fn step_input(step: DemoStep, due: Option<Date>, calendar: &WorkingCalendar) -> 
 
 /// Seeds the items about `organisation` (and what it runs), handled by
 /// `handler`. Answers how many items, and how many are complaints.
-pub async fn seed(db: &Db, organisation: i64, handler: Option<i64>) -> anyhow::Result<(usize, usize)> {
+pub async fn seed(
+    db: &Db,
+    organisation: i64,
+    handler: Option<i64>,
+) -> anyhow::Result<(usize, usize)> {
     let calendar = WorkingCalendar::scotland();
     let mut conn = db.pool().acquire().await?;
     let org_name = store::organisations(&mut conn)
@@ -257,7 +283,10 @@ pub async fn seed(db: &Db, organisation: i64, handler: Option<i64>) -> anyhow::R
             Some(s) => (about, Some(s.about_id.clone()), s.name.clone()),
             None => (About::Organisation, None, org_name.clone()),
         };
-        let email = format!("{}@people.example", item.name.to_lowercase().replace(' ', "."));
+        let email = format!(
+            "{}@people.example",
+            item.name.to_lowercase().replace(' ', ".")
+        );
         let new = NewFeedback {
             kind: item.kind,
             organisation_id: organisation,
@@ -274,7 +303,9 @@ pub async fn seed(db: &Db, organisation: i64, handler: Option<i64>) -> anyhow::R
                 String::new()
             },
             body: item.body.to_owned(),
-            entered_by: (item.channel != Channel::Online).then_some(handler).flatten(),
+            entered_by: (item.channel != Channel::Online)
+                .then_some(handler)
+                .flatten(),
             received_on: today.add_days(-item.days_ago),
             investigation: item.straight_to_investigation,
         };

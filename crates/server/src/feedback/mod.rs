@@ -94,7 +94,11 @@ pub fn routes() -> Vec<Route> {
             post(pages::staff::on_behalf),
         ),
         staff(Method::GET, "/feedback/{id}", get(pages::staff::show)),
-        staff(Method::POST, "/feedback/{id}/steps", post(pages::staff::step)),
+        staff(
+            Method::POST,
+            "/feedback/{id}/steps",
+            post(pages::staff::step),
+        ),
         staff(
             Method::POST,
             "/feedback/{id}/publish",

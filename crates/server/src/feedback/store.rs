@@ -168,7 +168,11 @@ pub async fn save_case(
 }
 
 /// One item, if within reach.
-pub async fn find(conn: &mut AnyConnection, reach: &Reach, id: i64) -> StoreResult<Option<Feedback>> {
+pub async fn find(
+    conn: &mut AnyConnection,
+    reach: &Reach,
+    id: i64,
+) -> StoreResult<Option<Feedback>> {
     let sql = select(&format!(
         "f.id = $1 AND {}",
         reach.sql_condition("f.organisation_id")

@@ -264,9 +264,11 @@ pub async fn take_step(
     .await?;
     audit::record_in(
         &mut tx,
-        actor
-            .event(Action::ComplaintStepTaken, id)
-            .detail(format!("{} → {}", step.key(), next.status().key())),
+        actor.event(Action::ComplaintStepTaken, id).detail(format!(
+            "{} → {}",
+            step.key(),
+            next.status().key()
+        )),
     )
     .await?;
     let item = store::find(&mut tx, &actor.reach, id)
@@ -294,7 +296,11 @@ pub async fn publish(
     store::add_step(
         &mut tx,
         id,
-        if words.is_some() { "published" } else { "withdrawn" },
+        if words.is_some() {
+            "published"
+        } else {
+            "withdrawn"
+        },
         &today.to_string(),
         now,
         actor.account_id,
@@ -306,7 +312,11 @@ pub async fn publish(
         &mut tx,
         actor
             .event(Action::FeedbackPublished, id)
-            .detail(if words.is_some() { "published" } else { "withdrawn" }),
+            .detail(if words.is_some() {
+                "published"
+            } else {
+                "withdrawn"
+            }),
     )
     .await?;
     tx.commit().await?;

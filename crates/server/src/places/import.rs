@@ -280,15 +280,17 @@ pub fn parse(reader: impl Read) -> Result<Parsed, ImportError> {
             }
         };
         match columns.read(&row, &mut errors) {
-            Row::Record(record, _) if !seen.insert(record.postcode.clone()) => errors.push(RowError {
-                line: row.position().map_or(0, csv::Position::line),
-                column: columns
-                    .headers
-                    .get(columns.postcode)
-                    .unwrap_or("?")
-                    .to_owned(),
-                problem: format!("{} appears more than once", record.postcode),
-            }),
+            Row::Record(record, _) if !seen.insert(record.postcode.clone()) => {
+                errors.push(RowError {
+                    line: row.position().map_or(0, csv::Position::line),
+                    column: columns
+                        .headers
+                        .get(columns.postcode)
+                        .unwrap_or("?")
+                        .to_owned(),
+                    problem: format!("{} appears more than once", record.postcode),
+                })
+            }
             Row::Record(record, names) => {
                 parsed.records.push(record);
                 parsed.names.extend(names);
@@ -381,7 +383,10 @@ mod tests {
             parsed.names.get("S01099001").map(String::as_str),
             Some("Ardnaveen Harbour")
         );
-        assert_eq!(parsed.names.get("S12099001").map(String::as_str), Some("Ardnaveen"));
+        assert_eq!(
+            parsed.names.get("S12099001").map(String::as_str),
+            Some("Ardnaveen")
+        );
         assert!(!parsed.names.contains_key("S01099002"));
         assert!(!parsed.names.contains_key("S13099001"));
     }

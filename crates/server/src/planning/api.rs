@@ -144,7 +144,11 @@ pub struct PlanDetail {
     security(("bearer" = [])))]
 pub async fn plans(State(state): State<AppState>) -> Result<Json<PlanList>> {
     let mut conn = state.db.pool().acquire().await?;
-    let items = store::published(&mut conn).await?.iter().map(summary).collect();
+    let items = store::published(&mut conn)
+        .await?
+        .iter()
+        .map(summary)
+        .collect();
     Ok(Json(PlanList { items }))
 }
 

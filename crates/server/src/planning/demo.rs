@@ -11,7 +11,11 @@ use sqlx::AnyConnection;
 
 use super::{
     model::Linkable,
-    store::{self, NewIndicator, PlanDetails, entries::{self, EntryText}, links},
+    store::{
+        self, NewIndicator, PlanDetails,
+        entries::{self, EntryText},
+        links,
+    },
 };
 use crate::{access::Reach, db::Db};
 
@@ -64,7 +68,12 @@ const LOIP_OUTCOMES: &[DemoOutcome] = &[
                 target: Some(180.0),
                 easy: "How many older people go into hospital in an emergency",
                 source: "Demo figures in the style of Public Health Scotland's statistics",
-                figures: &[("2021/22", 214.0), ("2022/23", 209.5), ("2023/24", 201.0), ("2024/25", 196.2)],
+                figures: &[
+                    ("2021/22", 214.0),
+                    ("2022/23", 209.5),
+                    ("2023/24", 201.0),
+                    ("2024/25", 196.2),
+                ],
             },
             DemoIndicator {
                 name: "Adults supported at home who agree they can live as independently as possible",
@@ -93,7 +102,12 @@ const LOIP_OUTCOMES: &[DemoOutcome] = &[
             target: Some(40.0),
             easy: "People who feel they can change things where they live",
             source: "Demo figures in the style of the Scottish Household Survey",
-            figures: &[("2021", 21.0), ("2022", 24.0), ("2023", 27.5), ("2024", 31.0)],
+            figures: &[
+                ("2021", 21.0),
+                ("2022", 24.0),
+                ("2023", 27.5),
+                ("2024", 31.0),
+            ],
         }],
         served_by: &[LinkKind::BudgetingProcess, LinkKind::Survey],
     },
@@ -114,9 +128,18 @@ const COAST_OUTCOMES: &[DemoOutcome] = &[DemoOutcome {
         target: Some(12.0),
         easy: "Older people who often feel lonely",
         source: "Demo figures from the partnership's own community survey",
-        figures: &[("2022", 19.0), ("2023", 17.5), ("2024", 16.0), ("2025", 14.5)],
+        figures: &[
+            ("2022", 19.0),
+            ("2023", 17.5),
+            ("2024", 16.0),
+            ("2025", 14.5),
+        ],
     }],
-    served_by: &[LinkKind::StarInitiative, LinkKind::Service, LinkKind::BudgetingProcess],
+    served_by: &[
+        LinkKind::StarInitiative,
+        LinkKind::Service,
+        LinkKind::BudgetingProcess,
+    ],
 }];
 
 /// (said, did, day of the change, signed off)
@@ -193,7 +216,16 @@ pub async fn seed(
         now,
     )
     .await?;
-    add_outcomes(&mut tx, loip, LOIP_OUTCOMES, &records, manager, now, &mut seeded).await?;
+    add_outcomes(
+        &mut tx,
+        loip,
+        LOIP_OUTCOMES,
+        &records,
+        manager,
+        now,
+        &mut seeded,
+    )
+    .await?;
     let coast = store::create(
         &mut tx,
         Some(locality),
@@ -210,7 +242,16 @@ pub async fn seed(
         now,
     )
     .await?;
-    add_outcomes(&mut tx, coast, COAST_OUTCOMES, &records, manager, now, &mut seeded).await?;
+    add_outcomes(
+        &mut tx,
+        coast,
+        COAST_OUTCOMES,
+        &records,
+        manager,
+        now,
+        &mut seeded,
+    )
+    .await?;
     seeded.plans = 2;
 
     let pick = |kind: &str| records.iter().find(|r| r.kind == kind);
@@ -238,29 +279,54 @@ pub async fn seed(
                 }
                 (_, 1) => {
                     if let Some(p) = pick("budgeting_process") {
-                        evidence.push((EvidenceKind::BudgetingProcess, p.target.clone(), format!("Results of {}", p.name)));
+                        evidence.push((
+                            EvidenceKind::BudgetingProcess,
+                            p.target.clone(),
+                            format!("Results of {}", p.name),
+                        ));
                     }
                     if let Some(p) = projects.first() {
-                        evidence.push((EvidenceKind::BudgetingProject, p.target.clone(), p.name.clone()));
+                        evidence.push((
+                            EvidenceKind::BudgetingProject,
+                            p.target.clone(),
+                            p.name.clone(),
+                        ));
                     }
                 }
                 (true, 2) => {
-                    evidence.push((EvidenceKind::Complaint, "1".to_owned(), "What we learned from a complaint about late care visits".to_owned()));
-                    evidence.push((EvidenceKind::FeedbackTheme, "waiting-times".to_owned(), "Feedback theme: not hearing back".to_owned()));
+                    evidence.push((
+                        EvidenceKind::Complaint,
+                        "1".to_owned(),
+                        "What we learned from a complaint about late care visits".to_owned(),
+                    ));
+                    evidence.push((
+                        EvidenceKind::FeedbackTheme,
+                        "waiting-times".to_owned(),
+                        "Feedback theme: not hearing back".to_owned(),
+                    ));
                 }
                 (false, 0) => {
-                    if let Some(s) = records.iter().find(|r| r.kind == "service" && r.name.contains("Transport")).or_else(|| pick("service")) {
+                    if let Some(s) = records
+                        .iter()
+                        .find(|r| r.kind == "service" && r.name.contains("Transport"))
+                        .or_else(|| pick("service"))
+                    {
                         evidence.push((EvidenceKind::Service, s.target.clone(), s.name.clone()));
                     }
                 }
-                _ => evidence.push((EvidenceKind::Document, String::new(), "Minutes of the partnership board, November 2026".to_owned())),
+                _ => evidence.push((
+                    EvidenceKind::Document,
+                    String::new(),
+                    "Minutes of the partnership board, November 2026".to_owned(),
+                )),
             }
             for (kind, target, label) in evidence {
                 entries::add_evidence(&mut tx, entry, kind, &target, &label, manager, now).await?;
             }
             seeded.entries += 1;
             if *signed {
-                entries::sign_off(&mut tx, entry, manager, day.unix_midnight() + 86_400 * 7).await?;
+                entries::sign_off(&mut tx, entry, manager, day.unix_midnight() + 86_400 * 7)
+                    .await?;
                 seeded.signed_off += 1;
             }
         }
@@ -280,7 +346,8 @@ async fn add_outcomes(
 ) -> anyhow::Result<()> {
     let mut used: Vec<String> = Vec::new();
     for outcome in outcomes {
-        let id = store::add_outcome(conn, plan, outcome.title, outcome.description, outcome.easy).await?;
+        let id = store::add_outcome(conn, plan, outcome.title, outcome.description, outcome.easy)
+            .await?;
         for priority in outcome.priorities {
             store::add_priority(conn, id, priority).await?;
         }
@@ -298,7 +365,16 @@ async fn add_outcomes(
             )
             .await?;
             for (period, value) in indicator.figures {
-                store::record_figure(conn, added, Period::parse(period)?, *value, indicator.source, manager, now).await?;
+                store::record_figure(
+                    conn,
+                    added,
+                    Period::parse(period)?,
+                    *value,
+                    indicator.source,
+                    manager,
+                    now,
+                )
+                .await?;
                 seeded.figures += 1;
             }
         }

@@ -28,7 +28,12 @@ fn line(shell: &Shell, raw: &str, field: &'static str, errors: &mut FieldErrors)
 }
 
 /// One line that may be left empty.
-fn optional_line(shell: &Shell, raw: &str, field: &'static str, errors: &mut FieldErrors) -> String {
+fn optional_line(
+    shell: &Shell,
+    raw: &str,
+    field: &'static str,
+    errors: &mut FieldErrors,
+) -> String {
     if raw.trim().is_empty() {
         String::new()
     } else {
@@ -153,7 +158,13 @@ impl PlanForm {
             }
             None
         } else {
-            chosen(shell, &self.organisation_id, "organisation_id", keepers, errors)
+            chosen(
+                shell,
+                &self.organisation_id,
+                "organisation_id",
+                keepers,
+                errors,
+            )
         };
         (locality, keeper)
     }
@@ -172,8 +183,20 @@ impl OutcomeForm {
     pub fn check(&self, shell: &Shell, errors: &mut FieldErrors) -> (String, String, String) {
         (
             line(shell, &self.outcome_title, "outcome_title", errors),
-            text(shell, &self.outcome_description, "outcome_description", false, errors),
-            text(shell, &self.outcome_easy_read, "outcome_easy_read", false, errors),
+            text(
+                shell,
+                &self.outcome_description,
+                "outcome_description",
+                false,
+                errors,
+            ),
+            text(
+                shell,
+                &self.outcome_easy_read,
+                "outcome_easy_read",
+                false,
+                errors,
+            ),
         )
     }
 }
@@ -194,7 +217,13 @@ impl PriorityForm {
         errors: &mut FieldErrors,
     ) -> (Option<i64>, String) {
         (
-            chosen(shell, &self.priority_outcome, "priority_outcome", outcomes, errors),
+            chosen(
+                shell,
+                &self.priority_outcome,
+                "priority_outcome",
+                outcomes,
+                errors,
+            ),
             line(shell, &self.priority_title, "priority_title", errors),
         )
     }
@@ -219,7 +248,13 @@ impl IndicatorForm {
         outcomes: &[i64],
         errors: &mut FieldErrors,
     ) -> (Option<i64>, NewIndicator) {
-        let outcome = chosen(shell, &self.indicator_outcome, "indicator_outcome", outcomes, errors);
+        let outcome = chosen(
+            shell,
+            &self.indicator_outcome,
+            "indicator_outcome",
+            outcomes,
+            errors,
+        );
         let name = line(shell, &self.indicator_name, "indicator_name", errors);
         let unit = optional_line(shell, &self.indicator_unit, "indicator_unit", errors);
         let direction = Direction::parse(&self.indicator_direction).unwrap_or_else(|e| {
@@ -237,7 +272,13 @@ impl IndicatorForm {
                 }
             }
         };
-        let easy_read = text(shell, &self.indicator_easy_read, "indicator_easy_read", false, errors);
+        let easy_read = text(
+            shell,
+            &self.indicator_easy_read,
+            "indicator_easy_read",
+            false,
+            errors,
+        );
         (
             outcome,
             NewIndicator {
@@ -276,7 +317,13 @@ impl FigureForm {
         indicators: &[i64],
         errors: &mut FieldErrors,
     ) -> Option<NewFigure> {
-        let indicator = chosen(shell, &self.figure_indicator, "figure_indicator", indicators, errors);
+        let indicator = chosen(
+            shell,
+            &self.figure_indicator,
+            "figure_indicator",
+            indicators,
+            errors,
+        );
         let period = Period::parse(&self.figure_period)
             .map_err(|e| errors.add("figure_period", shell.t(e.key)))
             .ok();
@@ -415,10 +462,18 @@ impl EvidenceForm {
             .ok()
             .filter(|k| BY_REFERENCE.contains(k));
         let Some(kind) = kind else {
-            errors.add("evidence_record", shell.t("planning.error.evidence_missing"));
+            errors.add(
+                "evidence_record",
+                shell.t("planning.error.evidence_missing"),
+            );
             return None;
         };
-        let reference = optional_line(shell, &self.evidence_reference, "evidence_reference", errors);
+        let reference = optional_line(
+            shell,
+            &self.evidence_reference,
+            "evidence_reference",
+            errors,
+        );
         if kind.names_a_record() && reference.is_empty() {
             errors.add("evidence_reference", shell.t("planning.error.reference"));
         }

@@ -3,9 +3,7 @@
 //! with its figures in time order, its trend, its progress towards the
 //! target and its chart, all from the engine's rules.
 
-use coprod_engine::planning::{
-    Figure, Progress, Trend, chart, plain_number, progress, trend,
-};
+use coprod_engine::planning::{Figure, Progress, Trend, chart, plain_number, progress, trend};
 use sqlx::AnyConnection;
 
 use super::{
@@ -93,7 +91,11 @@ pub async fn read(conn: &mut AnyConnection, plan: Plan, shell: &Shell) -> StoreR
     Ok(PlanView { plan, outcomes })
 }
 
-fn indicator_view(indicator: Indicator, mut figures: Vec<FigureRow>, shell: &Shell) -> IndicatorView {
+fn indicator_view(
+    indicator: Indicator,
+    mut figures: Vec<FigureRow>,
+    shell: &Shell,
+) -> IndicatorView {
     figures.sort_by_key(|f| f.figure().map(|f| f.period));
     let points: Vec<Figure> = figures.iter().filter_map(FigureRow::figure).collect();
     let direction = indicator.direction();

@@ -79,8 +79,13 @@ fn hashed_name(path: &str, hash: &str) -> String {
 /// file has a new name. A path that is not embedded keeps its plain name
 /// (and will be answered with 404).
 pub fn url(path: &str) -> String {
-    let (path, fragment) = path.split_once('#').map_or((path, None), |(p, f)| (p, Some(f)));
-    let name = find(path).map_or_else(|| path.to_owned(), |file| hashed_name(path, &hash_of(&file)));
+    let (path, fragment) = path
+        .split_once('#')
+        .map_or((path, None), |(p, f)| (p, Some(f)));
+    let name = find(path).map_or_else(
+        || path.to_owned(),
+        |file| hashed_name(path, &hash_of(&file)),
+    );
     match fragment {
         Some(fragment) => format!("/assets/{name}#{fragment}"),
         None => format!("/assets/{name}"),

@@ -65,8 +65,12 @@ pub fn when(seconds: i64) -> String {
     use coprod_engine::schedule::Date;
     let utc = Date::of_unix_seconds(seconds);
     let last_sunday = |month: u8| {
-        let last = Date::new(utc.year, month, coprod_engine::schedule::days_in_month(utc.year, month))
-            .unwrap_or(utc);
+        let last = Date::new(
+            utc.year,
+            month,
+            coprod_engine::schedule::days_in_month(utc.year, month),
+        )
+        .unwrap_or(utc);
         // 1 January 1970 was a Thursday: days since then, plus four, count
         // from a Sunday.
         let back = (last.days_since_epoch() + 4).rem_euclid(7);

@@ -458,7 +458,11 @@ async fn ways_in_lead_somewhere(backend: Backend) {
     }
     let mut citizen = app.as_role(Role::Citizen).await;
     let home = citizen.get("/").await;
-    assert!(home.body.contains("<li><a href=\"/help\">"), "{}", home.body);
+    assert!(
+        home.body.contains("<li><a href=\"/help\">"),
+        "{}",
+        home.body
+    );
     for href in [
         "/help",
         "/my-star",

@@ -42,7 +42,9 @@ fn shared(name: &str) -> String {
     } else {
         "../../../shared/data/pabulib"
     };
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(folder).join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(folder)
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -150,10 +152,19 @@ async fn the_results_show_projects_funded_outside_the_rule_and_how_ties_go(backe
     );
     let bulbs = page.body.find("Bulbs for the square <strong").unwrap();
     let section = &page.body[bulbs..];
-    assert!(section.contains("Funded outside the counting rule"), "{section}");
-    assert!(section.contains("marked 2 in its selected column"), "{section}");
+    assert!(
+        section.contains("Funded outside the counting rule"),
+        "{section}"
+    );
+    assert!(
+        section.contains("marked 2 in its selected column"),
+        "{section}"
+    );
     // Only that project carries the mark.
-    assert_eq!(page.body.matches("marked 2 in its selected column").count(), 1);
+    assert_eq!(
+        page.body.matches("marked 2 in its selected column").count(),
+        1
+    );
 }
 
 async fn a_file_that_cannot_be_kept_exactly_stores_nothing(backend: Backend) {

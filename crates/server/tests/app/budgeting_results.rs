@@ -104,7 +104,11 @@ async fn ties_go_by_the_rule_the_organiser_chose(backend: Backend) {
             .await;
         if rule == "lower_cost" {
             assert_eq!(funded, [bins, lights], "the cheaper first");
-            assert!(page.body.contains("The cheaper project first"), "{}", page.body);
+            assert!(
+                page.body.contains("The cheaper project first"),
+                "{}",
+                page.body
+            );
         } else {
             let settings = coprod_server::budgeting::store::find_process(&app.state.db, process)
                 .await

@@ -613,7 +613,9 @@ async fn only_residents_old_enough_may_propose(backend: Backend) {
         ]
     };
     // AV1 is on the coast, outside the glens ward.
-    let elsewhere = citizen.post(&path, &proposal("AV1 1AB", "01/01/2010")).await;
+    let elsewhere = citizen
+        .post(&path, &proposal("AV1 1AB", "01/01/2010"))
+        .await;
     assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         elsewhere
@@ -626,9 +628,15 @@ async fn only_residents_old_enough_may_propose(backend: Backend) {
     let born = Box::leak(format!("01/01/{young}").into_boxed_str());
     let too_young = citizen.post(&path, &proposal("AV3 1AB", born)).await;
     assert_eq!(too_young.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(too_young.body.contains("You need to be 11 or over to send a proposal"));
+    assert!(
+        too_young
+            .body
+            .contains("You need to be 11 or over to send a proposal")
+    );
     assert_eq!(app.count("pb_proposals").await, 0);
-    let sent = citizen.post(&path, &proposal("AV3 1AB", "01/01/2010")).await;
+    let sent = citizen
+        .post(&path, &proposal("AV3 1AB", "01/01/2010"))
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     assert_eq!(app.count("pb_proposals").await, 1);
 }

@@ -414,9 +414,9 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
     let bank = coordinator.get("/coordination/timebank").await;
     assert_eq!(bank.status, StatusCode::OK, "{}", bank.body);
     assert!(
-        demo::DATA_ZONE_NAMES
-            .iter()
-            .any(|name| bank.body.contains(&format!("<td>{name} <span class=\"ds_hint-text\">S01"))),
+        demo::DATA_ZONE_NAMES.iter().any(|name| bank
+            .body
+            .contains(&format!("<td>{name} <span class=\"ds_hint-text\">S01"))),
         "{}",
         bank.body
     );
@@ -432,7 +432,11 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
         .await;
     assert_eq!(record.status, StatusCode::OK, "{}", record.body);
     assert!(!record.body.contains("May owe up to"), "{}", record.body);
-    assert!(record.body.contains("The organisation pays for help this person receives."));
+    assert!(
+        record
+            .body
+            .contains("The organisation pays for help this person receives.")
+    );
     assert!(record.body.contains("Help they receive"));
     // Hours were paid for the weeks already done.
     let mut volunteer = app.client();
@@ -448,8 +452,14 @@ async fn the_demo_shows_a_coordinators_day(backend: Backend) {
 /// No "does not offer" followed by an id (hex and dashes) in place of a
 /// category's name.
 fn assert_names_not_codes(body: &str) {
-    for (_, rest) in body.match_indices("does not offer ").map(|(i, _)| body.split_at(i + 15)) {
-        let word: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '<').collect();
+    for (_, rest) in body
+        .match_indices("does not offer ")
+        .map(|(i, _)| body.split_at(i + 15))
+    {
+        let word: String = rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '<')
+            .collect();
         let hexish = word.len() >= 8 && word.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
         assert!(!hexish, "a category shown by its id: {word}");
     }

@@ -93,7 +93,11 @@ async fn a_complaint_by_phone_goes_through_both_stages(backend: Backend) {
     // A response needs an outcome and words, named on the form.
     let refused = step(&mut staff, id, &[("step", "respond"), ("text", "")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("respond_text-error"), "{}", refused.body);
+    assert!(
+        refused.body.contains("respond_text-error"),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("respond_outcome-error"));
 
     let done = step(
@@ -167,8 +171,14 @@ async fn a_complaint_by_phone_goes_through_both_stages(backend: Backend) {
             ("step", "decide"),
             ("outcome", "upheld"),
             ("text", "We let her down."),
-            ("learning", "Nobody owned telling people about cancelled runs."),
-            ("changes", "The driver now rings the office, who ring everyone booked."),
+            (
+                "learning",
+                "Nobody owned telling people about cancelled runs.",
+            ),
+            (
+                "changes",
+                "The driver now rings the office, who ring everyone booked.",
+            ),
         ],
     )
     .await;
@@ -254,7 +264,11 @@ async fn the_frontline_is_extended_once_only(backend: Backend) {
     // Straight to stage 2, a complaint is acknowledged within 3 working days.
     let direct = by_phone(&mut staff, org, &[("investigation", "yes")]).await;
     let page = staff.get(&format!("/feedback/{direct}")).await;
-    assert!(page.body.contains("Acknowledgement due by"), "{}", page.body);
+    assert!(
+        page.body.contains("Acknowledgement due by"),
+        "{}",
+        page.body
+    );
 }
 
 async fn another_organisation_is_told_nothing_is_there(backend: Backend) {
@@ -339,7 +353,11 @@ async fn anyone_gives_feedback_and_follows_it(backend: Backend) {
     let refused = anyone
         .post(
             "/feedback/new",
-            &[("kind", "grumble"), ("about", "nowhere:1"), ("email", "not an address")],
+            &[
+                ("kind", "grumble"),
+                ("about", "nowhere:1"),
+                ("email", "not an address"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -385,7 +403,11 @@ async fn anyone_gives_feedback_and_follows_it(backend: Backend) {
     assert!(mine.body.contains("Frontline response"), "{}", mine.body);
     assert_eq!(mine.body.matches("/feedback/track/FB-").count(), 1);
     assert_eq!(
-        count(db, "SELECT COUNT(*) FROM audit_events WHERE action = 'feedback_received'").await,
+        count(
+            db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'feedback_received'"
+        )
+        .await,
         2
     );
 }
@@ -411,7 +433,10 @@ async fn published_items_can_be_reported(backend: Backend) {
     let mut anyone = app.client();
     assert_eq!(
         anyone
-            .post(&format!("/feedback/published/{id}/report"), &[("reason", "x")])
+            .post(
+                &format!("/feedback/published/{id}/report"),
+                &[("reason", "x")]
+            )
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -442,13 +467,20 @@ async fn published_items_can_be_reported(backend: Backend) {
     let page = staff.get(&format!("/feedback/{id}")).await;
     assert!(page.body.contains("It names my neighbour"));
     let withdrawn = staff
-        .post(&format!("/feedback/{id}/publish"), &[("action", "withdraw")])
+        .post(
+            &format!("/feedback/{id}/publish"),
+            &[("action", "withdraw")],
+        )
         .await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
     let public = anyone.get("/feedback/published").await;
     assert!(!public.body.contains("We now ring everyone."));
     assert_eq!(
-        count(db, "SELECT COUNT(*) FROM audit_events WHERE action = 'feedback_published'").await,
+        count(
+            db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'feedback_published'"
+        )
+        .await,
         2
     );
 }
@@ -468,7 +500,10 @@ async fn the_export_holds_feedback_and_erasure_names_nobody(backend: Backend) {
             &[
                 ("kind", "complaint"),
                 ("about", about.as_str()),
-                ("body", "Write to me at citizen@test.example: nobody rang back."),
+                (
+                    "body",
+                    "Write to me at citizen@test.example: nobody rang back.",
+                ),
             ],
         )
         .await;
@@ -539,7 +574,11 @@ async fn the_export_holds_feedback_and_erasure_names_nobody(backend: Backend) {
         0
     );
     assert_eq!(
-        count(db, "SELECT COUNT(*) FROM feedback WHERE name = 'Isla Campbell'").await,
+        count(
+            db,
+            "SELECT COUNT(*) FROM feedback WHERE name = 'Isla Campbell'"
+        )
+        .await,
         1,
         "someone else's item keeps its name"
     );

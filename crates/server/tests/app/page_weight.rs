@@ -37,7 +37,13 @@ async fn fetch(app: &TestApp, path: &str) -> Fetched {
     let response = app.router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let wire = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let wire = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     Fetched {
         status,
         headers,
@@ -86,7 +92,10 @@ async fn first_visit(app: &TestApp, path: &str) -> Vec<(String, usize)> {
             "public, max-age=31536000, immutable",
             "{asset} is named by its content"
         );
-        let kind = file.headers[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        let kind = file.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
         if kind.starts_with("text/") || kind.contains("javascript") || kind.contains("svg") {
             assert!(
                 file.headers.contains_key(header::CONTENT_ENCODING),
@@ -132,7 +141,10 @@ async fn static_files_by_hashed_name_are_immutable_and_a_wrong_hash_is_not_found
     // served too, kept for a day only.
     let plain = fetch(&app, "/assets/css/design-system.min.css").await;
     assert_eq!(plain.status, StatusCode::OK);
-    assert_eq!(plain.headers[header::CACHE_CONTROL], "public, max-age=86400");
+    assert_eq!(
+        plain.headers[header::CACHE_CONTROL],
+        "public, max-age=86400"
+    );
     let wrong = fetch(&app, "/assets/css/design-system.min.000000000000.css").await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
 }

@@ -98,7 +98,13 @@ async fn plan_with_indicator(client: &mut Client, keeper: i64) -> (i64, i64, i64
     (plan, outcome, indicator)
 }
 
-async fn figure(client: &mut Client, plan: i64, indicator: i64, period: &str, value: &str) -> String {
+async fn figure(
+    client: &mut Client,
+    plan: i64,
+    indicator: i64,
+    period: &str,
+    value: &str,
+) -> String {
     let reply = client
         .post(
             &format!("/planning/plans/{plan}/figures"),
@@ -141,7 +147,10 @@ async fn a_manager_keeps_a_plan_and_the_public_sees_its_progress(backend: Backen
 
     // Not published: the public is told there is no such plan.
     let mut visitor = app.client();
-    assert_eq!(visitor.get(&format!("/plans/{plan}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        visitor.get(&format!("/plans/{plan}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert!(!visitor.get("/plans").await.body.contains("Harbour plan"));
     // Those who keep it see it as it will be.
     let preview = manager.get(&format!("/plans/{plan}")).await;
@@ -201,7 +210,9 @@ async fn a_manager_keeps_a_plan_and_the_public_sees_its_progress(backend: Backen
     // Every change is in the audit log against the plan.
     let audited = count(
         db,
-        &format!("SELECT COUNT(*) FROM audit_events WHERE subject_kind = 'plan' AND subject_id = {plan}"),
+        &format!(
+            "SELECT COUNT(*) FROM audit_events WHERE subject_kind = 'plan' AND subject_id = {plan}"
+        ),
     )
     .await;
     // Set up, outcome, indicator, four figures, a priority, published.
@@ -218,7 +229,10 @@ async fn only_those_who_keep_a_plan_work_on_it(backend: Backend) {
 
     let mut stranger = app.as_role_in(Role::Manager, other).await;
     assert_eq!(
-        stranger.get(&format!("/planning/plans/{plan}")).await.status,
+        stranger
+            .get(&format!("/planning/plans/{plan}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let reply = stranger
@@ -233,7 +247,13 @@ async fn only_those_who_keep_a_plan_work_on_it(backend: Backend) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert!(!stranger.get("/planning").await.body.contains("Harbour plan"));
+    assert!(
+        !stranger
+            .get("/planning")
+            .await
+            .body
+            .contains("Harbour plan")
+    );
     // A manager may not leave a plan to the partnership, nor give it to
     // an organisation they do not manage.
     let reply = stranger
@@ -251,20 +271,34 @@ async fn only_those_who_keep_a_plan_work_on_it(backend: Backend) {
     let reply = stranger
         .post(
             "/planning",
-            &[("title", "Not mine"), ("starts_in", "2024"), ("ends_in", "2025")],
+            &[
+                ("title", "Not mine"),
+                ("starts_in", "2024"),
+                ("ends_in", "2025"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("Choose the organisation that keeps the plan"));
+    assert!(
+        reply
+            .body
+            .contains("Choose the organisation that keeps the plan")
+    );
 
     let mut everywhere = app.as_role(Role::Manager).await;
     assert_eq!(
-        everywhere.get(&format!("/planning/plans/{plan}")).await.status,
+        everywhere
+            .get(&format!("/planning/plans/{plan}"))
+            .await
+            .status,
         StatusCode::OK
     );
     let mut coordinator = app.as_role_in(Role::Coordinator, council).await;
     assert_eq!(
-        coordinator.get(&format!("/planning/plans/{plan}")).await.status,
+        coordinator
+            .get(&format!("/planning/plans/{plan}"))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(count(db, "SELECT COUNT(*) FROM plan_figures").await, 0);
@@ -311,13 +345,21 @@ async fn bad_input_names_the_field_and_stores_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("The last year cannot be before the first year"));
+    assert!(
+        reply
+            .body
+            .contains("The last year cannot be before the first year")
+    );
     assert_eq!(count(db, "SELECT COUNT(*) FROM plans").await, 1);
 
     let reply = manager
         .post(
             &format!("/planning/plans/{plan}/entries"),
-            &[("said", ""), ("did", "Something"), ("happened_on", "2026-02-30")],
+            &[
+                ("said", ""),
+                ("did", "Something"),
+                ("happened_on", "2026-02-30"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -350,27 +392,46 @@ async fn services_serve_outcomes_and_say_so(backend: Backend) {
     let reply = manager
         .post(
             &format!("/planning/plans/{plan}/links"),
-            &[("link_outcome", &outcome.to_string()), ("link_record", "survey:999")],
+            &[
+                ("link_outcome", &outcome.to_string()),
+                ("link_record", "survey:999"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("id=\"link_record-error\""));
 
     let page = manager.get(&format!("/plans/{plan}")).await;
-    assert!(page.body.contains("<a href=\"/services/svc-walks\">Harbour walking group</a>"));
+    assert!(
+        page.body
+            .contains("<a href=\"/services/svc-walks\">Harbour walking group</a>")
+    );
     let link_id = count(db, "SELECT MIN(id) FROM plan_outcome_links").await;
     let reply = manager
-        .post(&format!("/planning/plans/{plan}/links/{link_id}/remove"), &[])
+        .post(
+            &format!("/planning/plans/{plan}/links/{link_id}/remove"),
+            &[],
+        )
         .await;
     assert!(reply.location().contains("done=unlinked"));
     // Removing it again changes nothing and is no error.
     let reply = manager
-        .post(&format!("/planning/plans/{plan}/links/{link_id}/remove"), &[])
+        .post(
+            &format!("/planning/plans/{plan}/links/{link_id}/remove"),
+            &[],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert_eq!(count(db, "SELECT COUNT(*) FROM plan_outcome_links").await, 0);
     assert_eq!(
-        count(db, "SELECT COUNT(*) FROM audit_events WHERE action = 'plan_link_changed'").await,
+        count(db, "SELECT COUNT(*) FROM plan_outcome_links").await,
+        0
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'plan_link_changed'"
+        )
+        .await,
         2
     );
 }
@@ -412,7 +473,10 @@ async fn you_said_we_did_is_public_once_signed_off(backend: Backend) {
             &[
                 ("evidence_kind", "complaint"),
                 ("evidence_reference", "42"),
-                ("evidence_label", "What we learned from a complaint about transport"),
+                (
+                    "evidence_label",
+                    "What we learned from a complaint about transport",
+                ),
             ],
         )
         .await;
@@ -432,8 +496,20 @@ async fn you_said_we_did_is_public_once_signed_off(backend: Backend) {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let mut visitor = app.client();
-    assert!(!visitor.get("/you-said-we-did").await.body.contains("minibus"));
-    assert!(!visitor.get(&format!("/plans/{plan}")).await.body.contains("minibus"));
+    assert!(
+        !visitor
+            .get("/you-said-we-did")
+            .await
+            .body
+            .contains("minibus")
+    );
+    assert!(
+        !visitor
+            .get(&format!("/plans/{plan}"))
+            .await
+            .body
+            .contains("minibus")
+    );
 
     let reply = manager
         .post(&format!("/planning/entries/{entry}/sign-off"), &[])
@@ -453,7 +529,13 @@ async fn you_said_we_did_is_public_once_signed_off(backend: Backend) {
     ] {
         assert!(public.body.contains(expected), "{expected} missing");
     }
-    assert!(visitor.get(&format!("/plans/{plan}")).await.body.contains("minibus"));
+    assert!(
+        visitor
+            .get(&format!("/plans/{plan}"))
+            .await
+            .body
+            .contains("minibus")
+    );
     assert!(
         visitor
             .get(&format!("/plans/{plan}/easy-read"))
@@ -474,9 +556,19 @@ async fn you_said_we_did_is_public_once_signed_off(backend: Backend) {
         )
         .await;
     assert!(reply.location().contains("done=entry_reopened"));
-    assert!(!visitor.get("/you-said-we-did").await.body.contains("minibus"));
+    assert!(
+        !visitor
+            .get("/you-said-we-did")
+            .await
+            .body
+            .contains("minibus")
+    );
     assert_eq!(
-        count(db, "SELECT COUNT(*) FROM audit_events WHERE action = 'you_said_signed_off'").await,
+        count(
+            db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'you_said_signed_off'"
+        )
+        .await,
         1
     );
 }
@@ -494,22 +586,30 @@ async fn the_demo_has_plans_entries_and_an_api(backend: Backend) {
     let mut visitor = app.client();
     let public = visitor.get("/you-said-we-did").await;
     assert!(public.body.contains("We ran a participatory budget"));
-    assert!(!public.body.contains("every second meeting in the evening"), "a draft stays private");
+    assert!(
+        !public.body.contains("every second meeting in the evening"),
+        "a draft stays private"
+    );
     assert!(public.body.contains("/you-said-we-did/localities/"));
     let coast: i64 = count(db, "SELECT MIN(locality_id) FROM plans").await;
-    let local = visitor.get(&format!("/you-said-we-did/localities/{coast}")).await;
+    let local = visitor
+        .get(&format!("/you-said-we-did/localities/{coast}"))
+        .await;
     assert_eq!(local.status, StatusCode::OK);
     assert!(local.body.contains("minibus to the lunch club"));
     let plans = visitor.get("/plans").await;
-    assert!(plans.body.contains("Ardnaveen Local Outcomes Improvement Plan"));
+    assert!(
+        plans
+            .body
+            .contains("Ardnaveen Local Outcomes Improvement Plan")
+    );
     assert!(plans.body.contains("Ardnaveen Coast locality plan"));
     // A service that serves an outcome says so on its own page.
-    let (service,): (String,) = sqlx::query_as(
-        "SELECT MIN(target) FROM plan_outcome_links WHERE kind = 'service'",
-    )
-    .fetch_one(db.pool())
-    .await
-    .unwrap();
+    let (service,): (String,) =
+        sqlx::query_as("SELECT MIN(target) FROM plan_outcome_links WHERE kind = 'service'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
     let page = visitor.get(&format!("/services/{service}")).await;
     assert!(page.body.contains("Part of the local plans"), "{service}");
     let nav = visitor.get("/").await;
@@ -519,12 +619,24 @@ async fn the_demo_has_plans_entries_and_an_api(backend: Backend) {
     // The demo manager works for the partnership's organisation, which
     // keeps the LOIP, and not for the council, which keeps the coast's.
     let mut manager = app.client();
-    manager.sign_in("manager@demo.example", demo::PASSWORD).await;
+    manager
+        .sign_in("manager@demo.example", demo::PASSWORD)
+        .await;
     let loip: i64 = count(db, "SELECT MIN(id) FROM plans WHERE locality_id IS NULL").await;
-    let coast_plan: i64 = count(db, "SELECT MIN(id) FROM plans WHERE locality_id IS NOT NULL").await;
-    assert_eq!(manager.get(&format!("/planning/plans/{loip}")).await.status, StatusCode::OK);
+    let coast_plan: i64 = count(
+        db,
+        "SELECT MIN(id) FROM plans WHERE locality_id IS NOT NULL",
+    )
+    .await;
     assert_eq!(
-        manager.get(&format!("/planning/plans/{coast_plan}")).await.status,
+        manager.get(&format!("/planning/plans/{loip}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        manager
+            .get(&format!("/planning/plans/{coast_plan}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
@@ -539,7 +651,12 @@ async fn the_demo_has_plans_entries_and_an_api(backend: Backend) {
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     assert_eq!(list["items"][0]["kind"], "loip");
     let (status, plan) = visitor
-        .api_call(axum::http::Method::GET, &format!("/api/v1/plans/{loip}"), &token, "")
+        .api_call(
+            axum::http::Method::GET,
+            &format!("/api/v1/plans/{loip}"),
+            &token,
+            "",
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let first = &plan["outcomes"][0]["indicators"][0];
@@ -547,7 +664,12 @@ async fn the_demo_has_plans_entries_and_an_api(backend: Backend) {
     assert_eq!(first["trend"], "improving");
     assert_eq!(first["figures"].as_array().unwrap().len(), 4);
     assert_eq!(first["figures"][0]["period"], "2021/22");
-    assert!(!plan["outcomes"][0]["served_by"].as_array().unwrap().is_empty());
+    assert!(
+        !plan["outcomes"][0]["served_by"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let (status, _) = visitor
         .api_call(axum::http::Method::GET, "/api/v1/plans/999999", &token, "")
         .await;

@@ -190,7 +190,11 @@ async fn an_initiative_is_mapped_costed_rated_and_chartered(backend: Backend) {
         "value=\"12.60\"",
         "value=\"20\"",
     ] {
-        assert!(page.body.contains(typed), "{typed} missing from {}", page.body);
+        assert!(
+            page.body.contains(typed),
+            "{typed} missing from {}",
+            page.body
+        );
     }
     assert!(!page.body.contains("0000000"), "{}", page.body);
     for shown in [
@@ -478,7 +482,11 @@ async fn a_personal_star_is_seen_only_by_the_person_their_carer_and_workers(back
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Bakes for the cafe"));
     // The history's dates read as the rest of the site's do.
-    assert!(page.body.contains("<th scope=\"row\">1 December 2026</th>"), "{}", page.body);
+    assert!(
+        page.body.contains("<th scope=\"row\">1 December 2026</th>"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("2026-12-01"));
     let mut stranger = app.as_role(Role::Coordinator).await;
     assert_eq!(

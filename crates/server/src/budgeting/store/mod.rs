@@ -237,8 +237,12 @@ pub async fn run_by(db: &Db, id: i64) -> StoreResult<Option<Option<i64>>> {
 /// The seed a process's lot is drawn from: the one it has, or a new one
 /// when its rule is `lot` (a process that keeps its rule keeps its seed).
 fn seed_for(settings: &ProcessSettings) -> Option<String> {
-    (settings.tie_break == TieBreak::Lot)
-        .then(|| settings.tie_seed.clone().unwrap_or_else(crypto::random_token))
+    (settings.tie_break == TieBreak::Lot).then(|| {
+        settings
+            .tie_seed
+            .clone()
+            .unwrap_or_else(crypto::random_token)
+    })
 }
 
 /// Replaces a process's settings.

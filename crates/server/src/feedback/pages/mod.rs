@@ -158,7 +158,12 @@ pub fn outcome_word(shell: &Shell, outcome: Option<Outcome>) -> String {
 pub fn outcome_choices(shell: &Shell) -> Vec<(String, String)> {
     Outcome::ALL
         .iter()
-        .map(|o| (o.key().to_owned(), shell.t(&format!("feedback.outcome.{}", o.key()))))
+        .map(|o| {
+            (
+                o.key().to_owned(),
+                shell.t(&format!("feedback.outcome.{}", o.key())),
+            )
+        })
         .collect()
 }
 

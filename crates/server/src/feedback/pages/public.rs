@@ -260,7 +260,9 @@ pub async fn give(
     if let Ok((item, _)) = workflow::track(&state.db, &reference).await {
         notify::person(&state, &shell, &item, "received").await;
     }
-    Ok(redirect(&format!("/feedback/track/{reference}?done=received")))
+    Ok(redirect(&format!(
+        "/feedback/track/{reference}?done=received"
+    )))
 }
 
 #[derive(Template)]
@@ -313,7 +315,8 @@ pub async fn track(
         frontline_response: item.frontline_response.clone(),
         frontline_outcome: outcome_word(
             &shell,
-            case.and_then(|c| c.frontline.as_ref()).and_then(|f| f.outcome),
+            case.and_then(|c| c.frontline.as_ref())
+                .and_then(|f| f.outcome),
         ),
         may_escalate: item.status() == Some(Status::FrontlineClosed),
         decided: item.status() == Some(Status::Decided),

@@ -17,8 +17,8 @@ use coprod_engine::{
 use serde::Deserialize;
 
 use super::{
-    Flash, HistoryLine, clean_text, clock_words, history, kind_word, outcome_choices,
-    outcome_word, page_error,
+    Flash, HistoryLine, clean_text, clock_words, history, kind_word, outcome_choices, outcome_word,
+    page_error,
     public::{GiveForm, GivePage, Line, check, line},
     status_words,
 };
@@ -291,8 +291,8 @@ pub async fn show(
 /// The step a form asks for, or the errors by field.
 fn step_input(shell: &Shell, form: &StepForm) -> std::result::Result<StepInput, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let mut text = |field: &'static str, raw: &str, required: Option<&'static str>| {
-        match clean_text(raw) {
+    let mut text =
+        |field: &'static str, raw: &str, required: Option<&'static str>| match clean_text(raw) {
             Ok(t) if t.is_empty() => {
                 if let Some(key) = required {
                     errors.add(field, shell.t(key));
@@ -304,8 +304,7 @@ fn step_input(shell: &Shell, form: &StepForm) -> std::result::Result<StepInput, 
                 errors.add(field, shell.t(key));
                 String::new()
             }
-        }
-    };
+        };
     let input = match form.step.as_str() {
         "respond" => {
             let response = text("text", &form.text, Some("feedback.error.response"));

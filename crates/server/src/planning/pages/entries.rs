@@ -11,7 +11,10 @@ use axum::{
 };
 use sqlx::AnyConnection;
 
-use super::{Flash, kept_plan, plan_changed, public::{EntryView, with_evidence}};
+use super::{
+    Flash, kept_plan, plan_changed,
+    public::{EntryView, with_evidence},
+};
 use crate::{
     access::redirect,
     accounts::CurrentUser,
@@ -129,7 +132,9 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(redirect(&format!("/planning/entries/{entry}?done=entry_created")))
+    Ok(redirect(&format!(
+        "/planning/entries/{entry}?done=entry_created"
+    )))
 }
 
 /// The entry `id` and its plan, if `user` keeps the plan.
@@ -297,7 +302,10 @@ pub async fn update(
     } else {
         "entry_saved"
     };
-    Ok(redirect(&format!("/planning/entries/{}?done={done}", entry.id)))
+    Ok(redirect(&format!(
+        "/planning/entries/{}?done={done}",
+        entry.id
+    )))
 }
 
 /// `POST /planning/entries/{id}/evidence`
@@ -428,5 +436,8 @@ pub async fn sign_off(
     } else {
         "already_signed_off"
     };
-    Ok(redirect(&format!("/planning/entries/{}?done={done}", entry.id)))
+    Ok(redirect(&format!(
+        "/planning/entries/{}?done={done}",
+        entry.id
+    )))
 }

@@ -107,11 +107,22 @@ pub async fn list(
         organisation_id: if partnership {
             String::new()
         } else {
-            keepers.first().map(|(id, _)| id.to_string()).unwrap_or_default()
+            keepers
+                .first()
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_default()
         },
         ..PlanForm::default()
     };
-    render_list(&state, shell, &user, form, FieldErrors::default(), StatusCode::OK).await
+    render_list(
+        &state,
+        shell,
+        &user,
+        form,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /planning`: sets a plan up.
@@ -131,7 +142,8 @@ pub async fn create(
         .collect();
     let (keepers, partnership) = keepers(&state, &user).await?;
     let keeper_ids: Vec<i64> = keepers.iter().map(|(id, _)| *id).collect();
-    let (locality, keeper) = form.placing(&shell, &localities, &keeper_ids, partnership, &mut errors);
+    let (locality, keeper) =
+        form.placing(&shell, &localities, &keeper_ids, partnership, &mut errors);
     if !errors.is_empty() {
         return render_list(
             &state,
@@ -144,7 +156,15 @@ pub async fn create(
         .await;
     }
     let mut tx = state.db.begin_write().await?;
-    let id = store::create(&mut tx, locality, keeper, &details, user.account_id, db::now()).await?;
+    let id = store::create(
+        &mut tx,
+        locality,
+        keeper,
+        &details,
+        user.account_id,
+        db::now(),
+    )
+    .await?;
     plan_changed(
         &mut tx,
         &user,
@@ -398,7 +418,11 @@ pub async fn add_outcome(
     )
     .await?;
     tx.commit().await?;
-    Ok(to_plan(plan.id, "outcome_added", &format!("outcome-{outcome}")))
+    Ok(to_plan(
+        plan.id,
+        "outcome_added",
+        &format!("outcome-{outcome}"),
+    ))
 }
 
 /// The ids of a plan's outcomes, read in the caller's transaction.
@@ -443,7 +467,11 @@ pub async fn add_priority(
     )
     .await?;
     tx.commit().await?;
-    Ok(to_plan(plan.id, "priority_added", &format!("outcome-{outcome}")))
+    Ok(to_plan(
+        plan.id,
+        "priority_added",
+        &format!("outcome-{outcome}"),
+    ))
 }
 
 /// `POST /planning/plans/{id}/indicators`
@@ -475,11 +503,18 @@ pub async fn add_indicator(
         &ip,
         Action::PlanPartAdded,
         plan.id,
-        format!("indicator {added} added to outcome {outcome}: {}", indicator.name),
+        format!(
+            "indicator {added} added to outcome {outcome}: {}",
+            indicator.name
+        ),
     )
     .await?;
     tx.commit().await?;
-    Ok(to_plan(plan.id, "indicator_added", &format!("indicator-{added}")))
+    Ok(to_plan(
+        plan.id,
+        "indicator_added",
+        &format!("indicator-{added}"),
+    ))
 }
 
 /// `POST /planning/plans/{id}/figures`: a figure for a period, replacing
@@ -531,7 +566,11 @@ pub async fn record_figure(
             figure.period,
             figure.value,
             figure.source,
-            if replaced { ", replacing the figure before" } else { "" }
+            if replaced {
+                ", replacing the figure before"
+            } else {
+                ""
+            }
         ),
     )
     .await?;
@@ -565,8 +604,7 @@ pub async fn add_link(
         .map(Linkable::value)
         .collect();
     let mut errors = FieldErrors::default();
-    let Some((outcome, kind, target)) = form.check(&shell, &outcomes, &offered, &mut errors)
-    else {
+    let Some((outcome, kind, target)) = form.check(&shell, &outcomes, &offered, &mut errors) else {
         let forms = Forms {
             link: form,
             ..Forms::default()
@@ -577,7 +615,11 @@ pub async fn add_link(
         Ok(_) => {}
         Err(e) if e.is_unique_violation() => {
             tx.rollback().await?;
-            return Ok(to_plan(plan.id, "already_linked", &format!("outcome-{outcome}")));
+            return Ok(to_plan(
+                plan.id,
+                "already_linked",
+                &format!("outcome-{outcome}"),
+            ));
         }
         Err(e) => return Err(e.into()),
     }

@@ -41,7 +41,9 @@ pub async fn with_evidence(
     Ok(entries
         .into_iter()
         .map(|entry| EntryView {
-            evidence: evidence.extract_if(.., |v| v.entry_id == entry.id).collect(),
+            evidence: evidence
+                .extract_if(.., |v| v.entry_id == entry.id)
+                .collect(),
             plan_title: plans
                 .iter()
                 .find(|p| p.id == entry.plan_id)

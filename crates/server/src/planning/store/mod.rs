@@ -22,7 +22,8 @@ const PLAN: &str = "SELECT p.id, p.kind, p.locality_id, l.name AS locality_name,
      LEFT JOIN organisations o ON o.id = p.organisation_id";
 
 /// The partnership's plan first, then locality plans by locality.
-const PLAN_ORDER: &str = "ORDER BY CASE WHEN p.locality_id IS NULL THEN 0 ELSE 1 END, l.name, p.starts_in DESC, p.id";
+const PLAN_ORDER: &str =
+    "ORDER BY CASE WHEN p.locality_id IS NULL THEN 0 ELSE 1 END, l.name, p.starts_in DESC, p.id";
 
 /// A plan's details as a form gives them.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +74,11 @@ pub async fn create(
          starts_in, ends_in, published, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
     )
-    .bind(if locality.is_some() { "locality" } else { "loip" })
+    .bind(if locality.is_some() {
+        "locality"
+    } else {
+        "loip"
+    })
     .bind(locality)
     .bind(organisation)
     .bind(&details.title)

@@ -85,7 +85,10 @@ const COUNTS: &[(&str, &str)] = &[
     ),
     (
         "feedback",
-        concat!("SELECT COUNT(*) FROM feedback WHERE ", feedback_of!("feedback")),
+        concat!(
+            "SELECT COUNT(*) FROM feedback WHERE ",
+            feedback_of!("feedback")
+        ),
     ),
     (
         "sessions",
@@ -314,12 +317,14 @@ pub async fn erase(
             .bind(id)
             .execute(&mut *conn)
             .await?;
-            sqlx::query("UPDATE feedback_steps SET note = REPLACE(note, $1, $2) WHERE feedback_id = $3")
-                .bind(&value)
-                .bind(pseudonym)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "UPDATE feedback_steps SET note = REPLACE(note, $1, $2) WHERE feedback_id = $3",
+            )
+            .bind(&value)
+            .bind(pseudonym)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         }
         sqlx::query(
             "UPDATE feedback SET name = $1, email = '', phone = '', account_id = NULL WHERE id = $2",

@@ -77,7 +77,10 @@ impl CaseForm {
         for (name, value) in [
             ("money", money_for_input(inputs.money)),
             ("staff_hours", for_input(inputs.staff_hours)),
-            ("staff_hourly_cost", money_for_input(inputs.staff_hourly_cost)),
+            (
+                "staff_hourly_cost",
+                money_for_input(inputs.staff_hourly_cost),
+            ),
             ("volunteer_hours", for_input(inputs.volunteer_hours)),
             (
                 "volunteer_hourly_value",

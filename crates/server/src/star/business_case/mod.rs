@@ -27,8 +27,7 @@ use coprod_engine::business_case::{
 use serde::Deserialize;
 
 use super::{
-    numbers,
-    scope,
+    numbers, scope,
     store::{
         cases,
         initiatives::{self, Initiative},
