@@ -81,7 +81,7 @@ pub struct FeedbackList {
 #[serde(default)]
 pub struct FeedbackPageQuery {
     /// From 1; 1 when left out.
-    #[param(value_type = Option<i64>, minimum = 1)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1_000_000)]
     pub page: Option<String>,
     /// 1 to 200; 50 when left out.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
