@@ -19,7 +19,7 @@ use crate::{
     audit::{self, Action, Event},
     coordination::model::today,
     error::Result,
-    referrals::api::{rfc3339, whole},
+    referrals::api::{requested_page, rfc3339},
 };
 
 /// The most items one page holds.
@@ -136,15 +136,9 @@ pub async fn list(
     Extension(client): Extension<ApiClient>,
     Query(query): Query<FeedbackPageQuery>,
 ) -> Result<Json<FeedbackList>> {
-    let page = whole(
+    let (page, per_page) = requested_page(
         query.page.as_deref(),
-        "page",
-        1,
-        crate::web::paging::LAST_POSSIBLE_PAGE,
-    )?;
-    let per_page = whole(
         query.per_page.as_deref(),
-        "per_page",
         DEFAULT_PER_PAGE,
         MAX_PER_PAGE,
     )?;

@@ -129,8 +129,23 @@ pub struct ReferralPageQuery {
     pub per_page: Option<String>,
 }
 
+/// The page and the page size an API list was asked for: each a whole
+/// number from 1 (the page at most `LAST_POSSIBLE_PAGE`, the size at most
+/// `max_per_page`), with 1 and `default_per_page` when left out.
+pub(crate) fn requested_page(
+    page: Option<&str>,
+    per_page: Option<&str>,
+    default_per_page: i64,
+    max_per_page: i64,
+) -> Result<(i64, i64)> {
+    Ok((
+        whole(page, "page", 1, crate::web::paging::LAST_POSSIBLE_PAGE)?,
+        whole(per_page, "per_page", default_per_page, max_per_page)?,
+    ))
+}
+
 /// A whole number query parameter within 1..=max, or a 400 naming the field.
-pub(crate) fn whole(raw: Option<&str>, field: &'static str, default: i64, max: i64) -> Result<i64> {
+fn whole(raw: Option<&str>, field: &'static str, default: i64, max: i64) -> Result<i64> {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(default);
     };
@@ -210,15 +225,9 @@ pub async fn list(
     Extension(client): Extension<ApiClient>,
     Query(query): Query<ReferralPageQuery>,
 ) -> Result<Json<ReferralList>> {
-    let page = whole(
+    let (page, per_page) = requested_page(
         query.page.as_deref(),
-        "page",
-        1,
-        crate::web::paging::LAST_POSSIBLE_PAGE,
-    )?;
-    let per_page = whole(
         query.per_page.as_deref(),
-        "per_page",
         DEFAULT_PER_PAGE,
         MAX_PER_PAGE,
     )?;
